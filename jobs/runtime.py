@@ -1,0 +1,23 @@
+"""What a job needs at run time, built when it runs, never at import."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy.orm import Session
+
+from statex.config import Settings, load_settings
+from statex.db import session_scope
+from statex.queue import connect
+
+
+@contextmanager
+def job_session() -> Iterator[tuple[Settings, Session]]:
+    """Settings and a committing session for one job; queued follow-ups are dispatched after commit."""
+    from jobs.dispatch import dispatch_pending
+
+    settings = load_settings()
+    with session_scope(settings.database_url) as session:
+        yield settings, session
+    dispatch_pending(settings.database_url, connect(settings.redis_url))

@@ -1,0 +1,48 @@
+"""The Statex portal: the Flask app serving the site, the client portal and the JSON API."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFProtect
+
+from statex.config import Settings, load_settings
+
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+def create_app(test_config: dict | None = None, settings: Settings | None = None) -> Flask:
+    """Assemble the app: settings, extensions, blueprints, error pages, then the static site."""
+    settings = settings or load_settings()
+    app = Flask(__name__, static_url_path="/portal/static")
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        STATEX=settings,
+        MAX_CONTENT_LENGTH=2 * 1024 ** 3,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    from portal import auth, db, errors, health, security, staff, submissions, theme
+    from portal.api import bp as api_bp
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    csrf.exempt(api_bp)
+    for blueprint in (health.bp, theme.bp, auth.bp, submissions.bp, staff.bp, api_bp):
+        app.register_blueprint(blueprint)
+
+    from portal.site import serve_site
+
+    serve_site(app, settings.site_dir)
+    return app

@@ -1,0 +1,33 @@
+"""The JSON API under /api/v1: bearer tokens only, problem+json errors."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from portal.api.problems import problem
+from portal.db import get_db
+from statex import accounts
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+@bp.before_request
+def authenticate():
+    """Every API call carries `Authorization: Bearer <token>`; nothing else is accepted."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _unauthorised("Send an API token as 'Authorization: Bearer <token>'.")
+    db = get_db()
+    user = accounts.user_for_token(db, token.strip())
+    if user is None:
+        return _unauthorised("The API token is unknown, revoked or expired.")
+    g.api_user = user
+    db.commit()
+
+def _unauthorised(detail: str):
+    response = problem(401, "Unauthorized", detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="statex"'
+    return response
+
+
+from portal.api import submissions  # noqa: E402,F401  (registers the routes on bp)
+

@@ -1,0 +1,25 @@
+"""One database session per request, on `g`, closed at teardown."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from statex.db import session_factory
+
+
+def get_db() -> Session:
+    """The request's session, opened on first use."""
+    if "db" not in g:
+        g.db = session_factory(current_app.config["STATEX"].database_url)()
+    return g.db
+
+
+def close_db(_error: BaseException | None = None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)

@@ -1,0 +1,47 @@
+"""Staff pages: the development outbox (more operations arrive with their issues)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+
+from portal.auth import staff_required
+from portal.db import get_db
+from statex.models import OutboxMessage
+
+bp = Blueprint("staff", __name__, url_prefix="/portal/staff")
+
+# The message's own HTML is shown in a sandboxed frame: its styles are inline, as email needs.
+MESSAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+
+
+@bp.get("/outbox")
+@staff_required
+def outbox():
+    messages = get_db().scalars(select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(200))
+    return render_template("staff/outbox.html", messages=list(messages))
+
+
+@bp.get("/outbox/<message_id>")
+@staff_required
+def outbox_message(message_id: str):
+    return render_template("staff/outbox_message.html", message=_message(message_id))
+
+
+@bp.get("/outbox/<message_id>/html")
+@staff_required
+def outbox_message_html(message_id: str):
+    message = _message(message_id)
+    return message.body_html, 200, {"Content-Security-Policy": MESSAGE_CSP, "X-Frame-Options": "SAMEORIGIN"}
+
+
+def _message(message_id: str) -> OutboxMessage:
+    try:
+        message = get_db().get(OutboxMessage, uuid.UUID(message_id))
+    except ValueError:
+        message = None
+    if message is None:
+        abort(404)
+    return message

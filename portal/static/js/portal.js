@@ -1,0 +1,8 @@
+// Portal behaviour that needs JavaScript; every page works without it.
+"use strict";
+
+// htmx requests carry the page's CSRF token in a header, set once for the page.
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = document.querySelector('meta[name="csrf-token"]');
+  if (token) event.detail.headers["X-CSRFToken"] = token.content;
+});

@@ -1,0 +1,1 @@
+"""Statex domain: configuration, models, storage, queue and events shared by the portal and the jobs."""

@@ -1,0 +1,91 @@
+"""Users, their passwords and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from statex.models import ApiToken, User
+from statex.models.base import utcnow
+
+TOKEN_PREFIX = "stx_"
+_hasher = PasswordHasher()
+# Verifying against this keeps a missing account as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("statex-timing-equaliser")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(session: Session, email: str, password: str | None, name: str = "",
+                role: str = "client") -> User:
+    """Add a user; the caller has checked that the email is free and the password acceptable."""
+    user = User(email=normalise_email(email), name=name.strip(), role=role,
+                password_hash=_hasher.hash(password) if password else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = _hasher.hash(password)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = find_user(session, email)
+    if user is None or not user.password_hash:
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(user.password_hash, password) or not user.is_active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        set_password(user, password)
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    """Tokens are long random strings, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str,
+                 expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new API token; the plain text is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=hash_token(plain), expires_at=expires_at)
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def user_for_token(session: Session, plain: str) -> User | None:
+    """The active owner of a usable token, noting when it was last used."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    now = utcnow()
+    if token is None or not token.usable_at(now) or not token.user.is_active:
+        return None
+    token.last_used_at = now
+    return token.user
+
+
+def has_staff(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.role.in_(("staff", "admin"))).limit(1)) is not None

@@ -1,0 +1,1 @@
+"""Analysers turn a request's text into a structured result."""

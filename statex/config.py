@@ -1,0 +1,100 @@
+"""Configuration read from the environment, with the development defaults in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something Statex cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to reach its database, queues, storage and peers."""
+
+    env: str
+    var_dir: Path
+    database_url: str
+    redis_url: str
+    embedded_redis: bool
+    storage_dir: Path
+    s3_bucket: str | None
+    s3_endpoint_url: str | None
+    secret_key: str
+    site_url: str
+    portal_url: str
+    site_dir: Path
+    port: int
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def uses_s3(self) -> bool:
+        return bool(self.s3_bucket)
+
+
+def load_settings(environ: dict | None = None) -> Settings:
+    """Build settings from `environ` (default: os.environ); refuse embedded defaults in production."""
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("STATEX_ENV", "development")
+    if mode not in ENVIRONMENTS:
+        raise ConfigError(f"STATEX_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mode!r}.")
+    if mode == "production":
+        _require_production_settings(env)
+
+    var_dir = Path(env.get("STATEX_VAR_DIR", ROOT / "var")).resolve()
+    redis_url = env.get("REDIS_URL") or f"unix://{var_dir / 'redis.sock'}"
+    site_url = env.get("SITE_URL", f"http://127.0.0.1:{env.get('PORT', '8000')}").rstrip("/")
+    return Settings(
+        env=mode,
+        var_dir=var_dir,
+        database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'statex.db'}",
+        redis_url=redis_url,
+        embedded_redis=not env.get("REDIS_URL"),
+        storage_dir=Path(env.get("STORAGE_DIR", var_dir / "storage")),
+        s3_bucket=env.get("S3_BUCKET") or None,
+        s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
+        secret_key=env.get("SECRET_KEY") or _development_secret(var_dir),
+        site_url=site_url,
+        portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
+        site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
+        port=int(env.get("PORT", "8000")),
+    )
+
+
+def _require_production_settings(env: dict) -> None:
+    """In production every embedded default is a mistake: name each missing variable."""
+    missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL")
+               if not env.get(name)]
+    if missing:
+        raise ConfigError(
+            "STATEX_ENV=production needs " + ", ".join(missing)
+            + " to be set; embedded defaults (SQLite, embedded Redis, local files, a generated "
+            "secret) are for development only."
+        )
+    if env["DATABASE_URL"].startswith("sqlite"):
+        raise ConfigError("STATEX_ENV=production needs PostgreSQL: DATABASE_URL points at SQLite.")
+    if len(env["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters long in production.")
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A random key kept under var/, so sessions survive a restart of `make up`."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,1 @@
+"""Messages to people: composed from templates, recorded as deliveries, sent by a transport."""

@@ -1,0 +1,88 @@
+"""A client's request, the events of its life and the result of its analysis."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
+from statex.models.users import User
+
+STATUSES = ("received", "processing", "in_review", "completed", "failed", "cancelled")
+FINAL_STATUSES = ("completed", "failed", "cancelled")
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+
+    id: Mapped[uuid_pk]
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    status_message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[created_at]
+    updated_at: Mapped[timestamp]
+    completed_at: Mapped[timestamp]
+
+    owner: Mapped[User] = relationship()
+    events: Mapped[list[SubmissionEvent]] = relationship(
+        back_populates="submission", order_by="SubmissionEvent.id", cascade="all, delete-orphan"
+    )
+    result: Mapped[AnalysisResult | None] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def title(self) -> str:
+        """The first line of the description, short enough for a list."""
+        first = (self.description or "").strip().splitlines()[0:1]
+        text = first[0] if first else "Untitled request"
+        return text if len(text) <= 80 else text[:77].rstrip() + "…"
+
+
+class SubmissionEvent(Base):
+    """Something that happened to a submission; the client's timeline shows these."""
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    data: Mapped[json_data]
+    created_at: Mapped[created_at]
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+
+
+class AnalysisResult(Base):
+    """What the analyser made of a submission; one per submission."""
+
+    __tablename__ = "analysis_results"
+
+    id: Mapped[uuid_pk]
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
+    )
+    provider: Mapped[str_255]
+    data: Mapped[json_data]
+    created_at: Mapped[created_at]
+
+    submission: Mapped[Submission] = relationship(back_populates="result")
+
+    @property
+    def summary(self) -> str:
+        return self.data.get("summary", "")
+
+    @property
+    def keywords(self) -> list[Any]:
+        return self.data.get("keywords", [])

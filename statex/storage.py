@@ -1,0 +1,137 @@
+"""Object storage for uploaded files: a local folder by default, S3-compatible when configured."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator, Protocol
+
+from statex.config import Settings
+
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Stored:
+    key: str
+    size: int
+    sha256: str
+
+
+class Storage(Protocol):
+    def put(self, key: str, stream: BinaryIO) -> Stored: ...
+    def open(self, key: str) -> Iterator[bytes]: ...
+    def delete(self, key: str) -> None: ...
+    def exists(self, key: str) -> bool: ...
+    def check(self) -> None: ...
+
+
+class _Hashing:
+    """Wraps a stream and hashes what is read through it, so nothing is read twice."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+class LocalStorage:
+    """Files in a folder; keys are relative paths made by Statex, never by users."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError(f"storage key escapes the storage folder: {key!r}")
+        return path
+
+    def put(self, key: str, stream: BinaryIO) -> Stored:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        hashing = _Hashing(stream)
+        with partial.open("wb") as out:
+            shutil.copyfileobj(hashing, out, CHUNK)
+        partial.replace(path)
+        return Stored(key, hashing.size, hashing.digest.hexdigest())
+
+    def open(self, key: str) -> Iterator[bytes]:
+        with self._path(key).open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def check(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        probe = self.root / ".ready"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+
+
+class S3Storage:
+    """Files in an S3-compatible bucket through boto3, streamed in multipart chunks."""
+
+    def __init__(self, bucket: str, endpoint_url: str | None = None):
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        self.client = boto3.client(
+            "s3", endpoint_url=endpoint_url,
+            config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
+        )
+
+    def put(self, key: str, stream: BinaryIO) -> Stored:
+        hashing = _Hashing(stream)
+        self.client.upload_fileobj(hashing, self.bucket, key)
+        return Stored(key, hashing.size, hashing.digest.hexdigest())
+
+    def open(self, key: str) -> Iterator[bytes]:
+        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        yield from body.iter_chunks(CHUNK)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError:
+            return False
+        return True
+
+    def presigned_url(self, key: str, filename: str, expires: int = 60) -> str:
+        """A short-lived download link that makes the browser save the file."""
+        return self.client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key,
+                    "ResponseContentDisposition": f'attachment; filename="{filename}"'},
+            ExpiresIn=expires,
+        )
+
+    def check(self) -> None:
+        self.client.head_bucket(Bucket=self.bucket)
+
+
+def storage_for(settings: Settings) -> Storage:
+    """The storage the settings ask for."""
+    if settings.uses_s3:
+        return S3Storage(settings.s3_bucket, settings.s3_endpoint_url)
+    return LocalStorage(settings.storage_dir)
