@@ -1,12 +1,14 @@
-"""Tell the client about an event in their submission's life, once."""
+"""Tell people about events, once per (occasion, recipient, channel)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 
 from statex.messages.compose import compose
 from statex.messages.deliver import claim, send_to_outbox
-from statex.models import SubmissionEvent
+from statex.models import SubmissionEvent, User
 
 from jobs.runtime import job_session
 
@@ -14,19 +16,32 @@ log = logging.getLogger(__name__)
 
 
 def notify_event(event_id: str) -> str:
-    """Send the event's message to the submission's owner by email; a repeat run sends nothing."""
+    """Send a submission event's message to the submission's owner; a repeat run sends nothing."""
     with job_session() as (settings, session):
         event = session.get(SubmissionEvent, int(event_id))
         if event is None:
             return "skipped"
         submission = event.submission
-        user = submission.owner
-        message = compose(event.kind, user=user, submission=submission, result=submission.result,
+        message = compose(event.kind, user=submission.owner, submission=submission,
+                          result=submission.result,
                           link=f"{settings.portal_url}/submissions/{submission.id}")
-        key = f"{event.kind}:{event.id}:{user.id}:email"
-        delivery = claim(session, key, user, event.kind, "email", user.email, message)
-        if delivery is None:
-            return "already sent"
-        send_to_outbox(session, delivery)
-    log.info("notified %s of %s", user.id, event.kind)
+        return _deliver(session, submission.owner, event.kind, f"{event.kind}:{event.id}", message)
+
+
+def send_message(user_id: str, event: str, key: str, context: str) -> str:
+    """Send `event`'s message, rendered with the JSON `context`, to the user; once per `key`."""
+    with job_session() as (_settings, session):
+        user = session.get(User, uuid.UUID(user_id))
+        if user is None:
+            return "skipped"
+        message = compose(event, user=user, **json.loads(context))
+        return _deliver(session, user, event, key, message)
+
+
+def _deliver(session, user: User, event: str, key: str, message) -> str:
+    delivery = claim(session, f"{key}:{user.id}:email", user, event, "email", user.email, message)
+    if delivery is None:
+        return "already sent"
+    send_to_outbox(session, delivery)
+    log.info("sent %s to user %s", event, user.id)
     return "sent"

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from portal import htmx
 from portal.db import get_db
@@ -17,13 +17,13 @@ from statex.models.submissions import STATUSES
 
 bp = Blueprint("submissions", __name__, url_prefix="/portal")
 
-LANGUAGES = [("", "Detect automatically"), ("en", "English"), ("cs", "Čeština"),
-             ("de", "Deutsch"), ("fr", "Français")]
+LANGUAGES = {"": "Detect automatically", "en": "English", "cs": "Čeština", "de": "Deutsch",
+             "fr": "Français"}
 
 
 class SubmissionForm(FlaskForm):
     description = TextAreaField("What do you need?", validators=[
-        InputRequired("Describe what you need."),
+        DataRequired("Describe what you need."),
         Length(max=submissions.MAX_DESCRIPTION,
                message=f"Keep it under {submissions.MAX_DESCRIPTION:,} characters.")])
     language = SelectField("Language", choices=LANGUAGES, default="")

@@ -1,17 +1,16 @@
-"""Staff pages: the development outbox (more operations arrive with their issues)."""
+"""The development outbox: messages kept instead of sent, readable by staff."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from sqlalchemy import select
 
 from portal.auth import staff_required
 from portal.db import get_db
+from portal.staff import bp
 from statex.models import OutboxMessage
-
-bp = Blueprint("staff", __name__, url_prefix="/portal/staff")
 
 # The message's own HTML is shown in a sandboxed frame: its styles are inline, as email needs.
 MESSAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"

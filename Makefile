@@ -1,0 +1,40 @@
+# The two commands: `make up` runs the platform on embedded defaults, `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX := portal/static/vendor/htmx.min.js
+
+.PHONY: up test install site bench clean
+
+up: install site
+	$(BIN)/statex up
+
+test: install
+	deploy/local/services.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed $(HTMX)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(HTMX): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+site: install
+	$(BIN)/statex site build
+
+bench: install
+	deploy/local/services.sh
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/vendor

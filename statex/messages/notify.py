@@ -1,0 +1,19 @@
+"""Queue a message to a person; the notifications worker composes, records and sends it once."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from statex.models import User
+from statex.queue import NOTIFICATIONS, schedule
+
+
+def notify_user(session: Session, user: User, event: str, key: str, **context: str) -> None:
+    """Send `event`'s message to `user`, once per `key`, after the caller's transaction commits.
+
+    `context` holds the template's values (plain strings, e.g. a link); `key` names the occasion
+    (e.g. "verify:<token id>"), so a repeated job or a retried request sends one message.
+    """
+    schedule(session, NOTIFICATIONS, "jobs.notify.send_message", user.id, event, key, json.dumps(context))

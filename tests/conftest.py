@@ -1,0 +1,163 @@
+"""Fixtures on real services: PostgreSQL (schema by Alembic), Redis (a database per test run)."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from redis import Redis
+from sqlalchemy import text
+
+from statex import accounts, migrate
+from statex.config import load_settings
+from statex.db import engine_for, session_scope
+from statex.models import Base
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
+REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+PASSWORD = "correct horse battery staple"
+
+
+def _worker_index() -> int:
+    """pytest-xdist's worker number (gw0 → 0), so parallel runs use their own database."""
+    match = re.search(r"\d+", os.environ.get("PYTEST_XDIST_WORKER", "gw0"))
+    return int(match.group()) if match else 0
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """A fresh PostgreSQL database for this run, built once with the Alembic migrations."""
+    name = f"statex_test_{_worker_index()}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1).rsplit("/", 1)[0] + f"/{name}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database of this run's own (15, 14, ... by xdist worker)."""
+    return f"{REDIS_BASE}/{15 - _worker_index()}"
+
+
+@pytest.fixture(autouse=True)
+def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
+    """Point every process of the test (jobs, CLI, forked workers) at the test services."""
+    var_dir = tmp_path_factory.mktemp("var")
+    for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STATEX_ENV", "test")
+    monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("SECRET_KEY", "test-secret-key-" + "x" * 32)
+    Redis.from_url(redis_url).flushdb()
+    yield
+    _truncate(database_url)
+
+
+def _truncate(database_url: str) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine_for(database_url).begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def settings(environment):
+    return load_settings()
+
+
+@pytest.fixture
+def redis(settings) -> Redis:
+    return Redis.from_url(settings.redis_url)
+
+
+@pytest.fixture
+def db(settings):
+    """A session for arranging and checking data; commit what the app or a job must see."""
+    with session_scope(settings.database_url) as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings):
+    from portal import create_app
+
+    return create_app(test_config={"TESTING": True}, settings=settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(settings):
+    """Create a user through the product's own function; returns (email, password, id)."""
+
+    def make(role: str = "client", email: str | None = None, password: str = PASSWORD, name: str = "Test"):
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.com"
+        with session_scope(settings.database_url) as session:
+            user = accounts.create_user(session, email, password, name=name, role=role)
+            user_id = user.id
+        return email, password, user_id
+
+    return make
+
+
+@pytest.fixture
+def make_token(settings):
+    """An API token for the user with this email, made by the product's own function."""
+
+    def make(email: str, expires_at=None) -> str:
+        with session_scope(settings.database_url) as session:
+            _token, plain = accounts.create_token(session, accounts.find_user(session, email), "test", expires_at)
+        return plain
+
+    return make
+
+
+class Auth:
+    """Sign in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str = "/portal/login") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.client.post("/portal/login", data={"email": email, "password": password,
+                                                        "csrf_token": self.csrf()})
+
+    def logout(self):
+        return self.client.post("/portal/logout", data={"csrf_token": self.csrf("/portal/")})
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def run_jobs(settings):
+    """Run every queued job to the end with a real RQ burst worker, as production workers do."""
+    from jobs.dispatch import dispatch_pending
+    from jobs.worker import run_worker
+    from statex.queue import connect
+
+    def run() -> None:
+        dispatch_pending(settings.database_url, connect(settings.redis_url))
+        run_worker(settings, burst=True)
+
+    return run
+
+
+ROOT = Path(__file__).resolve().parent.parent

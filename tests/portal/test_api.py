@@ -1,0 +1,86 @@
+"""The JSON API: bearer tokens, creating and reading submissions, problem+json errors."""
+
+from datetime import timedelta
+
+from statex.models.base import utcnow
+
+DESCRIPTION = ("Our online shop gets hundreds of customer emails a week. We want an assistant that "
+               "drafts answers about orders, returns and delivery times, in Czech and English.")
+
+
+def _headers(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_create_then_read_until_completed(client, make_user, make_token, run_jobs):
+    email, _password, _id = make_user()
+    token = make_token(email)
+    response = client.post("/api/v1/submissions", json={"description": DESCRIPTION}, headers=_headers(token))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["status"] == "received"
+    assert response.headers["Location"] == f"/api/v1/submissions/{body['id']}"
+
+    run_jobs()
+    done = client.get(response.headers["Location"], headers=_headers(token)).get_json()
+    assert done["status"] == "completed"
+    assert done["result"]["language"] == "en"
+    assert done["result"]["summary"]
+    assert any("email" in k.lower() or "shop" in k.lower() for k in done["result"]["keywords"])
+    assert [e["kind"] for e in done["events"]][0] == "submission.created"
+
+
+def test_missing_token_is_401_problem(client):
+    response = client.get("/api/v1/submissions")
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_expired_token_is_refused(client, make_user, make_token):
+    email, _p, _i = make_user()
+    token = make_token(email, expires_at=utcnow() - timedelta(minutes=1))
+    assert client.get("/api/v1/submissions", headers=_headers(token)).status_code == 401
+
+
+def test_invalid_body_names_the_field(client, make_user, make_token):
+    email, _p, _i = make_user()
+    response = client.post("/api/v1/submissions", json={"description": ""}, headers=_headers(make_token(email)))
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert "description" in response.get_json()["errors"]
+
+
+def test_non_json_body_is_a_problem(client, make_user, make_token):
+    email, _p, _i = make_user()
+    response = client.post("/api/v1/submissions", data="description=x", headers=_headers(make_token(email)))
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+
+
+def test_another_clients_submission_is_404(client, make_user, make_token):
+    ann, _p, _i = make_user()
+    bob, _p, _i = make_user()
+    created = client.post("/api/v1/submissions", json={"description": DESCRIPTION},
+                          headers=_headers(make_token(ann))).get_json()
+    response = client.get(f"/api/v1/submissions/{created['id']}", headers=_headers(make_token(bob)))
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_list_is_paginated_and_filtered(client, make_user, make_token):
+    email, _p, _i = make_user()
+    token = make_token(email)
+    for n in range(3):
+        client.post("/api/v1/submissions", json={"description": f"{DESCRIPTION} {n}"}, headers=_headers(token))
+    page = client.get("/api/v1/submissions?per_page=2", headers=_headers(token)).get_json()
+    assert page["total"] == 3 and len(page["items"]) == 2
+    assert client.get("/api/v1/submissions?status=completed", headers=_headers(token)).get_json()["total"] == 0
+    assert client.get("/api/v1/submissions?status=bogus", headers=_headers(token)).status_code == 400
+
+
+def test_unknown_api_route_is_problem_json(client, make_user, make_token):
+    email, _p, _i = make_user()
+    response = client.get("/api/v1/nothing-here", headers=_headers(make_token(email)))
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"

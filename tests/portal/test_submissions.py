@@ -1,0 +1,104 @@
+"""The client's journey in the portal: sign up, submit, watch the status, read the result."""
+
+import re
+
+from statex.models import OutboxMessage
+
+DESCRIPTION = ("We run a small accounting office in Brno. Every month we receive around 800 invoices "
+               "as PDF files by email. Today two people retype them into our ERP system. We want the "
+               "invoices read automatically and checked before import.")
+
+
+def _csrf(client, path):
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def _signup(client, email="ann@example.com"):
+    return client.post("/portal/signup", data={
+        "name": "Ann", "email": email, "password": "correct horse battery staple",
+        "csrf_token": _csrf(client, "/portal/signup")})
+
+
+def _submit(client, description=DESCRIPTION):
+    return client.post("/portal/submissions/new", data={
+        "description": description, "language": "", "csrf_token": _csrf(client, "/portal/submissions/new")})
+
+
+def test_signup_signs_in_and_leads_to_the_form(client):
+    response = _signup(client)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/portal/submissions/new")
+    assert "Tell us what you need" in client.get("/portal/submissions/new").get_data(as_text=True)
+
+
+def test_dashboard_needs_a_signed_in_user(client):
+    response = client.get("/portal/")
+    assert response.status_code == 302
+    assert "/portal/login" in response.headers["Location"]
+
+
+def test_submission_is_analysed_and_the_result_shown(client, run_jobs, db):
+    _signup(client)
+    response = _submit(client)
+    assert response.status_code == 303
+    page = response.headers["Location"]
+
+    assert "received" in client.get(page, headers={"HX-Request": "true"}).get_data(as_text=True)
+    run_jobs()
+    fragment = client.get(page, headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert "<html" not in html and "badge--completed" in html
+    assert "hx-trigger" not in html, "polling stops at a final state"
+    assert "invoices" in html.lower()
+    assert "submission.completed" in html
+
+    message = db.query(OutboxMessage).one()
+    assert message.recipient == "ann@example.com"
+    assert "results are ready" in message.subject
+    assert page in message.body_text
+
+
+def test_status_fragment_polls_until_final(client):
+    _signup(client)
+    page = _submit(client).headers["Location"]
+    html = client.get(page, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'hx-trigger="every 2s"' in html
+
+
+def test_history_restore_gets_the_full_page(client):
+    _signup(client)
+    page = _submit(client).headers["Location"]
+    html = client.get(page, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}).get_data(as_text=True)
+    assert "<html" in html
+
+
+def test_empty_description_is_refused_and_the_form_kept(client):
+    _signup(client)
+    response = _submit(client, description="   ")
+    assert response.status_code == 422
+    assert "Describe what you need." in response.get_data(as_text=True)
+
+
+def test_too_long_description_keeps_what_was_typed(client):
+    _signup(client)
+    response = _submit(client, description="x" * 20_001)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Keep it under 20,000 characters." in html
+    assert "x" * 100 in html
+
+
+def test_a_client_cannot_see_another_clients_submission(client, app):
+    _signup(client, "ann@example.com")
+    page = _submit(client).headers["Location"]
+    other = app.test_client()
+    _signup(other, "bob@example.com")
+    assert other.get(page).status_code == 404
+    assert other.get("/portal/submissions/not-a-uuid").status_code == 404
+
+
+def test_form_without_csrf_token_is_refused(client):
+    _signup(client)
+    response = client.post("/portal/submissions/new", data={"description": "hello"})
+    assert response.status_code == 400
