@@ -1,0 +1,13 @@
+// Starts Pagefind's search UI on the search page; `?q=` from the header form pre-fills it.
+window.addEventListener("DOMContentLoaded", () => {
+  const element = document.getElementById("search");
+  if (!element || !window.PagefindUI) return;
+  const ui = new window.PagefindUI({
+    element,
+    bundlePath: element.dataset.bundle,
+    showImages: false,
+    resetStyles: false,
+  });
+  const query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+});
