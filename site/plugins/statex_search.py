@@ -1,8 +1,10 @@
 """Site search: runs Pagefind (shipped on PyPI) over the finished output to build a static index."""
 
+import json
 import logging
 import subprocess
 import sys
+from pathlib import Path
 
 from pelican import signals
 
@@ -17,6 +19,15 @@ def finalized(pelican):
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         log.error("Pagefind failed (exit %s): %s", result.returncode, result.stderr or result.stdout)
+        return
+    sort_languages(Path(pelican.output_path) / "pagefind" / "pagefind-entry.json")
+
+
+def sort_languages(entry):
+    """Sort the languages in Pagefind's entry file, which it writes in hash-map order, so builds are reproducible."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def register():
