@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import subprocess
@@ -40,17 +41,20 @@ def pelican_command(output: Path, production: bool = False, strict: bool = False
     if strict:
         command += ["--fatal", "warnings"]
     for name, value in (settings or {}).items():
-        command += ["-e", f"{name}={value}"]
+        command += ["-e", f"{name}={json.dumps(value)}"]
     return command
 
 
 def build(output: Path | None = None, production: bool = False, strict: bool = False,
-          content: Path | None = None, settings: dict | None = None) -> str:
-    """Build the site (Pelican, then Pagefind through the statex_search plugin); return Pelican's log."""
+          content: Path | None = None, settings: dict | None = None, env: dict | None = None) -> str:
+    """Build the site (Pelican, then Pagefind through the statex_search plugin); return Pelican's log.
+
+    `env` adds environment variables (SITE_URL, PORTAL_URL) for this build only.
+    """
     output = Path(output or output_dir())
     command = pelican_command(output, production, strict, content, settings)
     # A wide virtual terminal keeps Pelican's log lines whole, so warnings can be matched per line.
-    env = {**os.environ, "COLUMNS": "400"}
+    env = {**os.environ, **(env or {}), "COLUMNS": "400"}
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
     log = result.stdout + result.stderr
     if result.returncode != 0:

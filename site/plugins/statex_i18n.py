@@ -113,7 +113,7 @@ class LanguageGenerator(Generator):
             writer.write_file(
                 data["urls"]["blog"] + "index.html", template, self.context,
                 lang=lang, posts=data["posts"], url=data["urls"]["blog"],
-                alternates={other: d["urls"]["blog"] for other, d in self.context["by_lang"].items()},
+                alternate_urls={other: d["urls"]["blog"] for other, d in self.context["by_lang"].items()},
             )
             real_posts = [post for post in data["posts"] if not post.is_fallback]
             writer.write_feed(
