@@ -97,7 +97,7 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
         def load_config(self):
             options = {"bind": f"{host}:{port or settings.port}", "workers": workers, "threads": threads,
                        "worker_class": "gthread", "accesslog": "-", "timeout": 120,
-                       "forwarded_allow_ips": "127.0.0.1"}
+                       "forwarded_allow_ips": "127.0.0.1", "control_socket_disable": True}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

@@ -35,7 +35,7 @@ class Supervisor:
         self._print_lock = threading.Lock()
 
     def say(self, name: str, line: str, colour: str = "1") -> None:
-        prefix = f"\033[{colour}m{name:>13} |\033[0m " if sys.stdout.isatty() else f"{name:>13} | "
+        prefix = f"\033[{colour}m{name:>20} |\033[0m " if sys.stdout.isatty() else f"{name:>20} | "
         with self._print_lock:
             sys.stdout.write(prefix + line.rstrip("\n") + "\n")
             sys.stdout.flush()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -18,32 +22,55 @@ from statex.db import engine_for, session_scope
 from statex.models import Base
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
-REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 PASSWORD = "correct horse battery staple"
-
-
-def _worker_index() -> int:
-    """pytest-xdist's worker number (gw0 → 0), so parallel runs use their own database."""
-    match = re.search(r"\d+", os.environ.get("PYTEST_XDIST_WORKER", "gw0"))
-    return int(match.group()) if match else 0
 
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    """A fresh PostgreSQL database for this run, built once with the Alembic migrations."""
-    name = f"statex_test_{_worker_index()}"
+    """A PostgreSQL database of this run's own, built once with the Alembic migrations."""
+    name = f"statex_test_{os.getpid()}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     url = ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1).rsplit("/", 1)[0] + f"/{name}"
     migrate.upgrade(url)
-    return url
+    yield url
+    engine_for(url).dispose()
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    """A Redis database of this run's own (15, 14, ... by xdist worker)."""
-    return f"{REDIS_BASE}/{15 - _worker_index()}"
+def redis_url(tmp_path_factory) -> str:
+    """A Redis server of this run's own on loopback (the fault tests stop and restart it)."""
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(port),
+                               "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    _wait_for_redis(url)
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_redis(url: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            Redis.from_url(url).ping()
+            return
+        except Exception:  # noqa: BLE001  (not up yet)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @pytest.fixture(autouse=True)

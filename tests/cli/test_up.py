@@ -1,0 +1,151 @@
+"""`statex up` on embedded defaults: SQLite, embedded Redis, local files, real processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Up:
+    """A running `statex up` whose output is collected line by line."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.lines: list[str] = []
+        self.process = subprocess.Popen([sys.executable, "-m", "cli", "up"], cwd=ROOT, env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, pattern: str, timeout: float = 60, after: int = 0) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if match := re.search(pattern, line):
+                    return match
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"no line matching {pattern!r} in:\n{''.join(self.lines[-40:])}")
+
+    def statex(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=self.env, check=True,
+                              capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def embedded_env(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "REDIS_URL", "STATEX_ENV", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    port = _free_port()
+    return dict(os.environ, STATEX_VAR_DIR=str(tmp_path / "var"), PORT=str(port),
+                SITE_OUTPUT_DIR=str(tmp_path / "site"), PYTHONUNBUFFERED="1")
+
+
+def test_up_runs_a_submission_end_to_end_and_stops_cleanly(embedded_env):
+    up = Up(embedded_env)
+    base = f"http://127.0.0.1:{embedded_env['PORT']}"
+    try:
+        up.wait_for(r"staff login: admin@statex\.local / \S+")
+        _wait_ready(base)
+        up.statex("users", "create", "--email", "client@example.com", "--password", "long enough password")
+        token = up.statex("tokens", "create", "--email", "client@example.com").strip().splitlines()[-1]
+        headers = {"Authorization": f"Bearer {token}"}
+        created = requests.post(f"{base}/api/v1/submissions", headers=headers, timeout=10,
+                                json={"description": "We need a chatbot that answers customer emails about orders."})
+        assert created.status_code == 201, "".join(up.lines[-60:])
+        result = _wait_completed(f"{base}{created.headers['Location']}", headers)
+        assert result["result"]["language"] == "en"
+
+        # A worker that dies is started again.
+        pid = int(up.wait_for(r"worker:ai \|.*started with PID (\d+)").group(1))
+        mark = len(up.lines)
+        os.kill(pid, signal.SIGKILL)
+        up.wait_for(r"worker:ai exited", after=mark)
+        up.wait_for(r"worker:ai \|.*started with PID", after=mark, timeout=30)
+    finally:
+        up.process.send_signal(signal.SIGINT)
+        up.process.wait(30)
+    assert up.process.returncode == 0
+    assert _processes_using(embedded_env["STATEX_VAR_DIR"]) == []
+
+
+def test_second_up_reuses_the_data_of_the_first(embedded_env):
+    first = Up(embedded_env)
+    first.wait_for(r"staff login: admin@statex\.local / \S+")
+    first.process.send_signal(signal.SIGTERM)
+    first.process.wait(30)
+    second = Up(embedded_env)
+    try:
+        second.wait_for(r"staff login: as created on the first run")
+    finally:
+        second.process.send_signal(signal.SIGTERM)
+        second.process.wait(30)
+
+
+def test_production_without_settings_refuses_to_start(embedded_env):
+    env = dict(embedded_env, STATEX_ENV="production")
+    done = subprocess.run([sys.executable, "-m", "cli", "web"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "SECRET_KEY" in done.stderr and "DATABASE_URL" in done.stderr
+
+
+def _wait_ready(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{base} did not become ready")
+
+
+def _wait_completed(url: str, headers: dict, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = requests.get(url, headers=headers, timeout=5).json()
+        if body["status"] == "completed":
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"submission did not complete: {body}")
+
+
+def _processes_using(var_dir: str) -> list[str]:
+    """Processes still running with our var dir in their environment or arguments."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if var_dir.encode() in environ or var_dir.encode() in cmdline:
+            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+    return found
