@@ -14,9 +14,6 @@ from cli.site.build import ROOT, build
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The policy the web process serves; Pagefind needs WebAssembly, hence 'wasm-unsafe-eval'.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -72,16 +69,9 @@ def site_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site_browser():
-    """Debian's Chromium driven by Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def site_browser(browser):
+    """The shared Chromium of tests/browser/conftest.py (one Playwright per run)."""
+    return browser
 
 
 def open_page(site_browser, url: str, width: int, bypass_csp: bool = False):
