@@ -70,8 +70,8 @@ COPYRIGHT_YEAR = 2026
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
+        # Heading ids: deep links to FAQ answers and Pagefind's sub-results.
         "markdown.extensions.toc": {"permalink": False},
-        "markdown.extensions.smarty": {},
     },
     "output_format": "html5",
 }

@@ -40,8 +40,9 @@ def pelican_command(output: Path, production: bool = False, strict: bool = False
                "-s", str(config_file(production)), "-o", str(output)]
     if strict:
         command += ["--fatal", "warnings"]
-    for name, value in (settings or {}).items():
-        command += ["-e", f"{name}={json.dumps(value)}"]
+    if settings:
+        # One -e with every pair: Pelican keeps only the last of repeated -e options.
+        command += ["-e", *(f"{name}={json.dumps(value)}" for name, value in settings.items())]
     return command
 
 
