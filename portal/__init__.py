@@ -29,17 +29,18 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import auth, db, errors, health, security, staff, submissions, theme
+    from portal import account, auth, db, errors, health, limits, security, staff, submissions, theme
     from portal.api import bp as api_bp
 
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
+    limits.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     csrf.exempt(api_bp)
-    for blueprint in (health.bp, theme.bp, auth.bp, submissions.bp, staff.bp, api_bp):
+    for blueprint in (health.bp, theme.bp, auth.bp, account.bp, submissions.bp, staff.bp, api_bp):
         app.register_blueprint(blueprint)
 
     from portal.site import serve_site

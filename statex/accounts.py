@@ -1,18 +1,20 @@
-"""Users, their passwords and their API tokens."""
+"""Users, their passwords, roles and API tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from statex.models import ApiToken, User
+from statex.models import ApiToken, User, UserSession
 from statex.models.base import utcnow
+from statex.models.users import ROLES
 
 TOKEN_PREFIX = "stx_"
 _hasher = PasswordHasher()
@@ -89,3 +91,61 @@ def user_for_token(session: Session, plain: str) -> User | None:
 
 def has_staff(session: Session) -> bool:
     return session.scalar(select(User.id).where(User.role.in_(("staff", "admin"))).limit(1)) is not None
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and note when; the caller ends the user's other sessions."""
+    set_password(user, password)
+    user.password_changed_at = utcnow()
+
+
+def check_password(user: User, password: str) -> bool:
+    """Whether `password` is the user's current one (for re-confirming before a sensitive change)."""
+    return bool(user.password_hash) and _verify(user.password_hash, password)
+
+
+def token_of(session: Session, user: User, token_id: str) -> ApiToken | None:
+    """The user's own token with this id, or None (someone else's answers None too)."""
+    try:
+        key = uuid.UUID(str(token_id))
+    except ValueError:
+        return None
+    return session.scalar(select(ApiToken).where(ApiToken.id == key, ApiToken.user_id == user.id))
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    user.role = role
+
+
+def deactivate(session: Session, user: User) -> None:
+    """Stop the account: its sessions end and its tokens stop working (is_active is checked)."""
+    user.is_active = False
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def search(session: Session, text: str = "", role: str | None = None, page: int = 1,
+           per_page: int = 50) -> tuple[list[User], int]:
+    """Users whose email or name contains `text`, optionally of one role; newest first."""
+    query = select(User)
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern)))
+    if role:
+        query = query.where(User.role == role)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(User.created_at.desc()).limit(per_page).offset((page - 1) * per_page))
+    return list(rows), total
+
+
+def get_user(session: Session, user_id: str) -> User | None:
+    try:
+        return session.get(User, uuid.UUID(str(user_id)))
+    except ValueError:
+        return None

@@ -1,19 +1,24 @@
 """Typed SQLAlchemy models; Alembic (statex/migrations) owns the schema they describe."""
 
 from statex.models.base import Base
-from statex.models.users import ApiToken, User
+from statex.models.users import ApiToken, User, UserSession
+from statex.models.links import LinkToken
+from statex.models.audit import AuditEvent
 from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent
 from statex.models.queue import QueuedJob
 from statex.models.notifications import Delivery, OutboxMessage
 
 __all__ = [
     "AnalysisResult",
+    "AuditEvent",
     "ApiToken",
     "Base",
     "Delivery",
+    "LinkToken",
     "OutboxMessage",
     "QueuedJob",
     "Submission",
     "SubmissionEvent",
     "User",
+    "UserSession",
 ]

@@ -1,4 +1,4 @@
-"""People who use Statex and the API tokens they hold."""
+"""People who use Statex, their signed-in sessions and the API tokens they hold."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from statex.models.base import Base, created_at, str_255, timestamp, uuid_pk
+from statex.models.base import Base, UTCDateTime, created_at, str_255, timestamp, uuid_pk
 
 ROLES = ("client", "staff", "admin")
 
@@ -24,19 +24,49 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     email_verified_at: Mapped[timestamp]
     created_at: Mapped[created_at]
+    password_changed_at: Mapped[timestamp]
 
-    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan",
+                                                  order_by="ApiToken.created_at.desc()")
+    sessions: Mapped[list[UserSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # The signed-in session this object was loaded for (set by the portal, never stored here).
+    session_id = None
 
     @property
     def is_staff(self) -> bool:
         return self.role in ("staff", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     # The session layer (Flask-Login) asks these of whoever is signed in.
     is_authenticated = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Flask-Login's "alternative id": the session row, so ending it signs this browser out."""
+        return str(self.session_id)
+
+
+class UserSession(Base):
+    """One signed-in browser; deleting the row signs that browser out."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[uuid_pk]
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
 
 
 class ApiToken(Base):

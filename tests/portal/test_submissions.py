@@ -53,7 +53,7 @@ def test_submission_is_analysed_and_the_result_shown(client, run_jobs, db):
     assert "invoices" in html.lower()
     assert "submission.completed" in html
 
-    message = db.query(OutboxMessage).one()
+    message = db.query(OutboxMessage).filter(OutboxMessage.subject.contains("results are ready")).one()
     assert message.recipient == "ann@example.com"
     assert "results are ready" in message.subject
     assert page in message.body_text

@@ -1,0 +1,173 @@
+"""The account page: profile, password, API tokens, sessions, and the person's own data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from portal.auth import end_session, record, start_session
+from portal.auth.forms import PolicyForm, new_password_field
+from portal.auth.links import external_url
+from portal.db import get_db
+from portal.dispatch import dispatch_committed_jobs
+from statex import accounts, audit, privacy, sessions
+from statex.messages.notify import notify_user
+from statex.models.base import utcnow
+from statex.storage import storage_for
+
+bp = Blueprint("account", __name__, url_prefix="/portal/account")
+
+EXPIRY = {"30": "In 30 days", "7": "In 7 days", "90": "In 90 days", "365": "In a year", "": "Never"}
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Your name", validators=[InputRequired("Tell us your name."),
+                                                Length(max=120, message="Use at most 120 characters.")])
+
+
+class PasswordForm(PolicyForm):
+    current = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
+    password = new_password_field("New password")
+
+    def policy_context(self) -> tuple[str, str]:
+        return current_user.email, current_user.name
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", validators=[
+        InputRequired("Name the token after where you use it, e.g. “invoice import”."),
+        Length(max=100, message="Use at most 100 characters.")])
+    expires = SelectField("Expires", choices=list(EXPIRY.items()), default="30")
+
+
+class DeleteForm(FlaskForm):
+    confirm = PasswordField("Your password, to confirm", validators=[InputRequired("Enter your password to confirm.")])
+
+
+def _page(status: int = 200, **forms):
+    """The account page with fresh forms, except those given (which carry input and errors)."""
+    user, db = current_user, get_db()
+    context = {"profile_form": ProfileForm(formdata=None, name=user.name), "password_form": PasswordForm(formdata=None),
+               "token_form": TokenForm(formdata=None), "delete_form": DeleteForm(formdata=None)}
+    context.update(forms)
+    return render_template("account/index.html", tokens=user.tokens, now=utcnow(),
+                           sessions=sessions.live(db, user), **context), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    return _page()
+
+
+@bp.post("/profile")
+@login_required
+def profile_POST():
+    form = ProfileForm()
+    if not form.validate():
+        return _page(422, profile_form=form)
+    current_user.name = form.name.data.strip()
+    get_db().commit()
+    flash("Your profile is saved.", "success")
+    return redirect(url_for("account.index"), code=303)
+
+
+@bp.post("/password")
+@login_required
+def password_POST():
+    form = PasswordForm()
+    if not form.validate():
+        return _page(422, password_form=form)
+    user, db = current_user._get_current_object(), get_db()
+    if user.password_hash and not accounts.check_password(user, form.current.data):
+        form.current.errors.append("That is not your current password.")
+        return _page(422, password_form=form)
+    accounts.change_password(user, form.password.data)
+    sessions.end_all(db, user)
+    start_session(user)  # this browser stays signed in on a new session; every other one is signed out
+    record("password.changed", user)
+    notify_user(db, user, "account.password_changed", key=f"password:{user.id}:{utcnow().timestamp()}",
+                link=external_url("auth.reset_request_GET"))
+    db.commit()
+    dispatch_committed_jobs()
+    flash("Your password is changed; your other sessions are signed out.", "success")
+    return redirect(url_for("account.index"), code=303)
+
+
+@bp.post("/tokens")
+@login_required
+def tokens_POST():
+    form = TokenForm()
+    if not form.validate():
+        return _page(422, token_form=form)
+    if not current_user.is_verified:
+        form.name.errors.append("Confirm your email address first: open the link we sent you, or send a new one.")
+        return _page(422, token_form=form)
+    db = get_db()
+    expires = utcnow() + timedelta(days=int(form.expires.data)) if form.expires.data else None
+    token, plain = accounts.create_token(db, current_user, form.name.data.strip(), expires)
+    record("token.created", current_user, token=str(token.id), name=token.name)
+    db.commit()
+    db.expire(current_user, ["tokens"])
+    # The secret is shown in this response only; it is stored as a hash.
+    return _page(201, new_token=plain, new_token_name=token.name)
+
+
+@bp.post("/tokens/<token_id>/revoke")
+@login_required
+def revoke_POST(token_id: str):
+    db = get_db()
+    token = accounts.token_of(db, current_user, token_id)
+    if token is None:
+        abort(404)
+    accounts.revoke_token(token)
+    record("token.revoked", current_user, token=str(token.id), name=token.name)
+    db.commit()
+    flash(f"The token “{token.name}” is revoked.", "success")
+    return redirect(url_for("account.index"), code=303)
+
+
+@bp.post("/signout-everywhere")
+@login_required
+def signout_everywhere_POST():
+    user, db = current_user._get_current_object(), get_db()
+    count = sessions.end_all(db, user)
+    record("signout.everywhere", user, sessions=count)
+    end_session()
+    db.commit()
+    flash("You are signed out on every device.", "info")
+    return redirect(url_for("auth.login_GET"), code=303)
+
+
+@bp.post("/export")
+@login_required
+def export_POST():
+    user, db = current_user._get_current_object(), get_db()
+    archive = privacy.export(db, storage_for(current_app.config["STATEX"]), user)
+    record("account.exported", user)
+    db.commit()
+    return send_file(archive, mimetype="application/zip", as_attachment=True,
+                     download_name=f"statex-data-{utcnow():%Y-%m-%d}.zip")
+
+
+@bp.post("/delete")
+@login_required
+def delete_POST():
+    form = DeleteForm()
+    user, db = current_user._get_current_object(), get_db()
+    if form.validate() and not accounts.check_password(user, form.confirm.data):
+        form.confirm.errors.append("That is not your password.")
+    if form.errors:
+        return _page(422, delete_form=form)
+    label = audit.pseudonym(user.id)
+    privacy.erase(db, storage_for(current_app.config["STATEX"]), user)
+    record("account.deleted", actor_label=label)
+    end_session()
+    db.commit()
+    flash("Your account and everything in it are deleted.", "info")
+    return redirect(url_for("auth.login_GET"), code=303)

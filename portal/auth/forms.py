@@ -1,0 +1,67 @@
+"""The account forms; a password field checks the policy in statex.passwords."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, ValidationError
+from wtforms.validators import Email, InputRequired, Length
+
+from statex import passwords
+
+EMAIL = [InputRequired("Enter your email address."),
+         Email("Enter an email address like name@example.com.", check_deliverability=False),
+         Length(max=254, message="Use at most 254 characters.")]
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(label, validators=[InputRequired("Choose a password.")])
+
+
+class PolicyForm(FlaskForm):
+    """A form with a `password` that must meet the policy; email and name come from the form or user."""
+
+    def policy_context(self) -> tuple[str, str]:
+        email = getattr(self, "email", None)
+        name = getattr(self, "name", None)
+        return (email.data if email else "") or "", (name.data if name else "") or ""
+
+    def validate_password(self, field) -> None:
+        email, name = self.policy_context()
+        problem = passwords.problem(field.data or "", email, name)
+        if problem:
+            raise ValidationError(problem)
+
+
+class SignupForm(PolicyForm):
+    name = StringField("Your name", validators=[InputRequired("Tell us your name."),
+                                                Length(max=120, message="Use at most 120 characters.")])
+    email = EmailField("Email", validators=EMAIL)
+    password = new_password_field()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=EMAIL)
+    password = PasswordField("Password", validators=[
+        InputRequired("Enter your password."),
+        Length(max=passwords.MAX_LENGTH, message=f"Passwords have at most {passwords.MAX_LENGTH} characters.")])
+
+
+class EmailForm(FlaskForm):
+    """Ask for a link by email (magic sign-in, password reset)."""
+
+    email = EmailField("Email", validators=EMAIL)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that spends a link: opening the link (a GET) changes nothing."""
+
+
+class ResetForm(PolicyForm):
+    password = new_password_field("New password")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def policy_context(self) -> tuple[str, str]:
+        return (self.user.email, self.user.name) if self.user else ("", "")

@@ -1,0 +1,99 @@
+"""Abuse limits (flask-limiter on Redis): per IP and per account on sign-in, sign-up, links, submissions.
+
+Other blueprints apply `@limits.submission_creation` to the view that creates a submission.
+Each limit is a flask-limiter string; `app.config["STATEX_LIMITS"]` overrides any of them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Flask, Response, current_app, g, make_response, render_template, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
+
+from statex.accounts import normalise_email
+
+DEFAULTS = {
+    "signin_ip": "30 per minute; 300 per hour",
+    "signin_account": "10 per minute; 100 per hour",
+    "signup_ip": "10 per hour; 50 per day",
+    "link_ip": "10 per hour",
+    "link_account": "5 per hour",
+    "submission_ip": "120 per hour",
+    "submission_account": "60 per hour; 500 per day",
+}
+MESSAGE = "Too many requests. Wait a little and try again."
+
+
+
+def _breached(request_limit) -> Response:
+    """A 429 page (or problem+json) that says when to come back, in Retry-After too."""
+    from portal.api.problems import problem
+
+    wait = max(1, math.ceil(request_limit.reset_at - time.time()))
+    if request.path.startswith("/api/"):
+        response = problem(429, "Too Many Requests", MESSAGE)
+    else:
+        response = make_response(render_template("error.html", error=TooManyRequests(MESSAGE)), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+# Headers stay off: flask-limiter would put its own Retry-After on every limited response.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=False, key_prefix="statex", on_breach=_breached)
+
+
+def limit(name: str):
+    """The limit string called `name`, read when the request is checked."""
+    return lambda: current_app.config.get("STATEX_LIMITS", {}).get(name, DEFAULTS[name])
+
+
+def ip_key() -> str:
+    return "ip:" + (get_remote_address() or "unknown")
+
+
+def email_key() -> str:
+    """The account a sign-in, sign-up or link form names (its email), else the address."""
+    email = normalise_email(request.form.get("email", ""))
+    return "email:" + email if email else ip_key()
+
+
+def user_key() -> str:
+    """The signed-in or API user; falls back to the address."""
+    user = g.get("api_user") or current_user
+    return f"user:{user.id}" if getattr(user, "is_authenticated", False) else ip_key()
+
+
+def by_ip_and_email(ip_limit: str, account_limit: str):
+    """Limit a form's POST per address and per the account it names."""
+
+    def decorate(view):
+        view = limiter.limit(limit(account_limit), key_func=email_key, error_message=MESSAGE)(view)
+        return limiter.limit(limit(ip_limit), key_func=ip_key, error_message=MESSAGE)(view)
+
+    return decorate
+
+
+def submission_creation(view):
+    """Limit creating submissions per address and per account (portal form and API)."""
+
+    view = limiter.limit(limit("submission_account"), key_func=user_key, error_message=MESSAGE)(view)
+    return limiter.limit(limit("submission_ip"), key_func=ip_key, error_message=MESSAGE)(view)
+
+
+def storage_uri(redis_url: str) -> str:
+    """flask-limiter's name for our Redis: unix sockets are spelt redis+unix://."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url.removeprefix("unix://")
+    return redis_url
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(app.config["STATEX"].redis_url))
+    limiter.init_app(app)
+    # The response _breached made travels in the exception; the generic error page would drop it.
+    app.register_error_handler(RateLimitExceeded, lambda error: error.get_response())

@@ -1,0 +1,43 @@
+"""What the account tests share: forms with their CSRF token, and links read from the outbox."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from statex.db import session_scope
+from statex.models import OutboxMessage
+from tests.conftest import PASSWORD
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf(client, path: str = "/portal/login") -> str:
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def post(client, path: str, data: dict | None = None, page: str | None = None, **kwargs):
+    """POST a form the way the browser does, with the CSRF token of the page it sits on."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf(client, page or path)}, **kwargs)
+
+
+def signup(client, email: str = "ann@example.com", password: str = PASSWORD, name: str = "Ann"):
+    return post(client, "/portal/signup", {"name": name, "email": email, "password": password})
+
+
+def login(client, email: str, password: str = PASSWORD, **kwargs):
+    return post(client, "/portal/login", {"email": email, "password": password}, **kwargs)
+
+
+def mail_to(settings, email: str) -> list[OutboxMessage]:
+    """Messages kept for `email` in the development outbox, newest first."""
+    with session_scope(settings.database_url) as session:
+        query = (select(OutboxMessage).where(OutboxMessage.recipient == email)
+                 .order_by(OutboxMessage.created_at.desc()))
+        return list(session.scalars(query))
+
+
+def link_in(message: OutboxMessage) -> str:
+    """The portal path of the link in a message, as a person would click it."""
+    return re.search(r"https?://[^/\s]+(/portal/\S+)", message.body_text).group(1)

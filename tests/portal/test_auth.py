@@ -1,0 +1,145 @@
+"""Sign-up, email verification, sign-in and sign-out, sessions and their timeouts, lockout."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal import create_app
+from statex.lockout import Policy
+from statex.models import AuditEvent, User
+from tests.conftest import PASSWORD
+from tests.portal.accounts_helpers import link_in, login, mail_to, post, signup
+
+
+def test_signup_signs_in_and_sends_a_verification_link_that_works_once(client, run_jobs, settings, db):
+    response = signup(client)
+    assert response.status_code == 302
+    assert "We sent a link to ann@example.com" in client.get("/portal/submissions/new").get_data(as_text=True)
+    run_jobs()
+    [message] = mail_to(settings, "ann@example.com")
+    assert "Confirm your email" in message.subject
+    path = link_in(message)
+
+    assert "Confirm ann@example.com" in client.get(path).get_data(as_text=True)
+    assert db.scalar(select(User.email_verified_at)) is None, "opening the link changes nothing"
+    response = post(client, path)
+    assert response.status_code == 302
+    assert db.scalar(select(User.email_verified_at)) is not None
+    assert "(confirmed)" in client.get("/portal/account/").get_data(as_text=True)
+    assert post(client, path).status_code == 404, "a link works once"
+    assert client.get(path).status_code == 404
+
+
+def test_signup_names_each_problem_and_keeps_valid_input(client):
+    response = post(client, "/portal/signup", {"name": "Ann <b>Smith</b>", "email": "ann@example.com",
+                                               "password": "password1234"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "most common or predictable" in html
+    assert 'value="ann@example.com"' in html and "Ann &lt;b&gt;Smith&lt;/b&gt;" in html
+    assert "password1234" not in html, "a password is never echoed back"
+
+    html = post(client, "/portal/signup", {"name": "", "email": "not-an-email", "password": "short"}).get_data(as_text=True)
+    assert "Tell us your name." in html and "like name@example.com" in html and "at least 12" in html
+
+
+def test_signup_with_a_taken_email_says_so(client, make_user):
+    email, _, _ = make_user()
+    response = signup(client, email=email)
+    assert response.status_code == 422
+    assert "exists already" in response.get_data(as_text=True)
+
+
+def test_signin_renews_the_session_and_signout_really_ends_it(client, make_user, db):
+    email, _, _ = make_user()
+    client.get("/portal/login")
+    before = client.get_cookie("session").value
+    assert login(client, email).status_code == 302
+    signed_in = client.get_cookie("session").value
+    assert signed_in != before
+    assert client.get("/portal/").status_code == 200
+
+    assert post(client, "/portal/logout", page="/portal/").status_code == 302
+    client.set_cookie("session", signed_in)  # someone kept a copy of the signed-in cookie
+    response = client.get("/portal/")
+    assert response.status_code == 302 and "/portal/login" in response.headers["Location"]
+    actions = db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["signin.success", "signout"]
+
+
+def test_a_wrong_password_is_refused_and_audited(client, make_user, db):
+    email, _, _ = make_user()
+    response = login(client, email, "not the right password at all")
+    assert response.status_code == 422
+    assert "do not match an account" in response.get_data(as_text=True)
+    event = db.scalar(select(AuditEvent))
+    assert (event.action, event.actor, event.target, event.ip) == ("signin.failure", email, email, "127.0.0.1")
+
+
+def test_next_is_followed_only_within_the_site(client, make_user):
+    email, _, _ = make_user()
+    response = post(client, "/portal/login?next=//evil.example/", {"email": email, "password": PASSWORD},
+                    page="/portal/login")
+    assert response.headers["Location"] == "/portal/"
+
+
+def _app(settings, **config):
+    return create_app(test_config={"TESTING": True, **config}, settings=settings)
+
+
+@pytest.mark.parametrize("setting", ["STATEX_SESSION_IDLE", "STATEX_SESSION_LIFETIME"])
+def test_idle_and_absolute_timeouts_end_the_session(settings, make_user, setting):
+    client = _app(settings, **{setting: timedelta(0)}).test_client()
+    email, _, _ = make_user()
+    assert login(client, email).status_code == 302
+    response = client.get("/portal/")
+    assert response.status_code == 302 and "/portal/login" in response.headers["Location"]
+
+
+def test_sessions_survive_activity_within_the_timeouts(settings, make_user):
+    client = _app(settings, STATEX_SESSION_IDLE=timedelta(minutes=5)).test_client()
+    email, _, _ = make_user()
+    login(client, email)
+    assert all(client.get("/portal/").status_code == 200 for _ in range(3))
+
+
+def test_failed_signins_slow_down_then_lock_and_the_lock_ends(settings, make_user, db):
+    policy = Policy(slow_after=2, delay=0.2, lock_after=3, lock_seconds=1)
+    client = _app(settings, STATEX_LOCKOUT=policy).test_client()
+    email, _, _ = make_user()
+    assert login(client, email, "wrong password number one").status_code == 422
+    slowed = login(client, email, "wrong password number two")
+    assert "Too many failed sign-ins. Try again in 1 second" in slowed.get_data(as_text=True)
+    too_soon = login(client, email)
+    assert too_soon.status_code == 429, "even the right password waits"
+    time.sleep(float(too_soon.headers["Retry-After"]))
+
+    locked = login(client, email, "wrong password number three")
+    assert "This account is locked" in locked.get_data(as_text=True)
+    refused = login(client, email)
+    assert refused.status_code == 429 and "UTC" in refused.get_data(as_text=True)
+    time.sleep(float(refused.headers["Retry-After"]))
+    assert login(client, email).status_code == 302, "the lock ends"
+    assert "signin.locked" in db.scalars(select(AuditEvent.action)).all()
+
+
+def test_signin_is_rate_limited_per_address(settings, make_user):
+    client = _app(settings, STATEX_LIMITS={"signin_ip": "3 per minute"}).test_client()
+    email, _, _ = make_user()
+    for _ in range(3):
+        assert login(client, email, "a wrong password again").status_code == 422
+    response = login(client, email)
+    assert response.status_code == 429
+    assert "Too many requests" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_signin_is_rate_limited_per_account_across_addresses(settings, make_user):
+    client = _app(settings, STATEX_LIMITS={"signin_account": "2 per minute"}).test_client()
+    email, _, _ = make_user()
+    for address in ("198.51.100.1", "198.51.100.2"):
+        login(client, email, "a wrong password again", environ_base={"REMOTE_ADDR": address})
+    response = login(client, email, environ_base={"REMOTE_ADDR": "198.51.100.3"})
+    assert response.status_code == 429
