@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import click
 
-from cli.site.build import BuildError, build, output_dir, serve_command as pelican_serve_command
+from cli.site.build import ROOT, BuildError, build, output_dir, serve_command as pelican_serve_command
 
 
 @click.group("site")
@@ -40,10 +43,16 @@ def serve(port: int, bind: str) -> None:
     """Preview the site, rebuilding it whenever content, theme or settings change."""
     output = output_dir()
     click.echo(f"Serving {output} on http://{bind}:{port}/ (Ctrl-C stops)")
+    # Pelican serves from child processes of its own: run it in a process group and stop the group.
+    process = subprocess.Popen(pelican_serve_command(output, port, bind), cwd=ROOT, start_new_session=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        subprocess.run(pelican_serve_command(output, port, bind), check=False)
+        process.wait()
     except KeyboardInterrupt:
         pass
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
 
 
 @site_group.command("check")
