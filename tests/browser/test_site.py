@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The policy the web process serves; Pagefind needs WebAssembly, hence 'wasm-unsafe-eval'.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-       "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'")
+       "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 @pytest.fixture(autouse=True)
@@ -82,20 +83,34 @@ def open_page(site_browser, url: str, width: int, bypass_csp: bool = False):
     return page
 
 
+def axe_violations(page) -> list[str]:
+    """Run axe-core (WCAG 2.1 A/AA and best practices) on the page; one line per violation."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}))"
+        ".violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target).join(', ')})`)"
+    )
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("lang_path", ["/", "/cs/"])
 def test_home_page_has_no_accessibility_violations(site_server, site_browser, lang_path, width):
     base, _ = site_server
     # axe is injected as an inline script, which our own CSP would rightly refuse.
     page = open_page(site_browser, base + lang_path, width, bypass_csp=True)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}))"
-        ".violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target).join(', ')})`)"
-    )
-    assert violations == []
+    assert axe_violations(page) == []
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "the page scrolls sideways"
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/services/document-extraction/", "/cs/blog/forecasting-baseline/",
+                                  "/cs/search/", "/pricing/"])
+def test_inner_pages_have_no_accessibility_violations(site_server, site_browser, path):
+    base, _ = site_server
+    page = open_page(site_browser, base + path, 375, bypass_csp=True)
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
     page.context.close()
 
 
@@ -120,6 +135,7 @@ def test_search_finds_pages_in_each_language(site_server, site_browser, lang_pat
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
     page.locator(".pagefind-ui__search-input").fill(query)
+    page.keyboard.press("Enter")
     results = page.locator(".pagefind-ui__result-link")
     results.first.wait_for(timeout=15_000)
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")

@@ -8,6 +8,9 @@ window.addEventListener("DOMContentLoaded", () => {
     showImages: false,
     resetStyles: false,
   });
+  // Name the input by the page's visible heading rather than by Pagefind's tooltip-only title.
+  const input = element.querySelector(".pagefind-ui__search-input");
+  if (input) input.setAttribute("aria-labelledby", "search-title");
   const query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
