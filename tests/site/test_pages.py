@@ -43,6 +43,7 @@ def test_every_page_has_title_description_canonical_and_opengraph(prod_site):
         assert canonical["href"].startswith(SITE_URL + "/"), where
         for key in ("og:title", "og:description", "og:url", "og:type", "og:locale", "og:site_name"):
             assert page.meta.get(key), (where, key)
+        assert page.meta["og:image"].startswith(SITE_URL + "/theme/images/og-card."), where
         assert page.meta["og:url"] == canonical["href"]
 
 
