@@ -42,6 +42,7 @@ ensure_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v espeak-ng >/dev/null || missing+=(espeak-ng)
   command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-ces)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 

@@ -134,9 +134,9 @@ def test_search_finds_pages_in_each_language(site_server, site_browser, lang_pat
     violations = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
-    page.locator(".pagefind-ui__search-input").fill(query)
+    page.get_by_role("searchbox").fill(query)
     page.keyboard.press("Enter")
-    results = page.locator(".pagefind-ui__result-link")
+    results = page.locator(".search__result a")
     results.first.wait_for(timeout=15_000)
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert expected in hrefs
