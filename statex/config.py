@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "test", "production")
+OCR_ENGINES = ("auto", "tesseract", "rapidocr")
 
 
 class ConfigError(RuntimeError):
@@ -33,6 +34,11 @@ class Settings:
     site_dir: Path
     port: int
     extra: dict = field(default_factory=dict)
+    ocr_engine: str = "auto"
+    transcribe_url: str | None = None
+    transcribe_model: str = "whisper-1"
+    transcribe_api_key: str | None = None
+    transcribe_timeout: float = 300.0
 
     @property
     def production(self) -> bool:
@@ -69,7 +75,25 @@ def load_settings(environ: dict | None = None) -> Settings:
         portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
         site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
         port=int(env.get("PORT", "8000")),
+        **_extraction_settings(env),
     )
+
+
+def _extraction_settings(env: dict) -> dict:
+    """How attachments are read: OCR_ENGINE, and TRANSCRIBE_* for a Whisper endpoint instead of PocketSphinx."""
+    engine = env.get("OCR_ENGINE") or "auto"
+    if engine not in OCR_ENGINES:
+        raise ConfigError(f"OCR_ENGINE must be one of {', '.join(OCR_ENGINES)}, not {engine!r}.")
+    try:
+        timeout = float(env.get("TRANSCRIBE_TIMEOUT") or 300)
+    except ValueError:
+        raise ConfigError(f"TRANSCRIBE_TIMEOUT must be a number of seconds, not {env['TRANSCRIBE_TIMEOUT']!r}.") \
+            from None
+    if timeout <= 0:
+        raise ConfigError("TRANSCRIBE_TIMEOUT must be more than 0 seconds.")
+    return {"ocr_engine": engine, "transcribe_url": (env.get("TRANSCRIBE_URL") or "").rstrip("/") or None,
+            "transcribe_model": env.get("TRANSCRIBE_MODEL") or "whisper-1",
+            "transcribe_api_key": env.get("TRANSCRIBE_API_KEY") or None, "transcribe_timeout": timeout}
 
 
 def _require_production_settings(env: dict) -> None:

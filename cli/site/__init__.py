@@ -82,5 +82,8 @@ def publish_command(bucket: str, prefix: str, output: Path | None) -> None:
     output = output or output_dir()
     if not (output / "index.html").exists():
         raise click.ClickException(f"{output} holds no built site; run `statex site build --production` first")
+    if (output / "theme" / "css" / "statex.css").exists():
+        # A development build has root-relative URLs and unfingerprinted assets cached for a year.
+        raise click.ClickException(f"{output} is a development build; run `statex site build --production`")
     report = publish(output, bucket, prefix)
     click.echo(f"Uploaded {report.uploaded}, unchanged {report.unchanged}, deleted {report.deleted}.")

@@ -42,6 +42,8 @@ ensure_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v espeak-ng >/dev/null || missing+=(espeak-ng)
   command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-ces)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  ldconfig -p | grep -q 'libGL\.so\.1' || missing+=(libgl1)  # OpenCV, under the bundled OCR engine
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }

@@ -73,3 +73,9 @@ def test_publish_command_skips_unchanged_files(s3, prod_site):
     second = runner.invoke(site_group, ["publish", "--bucket", BUCKET, "--output", str(prod_site)])
     assert second.exit_code == 0, second.output
     assert "Uploaded 0," in second.output and "deleted 0" in second.output
+
+
+def test_publish_command_refuses_a_development_build(s3, dev_site):
+    result = CliRunner().invoke(site_group, ["publish", "--bucket", BUCKET, "--output", str(dev_site)])
+    assert result.exit_code != 0
+    assert "development build" in result.output

@@ -1,0 +1,202 @@
+"""Speech to text: decoded in-process by PyAV, transcribed by PocketSphinx or a Whisper endpoint."""
+
+from __future__ import annotations
+
+import functools
+import io
+import wave
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from statex.extraction.result import Extraction, permanent, transient
+
+SAMPLE_RATE = 16_000
+BYTES_PER_SECOND = SAMPLE_RATE * 2  # mono, 16-bit
+DEFAULT_MAX_SECONDS = 600
+CONNECT_TIMEOUT = 10.0
+TRANSIENT_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
+# OpenAI's verbose_json names the language in English words; we keep ISO 639-1 codes.
+LANGUAGE_CODES = {"english": "en", "czech": "cs", "german": "de", "french": "fr", "slovak": "sk",
+                  "polish": "pl", "spanish": "es", "italian": "it", "russian": "ru", "ukrainian": "uk",
+                  "dutch": "nl", "portuguese": "pt", "hungarian": "hu", "chinese": "zh", "japanese": "ja"}
+
+
+@dataclass
+class Pcm:
+    """16 kHz mono 16-bit audio, and whether it was cut at the length limit."""
+
+    data: bytes
+    truncated: bool = False
+
+    @property
+    def seconds(self) -> float:
+        return len(self.data) / BYTES_PER_SECOND
+
+
+def transcribe(stream: BinaryIO, *, settings: Any = None, language_hint: str | None = None) -> Extraction:
+    """The words spoken in a recording, with timed segments; Whisper when TRANSCRIBE_URL is set."""
+    max_seconds = getattr(settings, "upload_max_audio_seconds", None) or DEFAULT_MAX_SECONDS
+    pcm = decode(stream, max_seconds=max_seconds)
+    warnings = []
+    if pcm.truncated:
+        warnings.append(f"The recording is longer than {_minutes(max_seconds)}; "
+                        f"only the first {_minutes(max_seconds)} were transcribed.")
+    if getattr(settings, "transcribe_url", None):
+        result = whisper(pcm, settings, language_hint)
+    else:
+        result = pocketsphinx(pcm, language_hint)
+    result.warnings = warnings + result.warnings
+    if result.empty:
+        result.warnings.append("No speech was recognised in the recording.")
+    result.audio_seconds = round(pcm.seconds, 3)
+    return result
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
+
+
+def decode(stream: BinaryIO, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Pcm:
+    """The first audio track as 16 kHz mono PCM, at most `max_seconds` of it (FFmpeg inside PyAV)."""
+    import av
+
+    limit = int(max_seconds * BYTES_PER_SECOND)
+    chunks, size = [], 0
+    try:
+        with av.open(stream, mode="r") as container:
+            if not container.streams.audio:
+                raise permanent("The recording has no sound track.", "no audio stream in the container")
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+            for frame in container.decode(container.streams.audio[0]):
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray().tobytes())
+                    size += len(chunks[-1])
+                if size > limit:
+                    return Pcm(b"".join(chunks)[:limit], truncated=True)
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray().tobytes())
+    except av.FFmpegError as error:
+        raise permanent("The recording could not be played; the file may be damaged.",
+                        f"PyAV/FFmpeg: {error}") from error
+    data = b"".join(chunks)
+    return Pcm(data[:limit], truncated=len(data) > limit)
+
+
+def wav_bytes(pcm: Pcm) -> bytes:
+    """The PCM as a WAV file, the format every transcription server accepts."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(pcm.data)
+    return out.getvalue()
+
+
+@functools.cache
+def _decoder():
+    """PocketSphinx's bundled US English model, loaded once per worker at first use (~40 MB)."""
+    from pocketsphinx import Decoder
+
+    return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+
+
+def pocketsphinx(pcm: Pcm, language_hint: str | None = None) -> Extraction:
+    """Offline transcription: split at pauses by PocketSphinx's endpointer, decode each utterance."""
+    decoder = _decoder()
+    segments = []
+    for start, end, speech in _utterances(pcm.data):
+        decoder.start_utt()
+        decoder.process_raw(speech, full_utt=True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
+        words = hypothesis.hypstr.strip() if hypothesis else ""
+        if words:
+            segments.append({"start": round(start, 2), "end": round(end, 2), "text": words})
+    warnings = []
+    if language_hint and language_hint.lower()[:2] != "en":
+        warnings.append("The offline recogniser knows only English; a recording in another language "
+                        "needs a transcription service (TRANSCRIBE_URL).")
+    return Extraction(text="\n".join(s["text"] for s in segments), method="pocketsphinx", language="en",
+                      details=segments, machine_made=True, warnings=warnings)
+
+
+def _utterances(data: bytes):
+    """(start, end, pcm) of each stretch of speech, as PocketSphinx's voice activity detector hears it."""
+    from pocketsphinx import Endpointer
+
+    endpointer = Endpointer(sample_rate=SAMPLE_RATE)
+    size, frames = endpointer.frame_bytes, []
+    for offset in range(0, len(data), size):
+        frame = data[offset:offset + size]
+        speech = endpointer.process(frame) if len(frame) == size else endpointer.end_stream(frame)
+        if speech is not None:
+            frames.append(speech)
+            if not endpointer.in_speech:
+                yield endpointer.speech_start, endpointer.speech_end, b"".join(frames)
+                frames = []
+    if frames:  # the recording stopped mid-sentence
+        yield endpointer.speech_start, len(data) / BYTES_PER_SECOND, b"".join(frames)
+
+
+def transcription_url(base: str) -> str:
+    """TRANSCRIBE_URL may be the API base (…/v1), a bare host, or the endpoint itself."""
+    base = base.rstrip("/")
+    if base.endswith("/audio/transcriptions"):
+        return base
+    if base.count("/") <= 2:  # scheme://host[:port] only
+        return base + "/v1/audio/transcriptions"
+    return base + "/audio/transcriptions"
+
+
+def whisper(pcm: Pcm, settings: Any, language_hint: str | None = None) -> Extraction:
+    """Transcription by an OpenAI-compatible /v1/audio/transcriptions endpoint (verbose_json)."""
+    import httpx
+
+    url = transcription_url(settings.transcribe_url)
+    model = getattr(settings, "transcribe_model", None) or "whisper-1"
+    fields = {"model": model, "response_format": "verbose_json", "timestamp_granularities[]": "segment"}
+    if language_hint:
+        fields["language"] = language_hint.lower()[:2]
+    headers = {}
+    if getattr(settings, "transcribe_api_key", None):
+        headers["Authorization"] = f"Bearer {settings.transcribe_api_key}"
+    timeout = getattr(settings, "transcribe_timeout", None) or 300.0
+    try:
+        response = httpx.post(url, data=fields, headers=headers,
+                              files={"file": ("recording.wav", wav_bytes(pcm), "audio/wav")},
+                              timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)))
+    except httpx.TimeoutException as error:
+        raise transient("The transcription service did not answer in time; we will try again.",
+                        f"{url}: {type(error).__name__} after {timeout:g} s") from error
+    except httpx.TransportError as error:
+        raise transient("The transcription service could not be reached; we will try again.",
+                        f"{url}: {type(error).__name__}: {error}") from error
+    return _whisper_result(response, url, model)
+
+
+def _whisper_result(response, url: str, model: str) -> Extraction:
+    detail = f"{url} answered {response.status_code}: {response.text[:300]}"
+    if response.status_code in TRANSIENT_STATUSES:
+        raise transient("The transcription service is busy or down; we will try again.", detail)
+    if response.status_code >= 400:
+        raise permanent("The recording could not be transcribed.", detail)
+    try:
+        body = response.json()
+        text = body["text"].strip()
+        segments = [{"start": round(float(s["start"]), 2), "end": round(float(s["end"]), 2),
+                     "text": str(s["text"]).strip()}
+                    for s in body.get("segments") or [] if str(s.get("text", "")).strip()]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise permanent("The recording could not be transcribed.",
+                        f"{url} answered without a transcript ({type(error).__name__}: {error}): "
+                        f"{response.text[:300]}") from error
+    return Extraction(text=text, method="whisper-api", language=_language_code(body.get("language")),
+                      details=segments, machine_made=True, warnings=[])
+
+
+def _language_code(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = str(name).strip().lower()
+    return LANGUAGE_CODES.get(name) or (name if len(name) in (2, 3) and name.isalpha() else None)

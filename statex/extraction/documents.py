@@ -1,0 +1,153 @@
+"""Text from documents: plain text and Markdown, PDF page by page (OCR where a page is a scan), DOCX."""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Iterator
+
+from statex.extraction import images
+from statex.extraction.result import Extraction, permanent
+
+OCR_DPI = 300
+MAX_OCR_PAGES = 50  # a scanned book would hold a worker for an hour; the client is told where we stopped
+MIN_TEXT_CHARS = 1  # a page with any text layer is taken as it is
+
+
+def read_text(stream: BinaryIO) -> Extraction:
+    """Plain text or Markdown in whatever encoding it came in."""
+    from charset_normalizer import from_bytes
+
+    data = stream.read()
+    if not data.strip():
+        return Extraction(text="", method="plain", warnings=["The file is empty."])
+    best = from_bytes(data).best()
+    if best is None:
+        raise permanent("The file does not look like text.", "charset-normalizer found no text encoding")
+    text = str(best).lstrip("\ufeff").replace("\r\n", "\n")
+    warnings = []
+    if best.encoding not in ("utf_8", "ascii"):
+        warnings.append(f"The text was decoded as {best.encoding}.")
+    return Extraction(text=text, method="plain", warnings=warnings)
+
+
+def read_pdf(stream: BinaryIO, *, ocr_engine: str = "auto", language_hint: str | None = None) -> Extraction:
+    """Each page's text layer by pypdf; pages without one are rendered and read by OCR."""
+    reader = _open_pdf(stream)
+    details, warnings, methods, ocr_pages = [], [], set(), 0
+    for number, page in enumerate(reader.pages, start=1):
+        text = _page_text(page, number)
+        if len(text.strip()) >= MIN_TEXT_CHARS:
+            methods.add("pypdf")
+            details.append({"page": number, "text": text, "chars": len(text), "method": "pypdf"})
+            continue
+        if ocr_pages == MAX_OCR_PAGES:
+            warnings.append(f"Pages {number} to {len(reader.pages)} have no text layer and were not read: "
+                            f"we read at most {MAX_OCR_PAGES} scanned pages per document.")
+            break
+        ocr_pages += 1
+        found = images.ocr(_render(stream, number), engine=ocr_engine, language_hint=language_hint)
+        methods.add("pdf-ocr")
+        warnings += [w for w in found.warnings if w not in warnings]
+        warnings.append(f"Page {number} had no text layer and was read by OCR ({found.engine}).")
+        details.append({"page": number, "text": found.text, "chars": len(found.text), "method": found.engine,
+                        "confidence": found.confidence})
+    text = "\n\n".join(page["text"].strip() for page in details if page["text"].strip())
+    if not text:
+        warnings.append("No text was found in the document.")
+    method = "+".join(sorted(methods, key=["pypdf", "pdf-ocr"].index)) or "pypdf"
+    return Extraction(text=text, method=method, details=details, machine_made="pdf-ocr" in methods,
+                      warnings=warnings)
+
+
+def _open_pdf(stream: BinaryIO):
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(stream)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise permanent("The PDF is protected by a password; please send it without one.",
+                            "pypdf: encrypted with a user password")
+        len(reader.pages)  # reads the page tree: a broken file fails here rather than midway
+    except PdfReadError as error:
+        raise permanent("The PDF could not be read; the file may be damaged.", f"pypdf: {error}") from error
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as error:
+        raise permanent("The PDF could not be read; the file may be damaged.",
+                        f"pypdf: {type(error).__name__}: {error}") from error
+    return reader
+
+
+def _page_text(page, number: int) -> str:
+    try:
+        return page.extract_text() or ""
+    except Exception as error:  # pypdf raises many types on malformed content streams
+        raise permanent(f"Page {number} of the PDF could not be read; the file may be damaged.",
+                        f"pypdf page {number}: {type(error).__name__}: {error}") from error
+
+
+def _render(stream: BinaryIO, number: int):
+    """Page `number` as a picture at OCR resolution (pypdfium2 needs no system tools)."""
+    import pypdfium2
+
+    stream.seek(0)
+    try:
+        document = pypdfium2.PdfDocument(stream)
+        try:
+            page = document[number - 1]
+            width, height = page.get_size()
+            scale = min(OCR_DPI / 72, images.MAX_SIDE / max(width, height, 1))
+            return page.render(scale=scale, grayscale=True).to_pil()
+        finally:
+            document.close()
+    except pypdfium2.PdfiumError as error:
+        raise permanent(f"Page {number} of the PDF could not be rendered for OCR.",
+                        f"pypdfium2 page {number}: {error}") from error
+
+
+def read_docx(stream: BinaryIO) -> Extraction:
+    """A Word document's paragraphs and tables, in the order they appear."""
+    document = _open_docx(stream)
+    blocks, details = [], []
+    for block in _blocks(document):
+        if isinstance(block, str):
+            blocks.append(block)
+        else:
+            rows = list(_table_rows(block))
+            details.append({"table": len(details) + 1, "rows": len(rows),
+                            "columns": max((len(row) for row in rows), default=0)})
+            blocks.append("\n".join(" | ".join(row) for row in rows))
+    text = "\n".join(block for block in blocks if block.strip())
+    warnings = [] if text.strip() else ["No text was found in the document."]
+    return Extraction(text=text, method="python-docx", details=details, warnings=warnings)
+
+
+def _open_docx(stream: BinaryIO):
+    import docx
+
+    try:
+        return docx.Document(stream)
+    except Exception as error:  # a bad zip, a missing part, lxml's XML errors: all mean a damaged file
+        raise permanent("The Word document could not be read; the file may be damaged.",
+                        f"python-docx: {type(error).__name__}: {error}") from error
+
+
+def _blocks(container) -> Iterator:
+    """Paragraph texts and tables of a document or cell, in document order."""
+    from docx.table import Table
+
+    for item in container.iter_inner_content():
+        yield item if isinstance(item, Table) else item.text
+
+
+def _table_rows(table) -> Iterator[list[str]]:
+    """Each row's cell texts; a merged cell counts once; nested tables are flattened into their cell."""
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if cell._tc in seen:  # python-docx repeats a horizontally merged cell
+                continue
+            seen.add(cell._tc)
+            parts = [b if isinstance(b, str) else "; ".join(" | ".join(r) for r in _table_rows(b))
+                     for b in _blocks(cell)]
+            cells.append(" ".join(part.strip() for part in parts if part.strip()))
+        if any(cells):
+            yield cells

@@ -1,0 +1,112 @@
+"""Real files for the extraction tests, made on the spot with the tools people make them with."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+IMAGE_LINES = ("Invoice number 4711", "Please automate our orders")
+# espeak-ng's Klatt voice is the one PocketSphinx's US English model hears best.
+SPEECH = "Please send me the price of the new website"
+SPEECH_WORDS = {"send", "price", "new", "website"}
+VOICE = "en-us+klatt2"
+
+
+def text_pdf(pages: list[str]) -> bytes:
+    """A PDF with a text layer, one page per string (fpdf2, as invoicing tools write them)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=14)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def text_png(lines=IMAGE_LINES) -> bytes:
+    """Black DejaVu Sans on white, like a screenshot of a document."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 40)
+    image = Image.new("RGB", (1000, 80 + 70 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(lines):
+        draw.text((40, 40 + 70 * row), line, font=font, fill="black")
+    return _save(image, "PNG")
+
+
+def scanned_pdf(png: bytes) -> bytes:
+    """An image-only PDF, as a scanner makes: no text layer at all."""
+    from PIL import Image
+
+    return _save(Image.open(io.BytesIO(png)).convert("RGB"), "PDF", resolution=150)
+
+
+def mixed_pdf(text: str, png: bytes) -> bytes:
+    """Page 1 with a text layer, page 2 a scan (pypdf joins them)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.append(io.BytesIO(text_pdf([text])))
+    writer.append(io.BytesIO(scanned_pdf(png)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def table_docx() -> bytes:
+    """A Word document: a paragraph, a price table with a merged cell, a closing paragraph."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("We would like an offer for these items.")
+    table = document.add_table(rows=4, cols=3)
+    for row, values in enumerate([("Item", "Quantity", "Price"), ("Scanner", "2", "450 EUR"),
+                                  ("Licence", "5", "90 EUR"), ("Total", "", "")]):
+        for column, value in enumerate(values):
+            table.cell(row, column).text = value
+    table.cell(3, 1).merge(table.cell(3, 2)).text = "1350 EUR"
+    document.add_paragraph("Delivery to Brno, please.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def speech_wav(tmp: Path, text: str = SPEECH) -> bytes:
+    """`text` spoken by espeak-ng, as a WAV file (22.05 kHz: the decoder must resample it)."""
+    espeak = shutil.which("espeak-ng")
+    assert espeak, "espeak-ng is missing: deploy/local/services.sh installs it"
+    path = tmp / "speech.wav"
+    subprocess.run([espeak, "-v", VOICE, "-s", "140", "-w", str(path), text], check=True, timeout=60)
+    return path.read_bytes()
+
+
+def reencode(wav: bytes, container: str, codec: str, rate: int = 48_000) -> bytes:
+    """The same speech in another container and codec, as a browser or phone would send it (PyAV)."""
+    import av
+
+    out = io.BytesIO()
+    with av.open(io.BytesIO(wav)) as source, av.open(out, "w", format=container) as target:
+        stream = target.add_stream(codec, rate=rate, layout="mono")
+        resampler = av.AudioResampler(format=stream.codec_context.format or "s16", layout="mono", rate=rate)
+        for frame in source.decode(audio=0):
+            for piece in resampler.resample(frame):
+                target.mux(stream.encode(piece))
+        for piece in resampler.resample(None):
+            target.mux(stream.encode(piece))
+        target.mux(stream.encode(None))
+    return out.getvalue()
+
+
+def words(text: str) -> list[str]:
+    return text.lower().replace("\n", " ").split()
+
+
+def _save(image, format: str, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format, **options)
+    return out.getvalue()

@@ -1,0 +1,205 @@
+"""Speech to text: PocketSphinx offline, and an OpenAI-compatible Whisper endpoint on loopback."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import io
+import json
+import threading
+import wave
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from statex.config import load_settings
+from statex.extraction import ExtractionError, extract
+from tests.statex import extraction_samples as samples
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """Whatever the developer's shell says, these tests choose the transcriber themselves."""
+    for name in ("TRANSCRIBE_URL", "TRANSCRIBE_MODEL", "TRANSCRIBE_API_KEY", "TRANSCRIBE_TIMEOUT",
+                 "UPLOAD_MAX_AUDIO_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def wav(tmp_path_factory) -> bytes:
+    return samples.speech_wav(tmp_path_factory.mktemp("speech"))
+
+
+def heard(text: str) -> set[str]:
+    return samples.SPEECH_WORDS & set(samples.words(text))
+
+
+def test_wav_is_transcribed_offline_with_timed_segments(wav, settings):
+    result = extract(wav, "audio/wav", settings=settings)
+    assert result.method == "pocketsphinx" and result.machine_made and result.language == "en"
+    assert len(heard(result.text)) >= len(samples.SPEECH_WORDS) / 2, result.text
+    assert result.details and all(s["start"] < s["end"] <= result.audio_seconds for s in result.details)
+    assert " ".join(s["text"] for s in result.details) == result.text.replace("\n", " ")
+    assert result.audio_seconds == pytest.approx(len(wav) / (22050 * 2), abs=0.05)
+
+
+@pytest.mark.parametrize("container, codec, content_type", [
+    ("webm", "libopus", "audio/webm"),
+    ("webm", "libopus", "video/webm"),  # how some browsers label a voice recording
+    ("ogg", "libopus", "audio/ogg"),
+    ("mp3", "mp3", "audio/mpeg"),
+    ("ipod", "aac", "audio/mp4"),
+])
+def test_compressed_recordings_decode_and_transcribe(wav, settings, container, codec, content_type):
+    result = extract(samples.reencode(wav, container, codec), content_type, settings=settings)
+    assert result.audio_seconds == pytest.approx(len(wav) / (22050 * 2), abs=0.1)
+    assert len(heard(result.text)) >= len(samples.SPEECH_WORDS) / 2, result.text
+
+
+def test_silence_is_an_honest_empty_transcript(settings):
+    out = io.BytesIO()
+    with wave.open(out, "wb") as silent:
+        silent.setnchannels(1), silent.setsampwidth(2), silent.setframerate(16000)
+        silent.writeframes(b"\0\0" * 16000 * 2)
+    result = extract(out.getvalue(), "audio/wav", settings=settings)
+    assert result.text == "" and result.details == []
+    assert result.warnings == ["No speech was recognised in the recording."]
+
+
+def test_other_language_hint_is_warned_about_offline(wav, settings):
+    result = extract(wav, "audio/wav", settings=settings, language_hint="cs")
+    assert "knows only English" in result.warnings[0]
+
+
+@pytest.mark.parametrize("data", [b"RIFF\x10\x00\x00\x00WAVEfmt broken", b"\x1aE\xdf\xa3 not webm at all"])
+def test_broken_recording_is_a_permanent_error(data, settings):
+    with pytest.raises(ExtractionError) as caught:
+        extract(data, "audio/webm", settings=settings)
+    assert caught.value.transient is False
+    assert caught.value.message_for_client == "The recording could not be played; the file may be damaged."
+
+
+class Whisper(ThreadingHTTPServer):
+    """An OpenAI-compatible transcription server: answers queued (status, body) pairs, records requests."""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), WhisperHandler)
+        self.answers: list[tuple[int, object]] = []
+        self.requests: list[dict] = []
+        self.stall = threading.Event()  # set: hold every answer back until the test ends
+        self.released = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class WhisperHandler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802  (http.server's naming)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + body)
+        fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+                  for part in message.iter_parts()}
+        self.server.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"),
+                                     "fields": fields})
+        if self.server.stall.is_set():
+            self.server.released.wait(30)  # no answer until the test is over: the client gives up first
+            return
+        status, answer = self.server.answers.pop(0)
+        payload = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def whisper(monkeypatch):
+    server = Whisper()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("TRANSCRIBE_URL", server.url)
+    monkeypatch.setenv("TRANSCRIBE_MODEL", "whisper-large-v3")
+    monkeypatch.setenv("TRANSCRIBE_API_KEY", "sk-test")
+    yield server
+    server.released.set()
+    server.shutdown()
+    server.server_close()
+
+
+VERBOSE = {"task": "transcribe", "language": "english", "duration": 3.2,
+           "text": " Please send me the price of the new website.",
+           "segments": [{"id": 0, "start": 0.0, "end": 1.4, "text": " Please send me the price"},
+                        {"id": 1, "start": 1.4, "end": 3.1, "text": " of the new website."}]}
+
+
+def test_whisper_endpoint_transcribes_with_segments_and_language(whisper, wav):
+    whisper.answers.append((200, VERBOSE))
+    result = extract(samples.reencode(wav, "webm", "libopus"), "audio/webm", settings=load_settings(),
+                     language_hint="en")
+    assert (result.text, result.method, result.language, result.machine_made) == (
+        "Please send me the price of the new website.", "whisper-api", "en", True)
+    assert result.details == [{"start": 0.0, "end": 1.4, "text": "Please send me the price"},
+                              {"start": 1.4, "end": 3.1, "text": "of the new website."}]
+    sent = whisper.requests[0]
+    assert sent["path"] == "/v1/audio/transcriptions" and sent["authorization"] == "Bearer sk-test"
+    assert sent["fields"]["model"] == b"whisper-large-v3"
+    assert sent["fields"]["response_format"] == b"verbose_json"
+    assert sent["fields"]["language"] == b"en"
+    with wave.open(io.BytesIO(sent["fields"]["file"])) as upload:  # 16 kHz mono: any server takes it
+        assert (upload.getframerate(), upload.getnchannels(), upload.getsampwidth()) == (16000, 1, 2)
+        assert upload.getnframes() / 16000 == pytest.approx(result.audio_seconds, abs=0.01)
+
+
+def test_whisper_plain_json_without_segments(whisper, wav):
+    whisper.answers.append((200, {"text": "Dobrý den, potřebujeme web."}))
+    result = extract(wav, "audio/wav", settings=load_settings())
+    assert (result.text, result.language, result.details) == ("Dobrý den, potřebujeme web.", None, [])
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_whisper_overloaded_or_down_is_transient(whisper, wav, status):
+    whisper.answers.append((status, {"error": {"message": "overloaded"}}))
+    with pytest.raises(ExtractionError) as caught:
+        extract(wav, "audio/wav", settings=load_settings())
+    assert caught.value.transient is True
+    assert f"answered {status}" in caught.value.detail_for_staff
+    assert "try again" in caught.value.message_for_client
+
+
+def test_whisper_refusing_the_request_is_permanent(whisper, wav):
+    whisper.answers.append((401, {"error": {"message": "Incorrect API key provided"}}))
+    with pytest.raises(ExtractionError) as caught:
+        extract(wav, "audio/wav", settings=load_settings())
+    assert caught.value.transient is False
+    assert "401" in caught.value.detail_for_staff and "Incorrect API key" in caught.value.detail_for_staff
+
+
+def test_whisper_answer_without_text_is_permanent(whisper, wav):
+    whisper.answers.append((200, "<html>gateway page</html>"))
+    with pytest.raises(ExtractionError) as caught:
+        extract(wav, "audio/wav", settings=load_settings())
+    assert caught.value.transient is False and "without a transcript" in caught.value.detail_for_staff
+
+
+def test_whisper_too_slow_is_transient(whisper, wav, monkeypatch):
+    monkeypatch.setenv("TRANSCRIBE_TIMEOUT", "0.5")
+    whisper.stall.set()
+    with pytest.raises(ExtractionError) as caught:
+        extract(wav, "audio/wav", settings=load_settings())
+    assert caught.value.transient is True and "ReadTimeout" in caught.value.detail_for_staff
+
+
+def test_whisper_unreachable_is_transient(wav, monkeypatch):
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("TRANSCRIBE_URL", f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(ExtractionError) as caught:
+        extract(wav, "audio/wav", settings=load_settings())
+    assert caught.value.transient is True and "ConnectError" in caught.value.detail_for_staff
+    assert "/v1/audio/transcriptions" in caught.value.detail_for_staff
