@@ -1,47 +1,154 @@
-"""Tell people about events, once per (occasion, recipient, channel)."""
+"""Tell people about events, once per (occasion, recipient, channel).
+
+Every delivery is claimed (written with its unique key) before it is sent and committed right
+after, so a job run twice sends once and one channel's trouble never holds back the others.
+A transient failure schedules `send_delivery` again after a growing delay.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import uuid
+from datetime import datetime
 
-from statex.messages.compose import compose
-from statex.messages.deliver import claim, send_to_outbox
-from statex.models import SubmissionEvent, User
+from rq import Queue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statex.config import Settings
+from statex.messages import channels, inbox
+from statex.messages.compose import Message, compose
+from statex.messages.deliver import attempt, claim, staff_label
+from statex.messages.preferences import EVENT_TOPICS, Target, language_for, targets_for
+from statex.models import Delivery, SubmissionEvent, User
+from statex.queue import NOTIFICATIONS, connect
 
 from jobs.runtime import job_session
 
 log = logging.getLogger(__name__)
+# Submission events staff hear about, and the template each uses.
+STAFF_EVENTS = {"review.requested": "staff.review.requested", "submission.failed": "staff.submission.failed"}
 
 
 def notify_event(event_id: str) -> str:
-    """Send a submission event's message to the submission's owner; a repeat run sends nothing."""
+    """Tell the submission's owner (and staff, for some events); a repeat run sends nothing."""
+    retries: list[tuple[str, int, datetime]] = []
     with job_session() as (settings, session):
         event = session.get(SubmissionEvent, int(event_id))
         if event is None:
             return "skipped"
         submission = event.submission
-        message = compose(event.kind, user=submission.owner, submission=submission,
-                          result=submission.result,
-                          link=f"{settings.portal_url}/submissions/{submission.id}")
-        return _deliver(session, submission.owner, event.kind, f"{event.kind}:{event.id}", message)
+        context = dict(submission=submission, result=submission.result, data=event.data or {},
+                       owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
+                       settings_link=f"{settings.portal_url}/account/notifications")
+        outcome = "skipped"
+        key = f"{event.kind}:{event.id}"
+        if event.kind in EVENT_TOPICS:
+            lang = language_for(session, submission.owner, submission.language)
+            message = compose(event.kind, lang, user=submission.owner, **context)
+            inbox.add(session, submission.owner, key, event.kind, message.subject,
+                      message.short, context["link"])
+            outcome = _to_user(session, settings, submission.owner, event.kind, key, message, retries)
+        if event.kind in STAFF_EVENTS:
+            _to_staff(session, settings, STAFF_EVENTS[event.kind], key, context, retries)
+    _schedule_retries(settings, retries)
+    return outcome
 
 
 def send_message(user_id: str, event: str, key: str, context: str) -> str:
     """Send `event`'s message, rendered with the JSON `context`, to the user; once per `key`."""
-    with job_session() as (_settings, session):
+    retries: list[tuple[str, int, datetime]] = []
+    with job_session() as (settings, session):
         user = session.get(User, uuid.UUID(user_id))
         if user is None:
             return "skipped"
-        message = compose(event, user=user, **json.loads(context))
-        return _deliver(session, user, event, key, message)
+        values = {"settings_link": f"{settings.portal_url}/account/notifications", **json.loads(context)}
+        message = compose(event, language_for(session, user), user=user, **values)
+        outcome = _to_user(session, settings, user, event, key, message, retries)
+    _schedule_retries(settings, retries)
+    return outcome
 
 
-def _deliver(session, user: User, event: str, key: str, message) -> str:
-    delivery = claim(session, f"{key}:{user.id}:email", user, event, "email", user.email, message)
+def send_staff_message(event: str, key: str, context: str) -> str:
+    """Send a staff message to NOTIFY_URLS (or the outbox) and every staff member's bell; once per `key`."""
+    retries: list[tuple[str, int, datetime]] = []
+    with job_session() as (settings, session):
+        outcome = _to_staff(session, settings, event, key, json.loads(context), retries)
+    _schedule_retries(settings, retries)
+    return outcome
+
+
+def send_delivery(delivery_id: str) -> str:
+    """One more attempt at a delivery that is pending or waiting for its retry."""
+    retries: list[tuple[str, int, datetime]] = []
+    with job_session() as (settings, session):
+        delivery = session.scalar(select(Delivery).where(Delivery.id == uuid.UUID(delivery_id))
+                                  .with_for_update())
+        if delivery is None:
+            return "skipped"
+        if delivery.status in ("sent", "failed"):
+            return "already sent" if delivery.status == "sent" else "failed"
+        outcome = attempt(session, settings, delivery)
+        if outcome == "retrying":
+            retries.append((str(delivery.id), delivery.attempts, delivery.next_attempt_at))
+    _schedule_retries(settings, retries)
+    return outcome
+
+
+def _to_user(session: Session, settings: Settings, user: User, event: str, key: str,
+             message: Message, retries: list) -> str:
+    outcomes = [_deliver(session, settings, user, event, f"{key}:{user.id}:{target.channel}:{target.name}",
+                         target, message, retries)
+                for target in targets_for(session, user, event)]
+    return _summary(outcomes)
+
+
+def _to_staff(session: Session, settings: Settings, event: str, key: str, context: dict,
+              retries: list) -> str:
+    message = compose(event, "en", **context)
+    for member in session.scalars(select(User).where(User.role.in_(("staff", "admin")), User.is_active)):
+        inbox.add(session, member, f"{key}:{member.id}", event, message.subject, message.short,
+                  context.get("link", ""))
+    targets = [Target("staff", staff_label(url), address=url) for url in settings.notify_urls]
+    outcomes = [_deliver(session, settings, None, event, f"{key}:staff:{target.recipient[-8:]}", target,
+                         message, retries)
+                for target in targets or [Target("staff", "staff")]]
+    return _summary(outcomes)
+
+
+def _deliver(session: Session, settings: Settings, user: User | None, event: str, key: str,
+             target: Target, message: Message, retries: list) -> str:
+    """Claim and try one delivery, then commit, so its outcome stands whatever comes next."""
+    shaped = channels.shaped(message, target.channel, target.address)
+    delivery = claim(session, key[:255], user, event, target.channel,
+                     target.recipient, shaped, destination_id=target.destination_id)
     if delivery is None:
-        return "already sent"
-    send_to_outbox(session, delivery)
-    log.info("sent %s to user %s", event, user.id)
-    return "sent"
+        outcome = "already sent"
+    elif delivery.status != "pending":
+        outcome = delivery.status  # a scheduled retry or staff's resend owns it now
+    else:
+        outcome = attempt(session, settings, delivery)
+        if outcome == "retrying":
+            retries.append((str(delivery.id), delivery.attempts, delivery.next_attempt_at))
+    session.commit()
+    return outcome
+
+
+def _summary(outcomes: list[str]) -> str:
+    """One word for a job's result: "sent", "already sent", or the outcomes that differ."""
+    distinct = set(outcomes) or {"skipped"}
+    if distinct <= {"sent", "already sent"}:
+        return "already sent" if distinct == {"already sent"} else "sent"
+    return ", ".join(sorted(distinct))
+
+
+def _schedule_retries(settings: Settings, retries: list[tuple[str, int, datetime]]) -> None:
+    """Hand each retry to RQ's scheduler for its time; the row keeps that time if Redis loses it."""
+    if not retries:
+        return
+    queue = Queue(NOTIFICATIONS, connection=connect(settings.redis_url))
+    for delivery_id, attempts, when in retries:
+        queue.enqueue_at(when, "jobs.notify.send_delivery", delivery_id,
+                         job_id=f"delivery-{delivery_id}-{attempts}", job_timeout=300)
+    log.info("scheduled %d delivery retries", len(retries))

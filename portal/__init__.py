@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, limits, security, staff, submissions, theme
+    from portal import account, auth, db, errors, health, limits, notifications, security, staff, submissions, theme
     from portal.api import bp as api_bp
 
     db.init_app(app)
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     csrf.exempt(api_bp)
     for blueprint in (health.bp, theme.bp, auth.bp, account.bp, submissions.bp, staff.bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(notifications.bp)
 
     from portal.site import serve_site
 

@@ -33,6 +33,10 @@ class Settings:
     portal_url: str
     site_dir: Path
     port: int
+    smtp_url: str | None = None
+    mail_from: str = "Statex <noreply@localhost>"
+    notify_urls: tuple[str, ...] = ()
+    telegram_bot_token: str | None = None
     extra: dict = field(default_factory=dict)
     ocr_engine: str = "auto"
     transcribe_url: str | None = None
@@ -75,6 +79,10 @@ def load_settings(environ: dict | None = None) -> Settings:
         portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
         site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
         port=int(env.get("PORT", "8000")),
+        smtp_url=env.get("SMTP_URL") or None,
+        mail_from=env.get("MAIL_FROM") or "Statex <noreply@localhost>",
+        notify_urls=tuple(env.get("NOTIFY_URLS", "").replace(",", " ").split()),
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         **_extraction_settings(env),
     )
 

@@ -9,7 +9,8 @@ from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, schedule
 
 # Events the client hears about; the notification job decides how and where.
-NOTIFYING = frozenset({"submission.completed", "submission.failed"})
+NOTIFYING = frozenset({"submission.created", "submission.completed", "submission.failed",
+                       "review.requested", "review.rejected"})
 
 
 def record(session: Session, submission: Submission, kind: str, **data) -> SubmissionEvent:

@@ -1,4 +1,4 @@
-"""Render a message for an event from its templates: subject, text and HTML."""
+"""Render a message for an event from its templates: subject, text, HTML and a short chat text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGES = {"en": "English", "cs": "Čeština"}
+DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,8 @@ class Message:
     subject: str
     text: str
     html: str
+    # What chat channels and the bell show: a few lines ending with the link.
+    short: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -24,8 +28,45 @@ def _environment() -> Environment:
                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
 
-def compose(event: str, **context) -> Message:
-    """The message for `event` (a folder of templates), rendered with `context`."""
+def language_of(*choices: str | None) -> str:
+    """The first of `choices` we have templates in, else English."""
+    for choice in choices:
+        if choice and choice[:2].lower() in LANGUAGES:
+            return choice[:2].lower()
+    return DEFAULT_LANGUAGE
+
+
+def compose(event: str, lang: str = DEFAULT_LANGUAGE, **context) -> Message:
+    """The message for `event` (a folder of templates) in `lang`, rendered with `context`.
+
+    A translation lives in `<event>/<lang>/`; a part missing there falls back to `<event>/`
+    (English), and a missing `short.txt` to the subject and the text.
+    """
     env = _environment()
-    render = lambda part: env.get_template(f"{event}/{part}").render(**context).strip()  # noqa: E731
-    return Message(subject=render("subject.txt"), text=render("body.txt"), html=render("body.html"))
+    lang = language_of(lang)
+
+    def render(part: str) -> str:
+        names = [f"{event}/{lang}/{part}", f"{event}/{part}"] if lang != DEFAULT_LANGUAGE else [f"{event}/{part}"]
+        return env.select_template(names).render(lang=lang, **context).strip()
+
+    subject, text, html = render("subject.txt"), render("body.txt"), render("body.html")
+    try:
+        short = render("short.txt")
+    except TemplateNotFound:
+        short = text
+    return Message(subject=subject, text=text, html=html, short=short)
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, keeping its last line (the link) and ending cut words with …."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    head, _, last = text.rstrip().rpartition("\n")
+    if not head or len(last) > limit // 2:
+        head, last = text, ""
+    room = limit - len(last) - (2 if last else 0) - 1
+    cut = head[:room]
+    if " " in cut[room // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    trimmed = cut.rstrip() + "…"
+    return f"{trimmed}\n\n{last}"[:limit] if last else trimmed[:limit]

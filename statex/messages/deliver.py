@@ -1,24 +1,42 @@
-"""Deliveries: written once per (event, recipient, channel) before sending, so sending happens once."""
+"""Deliveries: written once per (event, recipient, channel) before sending, so sending happens once.
+
+`attempt` sends one delivery through its transport and records the outcome on the row: sent, or
+retrying with the time of the next attempt (exponential backoff), or failed after the last one.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from statex.config import Settings
+from statex.messages import channels, transports
 from statex.messages.compose import Message
-from statex.models import Delivery, OutboxMessage, User
+from statex.models import Delivery, Destination, OutboxMessage, User
 from statex.models.base import utcnow
+from statex.queue import NOTIFICATIONS, schedule
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+RETRY_BASE = timedelta(seconds=30)
+# Messages about a destination itself go to it before it is verified; nothing else does.
+VERIFY_EVENT = "destination.verify"
 
 
 def claim(session: Session, key: str, user: User | None, event: str, channel: str,
-          recipient: str, message: Message) -> Delivery | None:
+          recipient: str, message: Message, destination_id: uuid.UUID | None = None) -> Delivery | None:
     """The pending delivery for `key`, created if new; None when it was already sent."""
     delivery = session.scalar(select(Delivery).where(Delivery.key == key).with_for_update())
     if delivery is None:
         delivery = Delivery(key=key, user_id=user.id if user else None, event=event, channel=channel,
-                            recipient=recipient, subject=message.subject, body_text=message.text,
-                            body_html=message.html)
+                            recipient=recipient[:255], subject=message.subject, body_text=message.text,
+                            body_html=message.html, destination_id=destination_id)
         try:
             with session.begin_nested():
                 session.add(delivery)
@@ -28,18 +46,114 @@ def claim(session: Session, key: str, user: User | None, event: str, channel: st
     return None if delivery.status == "sent" else delivery
 
 
-def send_to_outbox(session: Session, delivery: Delivery) -> None:
+def attempt(session: Session, settings: Settings, delivery: Delivery) -> str:
+    """Try to send `delivery` once; its row records the outcome, which is returned."""
+    if delivery.status == "sent":
+        return "already sent"
+    try:
+        _send(session, settings, delivery)
+    except transports.PermanentError as error:
+        return _failed(session, settings, delivery, str(error), final=True)
+    except transports.TransientError as error:
+        return _failed(session, settings, delivery, str(error), final=delivery.attempts + 1 >= MAX_ATTEMPTS)
+    except Exception as error:  # noqa: BLE001  (a channel's own bug must not block the others)
+        log.exception("delivery %s raised", delivery.id)
+        return _failed(session, settings, delivery, f"{type(error).__name__}: {error}",
+                       final=delivery.attempts + 1 >= MAX_ATTEMPTS)
+    mark_sent(delivery)
+    log.info("delivery %s (%s to %s) sent", delivery.id, delivery.event, delivery.channel)
+    return "sent"
+
+
+def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
+    if delivery.channel == "email":
+        if not settings.smtp_url:
+            return send_to_outbox(session, delivery, keep_status=True)
+        message = transports.email_message(settings, delivery.recipient, delivery.subject,
+                                           delivery.body_text, delivery.body_html)
+        return transports.send_email(settings, message)
+    if delivery.channel == "staff":
+        if not settings.notify_urls:
+            return send_to_outbox(session, delivery, keep_status=True)
+        return transports.send_apprise(staff_url(settings, delivery.recipient), delivery.subject,
+                                       delivery.body_text)
+    destination = session.get(Destination, delivery.destination_id) if delivery.destination_id else None
+    if destination is None:
+        raise transports.PermanentError("The destination was removed before the message went out.")
+    if not destination.is_verified and delivery.event != VERIFY_EVENT:
+        raise transports.PermanentError("The destination is not verified: nothing goes to it.")
+    if not transports.live(settings):
+        return send_to_outbox(session, delivery, keep_status=True)
+    try:
+        url = channels.apprise_url(settings, destination.channel, destination.address)
+    except channels.InvalidAddress as error:
+        raise transports.PermanentError(str(error)) from None
+    transports.send_apprise(url, delivery.subject, delivery.body_text)
+
+
+def _failed(session: Session, settings: Settings, delivery: Delivery, error: str, final: bool) -> str:
+    delivery.attempts += 1
+    delivery.last_error = error
+    log.warning("delivery %s attempt %d failed: %s", delivery.id, delivery.attempts, error)
+    if not final:
+        delivery.status = "retrying"
+        delivery.next_attempt_at = utcnow() + retry_delay(delivery.attempts)
+        return "retrying"
+    delivery.status = "failed"
+    delivery.next_attempt_at = None
+    if delivery.channel != "staff":
+        # Staff hear of every message that could not be delivered, except their own alerts.
+        from statex.messages.notify import notify_staff
+
+        notify_staff(session, "delivery.failed", f"delivery.failed:{delivery.id}:{delivery.attempts}",
+                     delivery_id=str(delivery.id), about=delivery.event, channel=delivery.channel,
+                     recipient=delivery.recipient, error=error[:500],
+                     link=f"{settings.portal_url}/staff/deliveries?status=failed")
+    return "failed"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 30 s, 1 min, 2 min, 4 min, ..."""
+    return RETRY_BASE * (2 ** max(attempts - 1, 0))
+
+
+def staff_url(settings: Settings, label: str) -> str:
+    """The NOTIFY_URLS entry whose label is `label`."""
+    for url in settings.notify_urls:
+        if staff_label(url) == label:
+            return url
+    raise transports.PermanentError("NOTIFY_URLS no longer holds this address.")
+
+
+def staff_label(url: str) -> str:
+    """A name for a NOTIFY_URLS entry that shows where it goes but none of its secrets."""
+    plugin = channels.apprise.Apprise.instantiate(url)
+    shown = plugin.url(privacy=True).split("?")[0] if plugin else url.split("://")[0] + "://"
+    return f"{shown[:200]} #{hashlib.sha256(url.encode()).hexdigest()[:8]}"
+
+
+def send_to_outbox(session: Session, delivery: Delivery, keep_status: bool = False) -> None:
     """The development transport: keep the message where staff can read it."""
     exists = session.scalar(select(OutboxMessage.id).where(OutboxMessage.delivery_id == delivery.id))
     if exists is None:
         session.add(OutboxMessage(delivery_id=delivery.id, channel=delivery.channel,
                                   recipient=delivery.recipient, subject=delivery.subject,
                                   body_text=delivery.body_text, body_html=delivery.body_html))
-    mark_sent(delivery)
+    if not keep_status:
+        mark_sent(delivery)
 
 
 def mark_sent(delivery: Delivery) -> None:
     delivery.status = "sent"
     delivery.attempts += 1
     delivery.sent_at = utcnow()
+    delivery.next_attempt_at = None
     delivery.last_error = ""
+
+
+def resend(session: Session, delivery: Delivery) -> None:
+    """Staff's second chance for a failed delivery: a fresh round of attempts, queued at once."""
+    delivery.status = "pending"
+    delivery.attempts = 0
+    delivery.next_attempt_at = None
+    schedule(session, NOTIFICATIONS, "jobs.notify.send_delivery", delivery.id)

@@ -1,4 +1,4 @@
-"""Queue a message to a person; the notifications worker composes, records and sends it once."""
+"""Queue a message to a person or to staff; the notifications worker composes, records and sends it once."""
 
 from __future__ import annotations
 
@@ -15,5 +15,12 @@ def notify_user(session: Session, user: User, event: str, key: str, **context: s
 
     `context` holds the template's values (plain strings, e.g. a link); `key` names the occasion
     (e.g. "verify:<token id>"), so a repeated job or a retried request sends one message.
+    Account messages (`account.*`) always go by email to the account's address; other events go
+    to the destinations the user chose for the event's topic.
     """
     schedule(session, NOTIFICATIONS, "jobs.notify.send_message", user.id, event, key, json.dumps(context))
+
+
+def notify_staff(session: Session, event: str, key: str, **context: str) -> None:
+    """Tell staff (NOTIFY_URLS, or the outbox, and their bell) about `event`, once per `key`."""
+    schedule(session, NOTIFICATIONS, "jobs.notify.send_staff_message", event, key, json.dumps(context))

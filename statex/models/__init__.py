@@ -6,7 +6,7 @@ from statex.models.links import LinkToken
 from statex.models.audit import AuditEvent
 from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent
 from statex.models.queue import QueuedJob
-from statex.models.notifications import Delivery, OutboxMessage
+from statex.models.notifications import Delivery, Destination, Notification, NotificationSettings, OutboxMessage
 
 __all__ = [
     "AnalysisResult",
@@ -14,7 +14,10 @@ __all__ = [
     "ApiToken",
     "Base",
     "Delivery",
+    "Destination",
     "LinkToken",
+    "Notification",
+    "NotificationSettings",
     "OutboxMessage",
     "QueuedJob",
     "Submission",

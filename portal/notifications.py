@@ -1,0 +1,198 @@
+"""The bell, the list of in-app notifications, and where and about what a client hears from us."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from portal import htmx
+from portal.db import get_db
+from portal.dispatch import dispatch_committed_jobs
+from statex.messages import channels, destinations, inbox, preferences
+from statex.messages.compose import LANGUAGES
+
+bp = Blueprint("notifications", __name__, url_prefix="/portal")
+
+
+class DestinationForm(FlaskForm):
+    channel = SelectField("Channel", choices=list(channels.CHANNELS.items()), default="email")
+    address = StringField("Address", validators=[
+        InputRequired("Enter the email address, Telegram chat id or apprise URL."),
+        Length(max=2000, message="Use at most 2,000 characters.")])
+
+    def validate_address(self, field) -> None:
+        try:
+            channels.parse(self.channel.data, field.data)
+        except channels.InvalidAddress as error:
+            field.errors.append(str(error))
+
+
+class VerifyForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Enter the 6-digit code from the message we sent.")])
+
+
+class PreferencesForm(FlaskForm):
+    language = SelectField("Language of our messages", choices=[("", "As my requests are written"),
+                                                                *LANGUAGES.items()], default="")
+
+
+@bp.app_context_processor
+def bell_context() -> dict:
+    """`unread_notifications()` for the header's bell; it queries only when a page shows the bell."""
+    return {"unread_notifications": lambda: inbox.unread_count(get_db(), current_user)
+            if current_user.is_authenticated else 0}
+
+
+@bp.get("/notifications/bell")
+@login_required
+def bell():
+    """The bell alone, for htmx to refresh the unread count."""
+    return (render_template("notifications/_bell.html", unread=inbox.unread_count(get_db(), current_user)),
+            200, {"Vary": "HX-Request", "Cache-Control": "no-store"})
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    page = max(request.args.get("page", 1, type=int), 1)
+    items = inbox.page_for(get_db(), current_user, page)
+    return render_template("notifications/index.html", items=items, page=page, per_page=inbox.PER_PAGE)
+
+
+@bp.post("/notifications/<notification_id>/read")
+@login_required
+def read_POST(notification_id: str):
+    """Mark one as read; htmx gets the item back, a plain form goes where the notification points."""
+    notification = inbox.get_for(get_db(), current_user, notification_id)
+    if notification is None:
+        abort(404)
+    inbox.mark_read(notification)
+    get_db().commit()
+    if htmx and not request.form.get("open"):
+        return render_template("notifications/_item.html", item=notification), 200, {"Vary": "HX-Request"}
+    return redirect(_portal_path(notification.link) if request.form.get("open") else url_for(".index"), code=303)
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all_POST():
+    inbox.mark_all_read(get_db(), current_user)
+    get_db().commit()
+    return redirect(url_for(".index"), code=303)
+
+
+def _portal_path(link: str) -> str:
+    """The portal path of a notification's link; anything else leads back to the list."""
+    base = current_app.config["STATEX"].portal_url
+    if link.startswith(base + "/"):
+        return "/portal" + link.removeprefix(base)
+    return url_for(".index")
+
+
+def _settings_page(status: int = 200, **forms):
+    """The notification settings with fresh forms, except those given (carrying input and errors)."""
+    db, user = get_db(), current_user
+    chosen = preferences.settings_of(db, user)
+    context = {
+        "destination_form": DestinationForm(formdata=None),
+        "preferences_form": PreferencesForm(formdata=None, language=(chosen.language if chosen else "") or ""),
+        "verify_form": VerifyForm(formdata=None), "verify_errors": {},
+    }
+    context.update(forms)
+    return render_template(
+        "notifications/settings.html", destinations=destinations.list_for(db, user),
+        verified=preferences.verified_destinations(db, user), topics=preferences.TOPICS,
+        choosable=preferences.CHOOSABLE, account_key=preferences.ACCOUNT_EMAIL,
+        chosen={t: preferences.chosen_for(db, user, t) for t in preferences.CHOOSABLE}, **context,
+    ), status
+
+
+@bp.get("/account/notifications")
+@login_required
+def settings():
+    return _settings_page()
+
+
+@bp.post("/account/notifications/destinations")
+@login_required
+def add_destination_POST():
+    form = DestinationForm()
+    if not form.validate():
+        return _settings_page(422, destination_form=form)
+    db = get_db()
+    try:
+        destination = destinations.add(db, current_app.config["STATEX"], current_user, form.channel.data,
+                                       form.address.data)
+    except (channels.InvalidAddress, destinations.DestinationError) as error:
+        form.address.errors.append(str(error))
+        return _settings_page(422, destination_form=form)
+    db.commit()
+    dispatch_committed_jobs()
+    flash(f"We sent a code to {destination.label}: enter it below to start using it.", "success")
+    return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
+
+
+@bp.post("/account/notifications/destinations/<destination_id>/verify")
+@login_required
+def verify_POST(destination_id: str):
+    db, destination = get_db(), _destination(destination_id)
+    form = VerifyForm()
+    try:
+        if not form.validate():
+            raise destinations.DestinationError(" ".join(form.code.errors))
+        destinations.verify(db, current_app.config["STATEX"], destination, form.code.data)
+    except destinations.DestinationError as error:
+        db.commit()  # the failed attempt counts
+        return _settings_page(422, verify_errors={destination.id: str(error)})
+    db.commit()
+    flash(f"{destination.label} is verified: choose below what we send there.", "success")
+    return redirect(url_for(".settings", _anchor="preferences"), code=303)
+
+
+@bp.post("/account/notifications/destinations/<destination_id>/code")
+@login_required
+def resend_code_POST(destination_id: str):
+    db, destination = get_db(), _destination(destination_id)
+    if destination.is_verified:
+        return redirect(url_for(".settings"), code=303)
+    try:
+        destinations.send_code(db, current_app.config["STATEX"], current_user, destination)
+    except destinations.DestinationError as error:
+        return _settings_page(429, verify_errors={destination.id: str(error)})
+    db.commit()
+    dispatch_committed_jobs()
+    flash(f"We sent a new code to {destination.label}.", "success")
+    return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
+
+
+@bp.post("/account/notifications/destinations/<destination_id>/delete")
+@login_required
+def delete_destination_POST(destination_id: str):
+    db, destination = get_db(), _destination(destination_id)
+    db.delete(destination)
+    db.commit()
+    flash(f"{destination.label} is removed: we send nothing there any more.", "info")
+    return redirect(url_for(".settings"), code=303)
+
+
+@bp.post("/account/notifications/preferences")
+@login_required
+def preferences_POST():
+    form = PreferencesForm()
+    if not form.validate():
+        return _settings_page(422, preferences_form=form)
+    topics = {topic: request.form.getlist(f"topic-{topic}") for topic in preferences.CHOOSABLE}
+    preferences.save(get_db(), current_user, topics, form.language.data or None)
+    get_db().commit()
+    flash("Your notification choices are saved.", "success")
+    return redirect(url_for(".settings"), code=303)
+
+
+def _destination(destination_id: str):
+    destination = destinations.get_for(get_db(), current_user, destination_id)
+    if destination is None:
+        abort(404)
+    return destination

@@ -1,0 +1,63 @@
+"""Every message we tried to deliver: status, attempts and last error, filterable; resend a failed one."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from portal.auth import staff_required
+from portal.db import get_db
+from portal.dispatch import dispatch_committed_jobs
+from portal.staff import bp
+from statex.messages import deliver
+from statex.models import Delivery
+from statex.models.notifications import DELIVERY_STATUSES
+
+PER_PAGE = 50
+
+
+@bp.get("/deliveries")
+@staff_required
+def deliveries():
+    db = get_db()
+    filters = {name: request.args.get(name, "").strip() for name in ("status", "channel", "event", "q")}
+    query = select(Delivery)
+    if filters["status"] in DELIVERY_STATUSES:
+        query = query.where(Delivery.status == filters["status"])
+    if filters["channel"]:
+        query = query.where(Delivery.channel == filters["channel"])
+    if filters["event"]:
+        query = query.where(Delivery.event == filters["event"])
+    if filters["q"]:
+        query = query.where(func.lower(Delivery.recipient).contains(filters["q"].lower(), autoescape=True))
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id)
+                      .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    return render_template(
+        "staff/deliveries.html", deliveries=list(rows), filters=filters, page=page, per_page=PER_PAGE,
+        statuses=DELIVERY_STATUSES, channels=list(db.scalars(select(Delivery.channel).distinct().order_by(Delivery.channel))),
+        events=list(db.scalars(select(Delivery.event).distinct().order_by(Delivery.event))),
+    )
+
+
+@bp.post("/deliveries/<delivery_id>/resend")
+@staff_required
+def resend_delivery_POST(delivery_id: str):
+    """Give a failed delivery a fresh round of attempts, on the notifications queue."""
+    db = get_db()
+    try:
+        delivery = db.get(Delivery, uuid.UUID(delivery_id), with_for_update=True)
+    except ValueError:
+        delivery = None
+    if delivery is None:
+        abort(404)
+    if delivery.status != "failed":
+        flash("Only a failed delivery can be resent; this one is " + delivery.status + ".", "info")
+    else:
+        deliver.resend(db, delivery)
+        db.commit()
+        dispatch_committed_jobs()
+        flash(f"The {delivery.event} message to {delivery.recipient} is on its way again.", "success")
+    return redirect(url_for("staff.deliveries", status=request.form.get("back_status", "")), code=303)

@@ -1,0 +1,99 @@
+"""The channels a person can be reached on, and what a valid address is on each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import apprise
+from email_validator import EmailNotValidError, validate_email
+
+from statex.config import Settings
+from statex.messages.compose import Message, fit
+
+CHANNELS = {"email": "Email", "telegram": "Telegram", "apprise": "Another service (apprise URL)"}
+CHAT_ID = re.compile(r"-?\d{4,20}")
+# Email goes through our own SMTP transport, not through a user's apprise URL.
+REFUSED_SCHEMES = {"mailto", "mailtos", "email", "emails"}
+# Channels that are not apprise plugins: the limit of what we store and show.
+DEFAULT_LIMIT = 4000
+TELEGRAM_LIMIT = 4096
+
+
+class InvalidAddress(ValueError):
+    """An address that cannot be used on its channel; the message says what would be accepted."""
+
+
+@dataclass(frozen=True)
+class Address:
+    channel: str
+    address: str
+    label: str
+
+
+def parse(channel: str, value: str) -> Address:
+    """A checked, normalised address on `channel`, or InvalidAddress saying what is expected."""
+    value = (value or "").strip()
+    if channel not in CHANNELS:
+        raise InvalidAddress("Choose email, Telegram or another service.")
+    if not value:
+        raise InvalidAddress("Enter where we should send your messages.")
+    return {"email": _email, "telegram": _telegram, "apprise": _apprise}[channel](value)
+
+
+def _email(value: str) -> Address:
+    try:
+        email = validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InvalidAddress(f"Enter an email address like name@example.com ({error}).") from None
+    return Address("email", email.lower(), email.lower())
+
+
+def _telegram(value: str) -> Address:
+    if value.startswith("@") or not CHAT_ID.fullmatch(value):
+        raise InvalidAddress("Telegram needs your numeric chat id (for example 123456789), not a "
+                             "@username: send /start to our bot and it replies with your chat id.")
+    return Address("telegram", value, f"Telegram chat {value}")
+
+
+def _apprise(value: str) -> Address:
+    scheme = urlsplit(value).scheme.lower()
+    if not scheme or "://" not in value:
+        raise InvalidAddress("Enter an apprise URL such as ntfy://ntfy.sh/your-topic or "
+                             "discord://webhook_id/webhook_token.")
+    if scheme in REFUSED_SCHEMES:
+        raise InvalidAddress("For email choose the Email channel and enter just the address.")
+    plugin = apprise.Apprise.instantiate(value)
+    if plugin is None:
+        raise InvalidAddress(f"{scheme}:// is not a service we can send to, or the URL is incomplete: "
+                             "see the apprise documentation for the URL of your service "
+                             "(for example ntfy://, slack://, discord://, json://).")
+    return Address("apprise", value, plugin.url(privacy=True).split("?")[0][:255])
+
+
+def apprise_url(settings: Settings, channel: str, address: str) -> str:
+    """The apprise URL that reaches `address` on a chat channel."""
+    if channel == "telegram":
+        if not settings.telegram_bot_token:
+            raise InvalidAddress("Telegram is not set up on this server (TELEGRAM_BOT_TOKEN is empty).")
+        return f"tgram://{settings.telegram_bot_token}/{address}"
+    return address
+
+
+def limit_of(channel: str, address: str = "") -> int:
+    """How many characters a message body may have on `channel` at `address`."""
+    if channel == "telegram":
+        return TELEGRAM_LIMIT
+    plugin = apprise.Apprise.instantiate(address)
+    if plugin is None:
+        return DEFAULT_LIMIT
+    return plugin.body_maxlen
+
+
+def shaped(message: Message, channel: str, address: str = "") -> Message:
+    """The message as `channel` carries it: email whole; chat services the short text, cut to fit."""
+    if channel == "email":
+        return message
+    room = limit_of(channel, address) - len(message.subject) - 2
+    return Message(message.subject, fit(message.short, room), "", message.short)

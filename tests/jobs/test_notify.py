@@ -1,0 +1,217 @@
+"""Notification jobs through real peers: an SMTP server and a webhook receiver on loopback."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import func, select
+
+from jobs.notify import notify_event, send_delivery
+from statex import accounts, events, submissions
+from statex.db import session_scope
+from statex.messages import destinations, preferences
+from statex.models import AnalysisResult, Delivery, Notification, OutboxMessage, SubmissionEvent, User
+from statex.queue import NOTIFICATIONS
+from tests.notify_peers import SmtpPeer, WebhookPeer
+
+SUMMARY = "Two people retype hundreds of invoices a month; reading them automatically saves that work."
+TEXT = ("We run a small accounting office. Every month hundreds of invoices arrive by email and two "
+        "people retype them into our accounting system. We want the invoices read automatically.")
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    peer = SmtpPeer().start()
+    monkeypatch.setenv("SMTP_URL", peer.url)
+    monkeypatch.setenv("MAIL_FROM", "Statex <hello@statex.test>")
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def webhook():
+    peer = WebhookPeer().start()
+    yield peer
+    peer.stop()
+
+
+def make_client(settings, email="eva@example.com", language=None) -> str:
+    with session_scope(settings.database_url) as session:
+        user = accounts.create_user(session, email, "x" * 12, name="Eva")
+        if language:
+            preferences.save(session, user, None, language)
+        return str(user.id)
+
+
+def completed_event(settings, user_id: str, text: str = TEXT, summary: str = SUMMARY) -> str:
+    """A submission with its result, completed as the analysis pipeline completes one."""
+    with session_scope(settings.database_url) as session:
+        submission = submissions.create(session, session.get(User, user_id), text)
+        session.add(AnalysisResult(submission=submission, provider="test", data={"summary": summary}))
+        submission.status = "completed"
+        return str(events.record(session, submission, "submission.completed").id)
+
+
+def add_verified(settings, run_jobs, peer: WebhookPeer, user_id: str, url: str) -> str:
+    """Add a destination, read the code the peer received, verify it: as a client would."""
+    with session_scope(settings.database_url) as session:
+        destination = destinations.add(session, settings, session.get(User, user_id), "apprise", url)
+        destination_id = str(destination.id)
+    run_jobs()
+    code = re.search(r"\b(\d{6})\b", peer.requests[-1]["json"]["message"]).group(1)
+    with session_scope(settings.database_url) as session:
+        user = session.get(User, user_id)
+        destinations.verify(session, settings, destinations.get_for(session, user, destination_id), code)
+    return destination_id
+
+
+def choose(settings, user_id: str, **topics):
+    with session_scope(settings.database_url) as session:
+        preferences.save(session, session.get(User, user_id), topics, None)
+
+
+def test_results_email_goes_through_smtp_with_text_html_and_links(settings, smtp, db):
+    user_id = make_client(settings)
+    event_id = completed_event(settings, user_id)
+    assert notify_event(event_id) == "sent"
+
+    [message] = smtp.messages
+    assert message["To"] == "eva@example.com"
+    assert message["From"] == "Statex <hello@statex.test>"
+    assert message["Subject"].startswith("Your results are ready: We run a small accounting office")
+    assert message["Message-ID"] and message["Date"]
+    assert message["List-Unsubscribe"] == "<http://127.0.0.1:8000/portal/account/notifications>"
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    submission_link = re.search(r"http://127\.0\.0\.1:8000/portal/submissions/[0-9a-f-]{36}", text).group()
+    assert f'href="{submission_link}"' in html
+    assert "invoices" in text and "Read the results" in html
+    delivery = db.scalar(select(Delivery))
+    assert (delivery.status, delivery.attempts, delivery.channel) == ("sent", 1, "email")
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 0, "nothing in the dev outbox"
+
+
+def test_the_same_job_run_twice_sends_once(settings, smtp):
+    event_id = completed_event(settings, make_client(settings))
+    assert notify_event(event_id) == "sent"
+    assert notify_event(event_id) == "already sent"
+    assert len(smtp.messages) == 1
+
+
+def test_smtp_down_then_back_ends_in_exactly_one_delivery(settings, monkeypatch, redis, db):
+    peer = SmtpPeer()  # its port is chosen, but nothing listens there yet
+    monkeypatch.setenv("SMTP_URL", peer.url)
+    event_id = completed_event(settings, make_client(settings))
+
+    assert notify_event(event_id) == "retrying"
+    delivery = db.scalar(select(Delivery))
+    assert delivery.status == "retrying" and delivery.attempts == 1
+    assert "unreachable" in delivery.last_error and delivery.next_attempt_at > delivery.created_at
+    scheduled = ScheduledJobRegistry(queue=Queue(NOTIFICATIONS, connection=redis)).get_job_ids()
+    assert scheduled == [f"delivery-{delivery.id}-1"], "the retry waits in RQ's scheduler"
+
+    assert notify_event(event_id) == "retrying", "a rerun of the event leaves the retry to its job"
+    peer.start()
+    try:
+        assert send_delivery(str(delivery.id)) == "sent"
+        assert send_delivery(str(delivery.id)) == "already sent"
+        assert notify_event(event_id) == "already sent"
+    finally:
+        peer.stop()
+    assert len(peer.messages) == 1
+    db.refresh(delivery)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
+
+
+def test_last_failed_attempt_marks_failed_and_tells_staff(settings, monkeypatch, run_jobs, make_user, db):
+    _email, _password, staff_id = make_user(role="staff")
+    monkeypatch.setenv("SMTP_URL", SmtpPeer().url)  # never comes up
+    event_id = completed_event(settings, make_client(settings))
+    notify_event(event_id)
+    delivery_id = str(db.scalar(select(Delivery.id)))
+    for _ in range(4):
+        send_delivery(delivery_id)
+    delivery = db.get(Delivery, delivery_id)
+    assert (delivery.status, delivery.attempts) == ("failed", 5)
+    assert send_delivery(delivery_id) == "failed", "only staff's resend tries again"
+
+    run_jobs()  # the staff alert, with no NOTIFY_URLS, goes to the outbox and the staff bell
+    alert = db.scalar(select(OutboxMessage).where(OutboxMessage.channel == "staff"))
+    assert "submission.completed" in alert.subject and "unreachable" in alert.body_text
+    assert db.scalar(select(Notification).where(Notification.user_id == staff_id)).event == "delivery.failed"
+
+
+def test_json_webhook_destination_gets_the_results_when_chosen(settings, smtp, webhook, run_jobs, db):
+    user_id = make_client(settings)
+    destination_id = add_verified(settings, run_jobs, webhook, user_id, webhook.url("json"))
+    choose(settings, user_id, results=[destination_id], received=["account"])
+    event_id = completed_event(settings, user_id)
+    assert notify_event(event_id) == "sent"
+
+    payload = webhook.requests[-1]["json"]
+    assert payload["title"].startswith("Your results are ready")
+    assert re.search(r"/portal/submissions/[0-9a-f-]{36}$", payload["message"])
+    results = [m for m in smtp.messages if "results" in m["Subject"]]
+    assert results == [], "the account email was not chosen for results"
+    delivery = db.scalar(select(Delivery).where(Delivery.event == "submission.completed"))
+    assert delivery.channel == "apprise" and "hook" in delivery.recipient
+
+
+def test_an_unverified_destination_gets_nothing(settings, smtp, webhook, run_jobs, db):
+    user_id = make_client(settings)
+    with session_scope(settings.database_url) as session:
+        destination = destinations.add(session, settings, session.get(User, user_id), "apprise",
+                                       webhook.url("json"))
+        destination_id = str(destination.id)
+    run_jobs()
+    assert len(webhook.requests) == 1, "only the verification code"
+    choose(settings, user_id, results=[destination_id, "account"])
+    run_jobs()
+    notify_event(completed_event(settings, user_id))
+    assert len(webhook.requests) == 1
+    assert [m["Subject"][:22] for m in smtp.messages][-1] == "Your results are ready"
+
+
+def test_a_rejecting_channel_does_not_block_the_others(settings, smtp, run_jobs, db):
+    failing = WebhookPeer(status=500).start()
+    try:
+        user_id = make_client(settings)
+        destination_id = add_verified(settings, run_jobs, failing, user_id, failing.url("json"))
+        choose(settings, user_id, results=[destination_id, "account"])
+        event_id = completed_event(settings, user_id)
+        assert notify_event(event_id) == "retrying, sent"
+    finally:
+        failing.stop()
+    assert [m["Subject"][:22] for m in smtp.messages] == ["Your results are ready"]
+    webhook_delivery = db.scalar(select(Delivery).where(Delivery.channel == "apprise",
+                                                        Delivery.event == "submission.completed"))
+    assert webhook_delivery.status == "retrying" and "500" in webhook_delivery.last_error
+
+
+def test_czech_client_gets_czech_messages_and_the_bell_entry(settings, smtp, db):
+    user_id = make_client(settings, language="cs")
+    notify_event(completed_event(settings, user_id))
+    [message] = smtp.messages
+    assert message["Subject"].startswith("Vaše výsledky jsou hotové")
+    assert 'lang="cs"' in message.get_body(("html",)).get_content()
+    assert "Celé si je přečtěte zde" in message.get_body(("plain",)).get_content()
+    notification = db.scalar(select(Notification).where(Notification.user_id == user_id))
+    assert notification.title.split() == message["Subject"].split() and notification.read_at is None
+
+
+def test_staff_messages_go_to_notify_urls(settings, monkeypatch, webhook, make_user, db):
+    monkeypatch.setenv("NOTIFY_URLS", webhook.url("json", "staff"))
+    user_id = make_client(settings)
+    with session_scope(settings.database_url) as session:
+        submission = submissions.create(session, session.get(User, user_id), TEXT)
+        submission.status, submission.status_message = "failed", "The analyser crashed."
+        event_id = str(events.record(session, submission, "submission.failed").id)
+    notify_event(event_id)
+    [staff] = [r["json"] for r in webhook.requests if r["path"] == "/staff"]
+    assert staff["title"].startswith("Submission failed") and "The analyser crashed." in staff["message"]
+    delivery = db.scalar(select(Delivery).where(Delivery.channel == "staff"))
+    assert delivery.status == "sent" and "staff" in delivery.recipient
