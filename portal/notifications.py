@@ -72,7 +72,9 @@ def read_POST(notification_id: str):
     inbox.mark_read(notification)
     get_db().commit()
     if htmx and not request.form.get("open"):
-        return render_template("notifications/_item.html", item=notification), 200, {"Vary": "HX-Request"}
+        # The bell listens for this event and counts again at once.
+        return (render_template("notifications/_item.html", item=notification), 200,
+                {"Vary": "HX-Request", "HX-Trigger": "notifications-changed"})
     return redirect(_portal_path(notification.link) if request.form.get("open") else url_for(".index"), code=303)
 
 

@@ -13,6 +13,7 @@ from jobs.notify import notify_event, send_delivery
 from statex import accounts, events, submissions
 from statex.db import session_scope
 from statex.messages import destinations, preferences
+from statex.messages.notify import notify_user
 from statex.models import AnalysisResult, Delivery, Notification, OutboxMessage, SubmissionEvent, User
 from statex.queue import NOTIFICATIONS
 from tests.notify_peers import SmtpPeer, WebhookPeer
@@ -215,3 +216,31 @@ def test_staff_messages_go_to_notify_urls(settings, monkeypatch, webhook, make_u
     assert staff["title"].startswith("Submission failed") and "The analyser crashed." in staff["message"]
     delivery = db.scalar(select(Delivery).where(Delivery.channel == "staff"))
     assert delivery.status == "sent" and "staff" in delivery.recipient
+
+
+def test_account_messages_always_go_by_email_to_the_account_address(settings, smtp, webhook, run_jobs):
+    user_id = make_client(settings)
+    destination_id = add_verified(settings, run_jobs, webhook, user_id, webhook.url("json"))
+    choose(settings, user_id, received=[destination_id], results=[destination_id], more_info=[destination_id])
+    codes = len(webhook.requests)
+    with session_scope(settings.database_url) as session:
+        notify_user(session, session.get(User, user_id), "account.verify_email", "verify:test",
+                    link="https://statex.example/portal/verify/abc", expires="26 Nov 2026 10:00 UTC")
+    run_jobs()
+    run_jobs()
+    assert len(webhook.requests) == codes
+    [message] = [m for m in smtp.messages if "Confirm" in m["Subject"]]
+    assert message["To"] == "eva@example.com"
+    assert "https://statex.example/portal/verify/abc" in message.get_body(("plain",)).get_content()
+
+
+def test_more_information_needed_carries_the_reviewers_note(settings, smtp):
+    user_id = make_client(settings)
+    with session_scope(settings.database_url) as session:
+        submission = submissions.create(session, session.get(User, user_id), TEXT)
+        event_id = str(events.record(session, submission, "review.rejected", note="Which accounting system?").id)
+    assert notify_event(event_id) == "sent"
+    [message] = smtp.messages
+    assert message["Subject"].startswith("We need more information")
+    assert "Which accounting system?" in message.get_body(("plain",)).get_content()
+    assert "Which accounting system?" in message.get_body(("html",)).get_content()

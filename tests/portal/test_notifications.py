@@ -46,7 +46,7 @@ def test_bell_counts_unread_and_refreshes_as_a_fragment(client, settings, client
     assert 'aria-label="Notifications: 2 unread"' in page
     fragment = client.get("/portal/notifications/bell", headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
-    assert "<html" not in html and 'hx-trigger="every 10s"' in html and 'data-unread="2"' in html
+    assert "<html" not in html and 'hx-trigger="every 10s, notifications-changed from:body"' in html and 'data-unread="2"' in html
     assert "HX-Request" in fragment.headers["Vary"]
 
 
@@ -57,7 +57,7 @@ def test_list_and_mark_as_read(client, settings, client_user, db):
 
     response = client.post(f"/portal/notifications/{first}/read", data={"csrf_token": csrf(client)},
                            headers={"HX-Request": "true"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "notifications-changed"
     assert f'id="notification-{first}"' in response.get_data(as_text=True)
     assert "Mark as read" not in response.get_data(as_text=True)
     assert 'data-unread="1"' in client.get("/portal/notifications/bell").get_data(as_text=True)

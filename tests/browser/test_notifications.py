@@ -1,0 +1,83 @@
+"""A client adds a webhook destination, verifies it, chooses it for results and sees the bell ring."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.notify_peers import SmtpPeer, WebhookPeer
+
+REQUEST = ("We are a small bakery chain in Brno. Every evening the shop managers email their sales and "
+           "someone types them into a spreadsheet to plan tomorrow's baking. We want the plan proposed "
+           "automatically from the sales figures.")
+
+
+@pytest.fixture
+def peers(monkeypatch):
+    """A real SMTP server and a webhook receiver on loopback; set before the live server starts."""
+    smtp, webhook = SmtpPeer().start(), WebhookPeer().start()
+    monkeypatch.setenv("SMTP_URL", smtp.url)
+    yield smtp, webhook
+    webhook.stop()
+    smtp.stop()
+
+
+def wait_for(condition, what: str, limit: float = 60.0):
+    """Wait for the worker process to act; the limit only stops a broken run from hanging."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, page, make_user):
+    smtp, webhook = peers
+    email, password, _id = make_user(email="bara@example.com", name="Bára")
+    page.goto(live_server + "/portal/login?next=/portal/account/notifications")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Where we write to you")).to_be_visible()
+
+    page.get_by_label("Channel").select_option("telegram")
+    page.get_by_label("Address").fill("@bara")
+    page.get_by_role("button", name="Add and send a code").click()
+    expect(page.locator(".field__error")).to_contain_text("numeric chat id")
+
+    page.get_by_label("Channel").select_option("apprise")
+    page.get_by_label("Address").fill(webhook.url("json", "bara"))
+    page.get_by_role("button", name="Add and send a code").click()
+    expect(page.get_by_text("waiting for its code")).to_be_visible()
+
+    wait_for(lambda: webhook.requests, "the verification code")
+    code = re.search(r"\b(\d{6})\b", webhook.requests[0]["json"]["message"]).group(1)
+    page.get_by_label(re.compile("Code sent to")).fill(code)
+    page.get_by_role("button", name="Verify").click()
+    expect(page.locator(".badge", has_text="verified")).to_be_visible()
+
+    page.get_by_label(re.compile("Results ready to json://")).check()
+    page.get_by_label("Results ready by account email").uncheck()
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_text("Your notification choices are saved.")).to_be_visible()
+
+    page.goto(live_server + "/portal/submissions/new")
+    page.get_by_label("What do you need?").fill(REQUEST)
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".badge--completed")).to_be_visible(timeout=60_000)
+
+    # The bell refreshes itself (htmx, every few seconds) until both messages are counted.
+    expect(page.locator(".bell__count")).to_have_text("2", timeout=30_000)
+    wait_for(lambda: len(webhook.requests) == 2, "the results on the webhook")
+    assert webhook.requests[1]["json"]["title"].startswith("Your results are ready")
+    assert [m["Subject"].split(":")[0] for m in smtp.messages] == ["We received your request"]
+
+    page.locator(".bell__link").click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+    expect(page.locator(".notification--unread")).to_have_count(2)
+    page.locator(".notification", has_text="Your results are ready").get_by_role("button", name="Mark as read").click()
+    expect(page.locator(".notification--unread")).to_have_count(1)
+    expect(page.locator(".bell__count")).to_have_text("1")
