@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "test", "production")
+ANALYSERS = ("local", "openai")
 OCR_ENGINES = ("auto", "tesseract", "rapidocr")
 
 
@@ -38,6 +39,12 @@ class Settings:
     notify_urls: tuple[str, ...] = ()
     telegram_bot_token: str | None = None
     extra: dict = field(default_factory=dict)
+    analyser: str = "local"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+    content_dir: Path = ROOT / "content"
     ocr_engine: str = "auto"
     transcribe_url: str | None = None
     transcribe_model: str = "whisper-1"
@@ -79,6 +86,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
         site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
         port=int(env.get("PORT", "8000")),
+        **_analysis_settings(env),
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("MAIL_FROM") or "Statex <noreply@localhost>",
         notify_urls=tuple(env.get("NOTIFY_URLS", "").replace(",", " ").split()),
@@ -102,6 +110,25 @@ def _extraction_settings(env: dict) -> dict:
     return {"ocr_engine": engine, "transcribe_url": (env.get("TRANSCRIBE_URL") or "").rstrip("/") or None,
             "transcribe_model": env.get("TRANSCRIBE_MODEL") or "whisper-1",
             "transcribe_api_key": env.get("TRANSCRIBE_API_KEY") or None, "transcribe_timeout": timeout}
+
+
+def _analysis_settings(env: dict) -> dict:
+    """The analyser (ANALYSER, LLM_*: openai when LLM_BASE_URL is set) and the catalogue's CONTENT_DIR."""
+    base_url = (env.get("LLM_BASE_URL") or "").rstrip("/") or None
+    analyser = env.get("ANALYSER") or ("openai" if base_url else "local")
+    if analyser not in ANALYSERS:
+        raise ConfigError(f"ANALYSER must be one of {', '.join(ANALYSERS)}, not {analyser!r}.")
+    if analyser == "openai" and not (base_url and env.get("LLM_MODEL")):
+        raise ConfigError("ANALYSER=openai needs LLM_BASE_URL (e.g. https://api.openai.com/v1) and LLM_MODEL.")
+    try:
+        timeout = float(env.get("LLM_TIMEOUT") or 30)
+    except ValueError:
+        raise ConfigError(f"LLM_TIMEOUT must be a number of seconds, not {env['LLM_TIMEOUT']!r}.") from None
+    if timeout <= 0:
+        raise ConfigError("LLM_TIMEOUT must be more than 0 seconds.")
+    return {"analyser": analyser, "llm_base_url": base_url, "llm_model": env.get("LLM_MODEL") or None,
+            "llm_api_key": env.get("LLM_API_KEY") or None, "llm_timeout": timeout,
+            "content_dir": Path(env.get("CONTENT_DIR") or ROOT / "content").resolve()}
 
 
 def _require_production_settings(env: dict) -> None:

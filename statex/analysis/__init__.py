@@ -1,1 +1,34 @@
-"""Analysers turn a request's text into a structured result."""
+"""Analysers turn a request's text into a structured result: `analyse` picks the configured provider."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from statex.analysis.schema import AnalysisResult
+
+__all__ = ["AnalysisResult", "analyse", "catalogue_for", "warm_up"]
+
+
+def catalogue_for(settings):
+    """The service catalogue of the site these settings serve (read once per process, re-read on change)."""
+    from statex.analysis import catalogue
+
+    return catalogue.load(settings.content_dir, settings.site_url)
+
+
+def analyse(text: str, settings, language_hint: str | None = None, today: dt.date | None = None) -> AnalysisResult:
+    """Analyse `text` with the provider settings.analyser names (`local`, or `openai` falling back to local)."""
+    if settings.analyser == "openai":
+        from statex.analysis import openai
+
+        return openai.analyse(text, settings, catalogue_for(settings), language_hint, today)
+    from statex.analysis import local
+
+    return local.analyse(text, catalogue_for(settings), language_hint, today)
+
+
+def warm_up(settings) -> None:
+    """Load the local analyser's models now, e.g. in a worker before it forks, instead of in every job."""
+    from statex.analysis import local
+
+    local.analyse("Warm-up: we need invoices read by March 2027 in Prague.", catalogue_for(settings))

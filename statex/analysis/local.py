@@ -1,50 +1,83 @@
-"""The offline analyser: language, keywords and an extractive summary from well-kept libraries."""
+"""The offline analyser: well-kept libraries and the site's own catalogue, no network, small in memory."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
+from collections import defaultdict
+from contextlib import contextmanager
 from functools import lru_cache
 
-import networkx
-import yake
-from lingua import Language, LanguageDetectorBuilder
-from segtok.segmenter import split_multi
+from statex.analysis.catalogue import Catalogue
+from statex.analysis.facts import find_facts
+from statex.analysis.schema import AnalysisResult, Findings, Provenance, RecommendedService
+from statex.analysis.steps import next_steps
+from statex.analysis.stopwords import stopwords
 
 # The site's languages and the portal's: a small set keeps the detector small in memory.
-LANGUAGES = {Language.ENGLISH: "en", Language.CZECH: "cs", Language.GERMAN: "de", Language.FRENCH: "fr"}
+LANGUAGE_NAMES = {"ENGLISH": "en", "CZECH": "cs", "GERMAN": "de", "FRENCH": "fr"}
 SUMMARY_SENTENCES = 3
 KEYWORDS = 8
+REQUIREMENTS = 10
+SURE = 0.5  # below this lingua confidence, a language hint wins
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Sentences that say what the client needs, wants or expects, in our four languages.
+NEED = re.compile(
+    r"\b(we need|need to|needs to|i need|we want|we would like|we'd like|i would like|we are looking for"
+    r"|looking for|must|should|has to|have to|required|requirement|expect|it is important"
+    r"|chceme|chtěli bychom|chtěla bych|chtěl bych|potřebujeme|potřebuji|potřebovali bychom|musí|musíme"
+    r"|měl[aoiy]? by|požadujeme|požadavek|hledáme|je nutné|je potřeba|je třeba|rádi bychom"
+    r"|wir brauchen|benötigen|muss|müssen|soll|sollte|möchten|wir suchen"
+    r"|nous avons besoin|il faut|doit|doivent|devrait|nous voulons|nous souhaitons|nous cherchons)\b",
+    re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _detector():
-    return LanguageDetectorBuilder.from_languages(*LANGUAGES).with_low_accuracy_mode().build()
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in LANGUAGE_NAMES]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
-def detect_language(text: str) -> str:
-    """The ISO 639-1 code of the text's language among ours, English when unsure."""
-    language = _detector().detect_language_of(text)
-    return LANGUAGES.get(language, "en")
+def detect_language(text: str, hint: str | None = None) -> str:
+    """The ISO 639-1 code of the text's language among ours; the hint (or English) when lingua is unsure."""
+    fallback = hint if hint in LANGUAGE_NAMES.values() else "en"
+    confidences = _detector().compute_language_confidence_values(text)
+    if not confidences or confidences[0].value < SURE:
+        return fallback
+    return LANGUAGE_NAMES[confidences[0].language.name]
 
 
 def keywords(text: str, language: str, top: int = KEYWORDS) -> list[str]:
-    """Key phrases by YAKE, most relevant first, without near-duplicates."""
-    extractor = yake.KeywordExtractor(lan=language, n=2, top=top, dedupLim=0.7)
-    return [phrase for phrase, _score in extractor.extract_keywords(text)]
+    """Key phrases by YAKE, most relevant first, without near-duplicates or words of a phrase already kept."""
+    import yake
+
+    extractor = yake.KeywordExtractor(lan=language, n=2, top=top * 2, dedup_lim=0.7,
+                                      stopwords=stopwords(language))
+    kept: list[str] = []
+    for phrase, _score in extractor.extract_keywords(text):
+        words = set(phrase.lower().split())
+        if not any(words <= set(other.lower().split()) for other in kept):
+            kept.append(phrase)
+    return kept[:top]
 
 
 def sentences(text: str) -> list[str]:
     """Sentences of the text, by segtok's rule-based splitter."""
+    from segtok.segmenter import split_multi
+
     return [s.strip() for s in split_multi(text) if _WORD.search(s)]
 
 
-def summarise(text: str, limit: int = SUMMARY_SENTENCES) -> str:
+def summarise(text: str, limit: int = SUMMARY_SENTENCES, found: list[str] | None = None) -> str:
     """TextRank: the sentences most similar to the others, kept in their original order."""
-    found = sentences(text)
+    found = sentences(text) if found is None else found
     if len(found) <= limit:
         return " ".join(found)
+    import networkx
+
     words = [set(w.lower() for w in _WORD.findall(s) if len(w) > 2) for s in found]
     graph = networkx.Graph()
     graph.add_nodes_from(range(len(found)))
@@ -58,15 +91,68 @@ def summarise(text: str, limit: int = SUMMARY_SENTENCES) -> str:
     return " ".join(found[i] for i in best)
 
 
-def analyse(text: str) -> dict:
-    """The result of analysing `text`, with how long it took."""
+def requirements(text: str, limit: int = REQUIREMENTS, found: list[str] | None = None) -> list[str]:
+    """The sentences that say what the client needs, in order, without repeats."""
+    needs: list[str] = []
+    for sentence in sentences(text) if found is None else found:
+        if NEED.search(sentence) and sentence not in needs:
+            needs.append(sentence if len(sentence) <= 400 else sentence[:399].rstrip() + "…")
+        if len(needs) == limit:
+            break
+    return needs
+
+
+def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
+            today: dt.date | None = None) -> AnalysisResult:
+    """Everything the offline analyser finds in `text`, with the time each step took."""
+    durations: dict[str, float] = {}
+    with _timed(durations, "total"):
+        with _timed(durations, "language"):
+            language = detect_language(text, language_hint)
+        with _timed(durations, "summary"):
+            found = sentences(text)
+            summary = summarise(text, found=found)
+        with _timed(durations, "keywords"):
+            found_keywords = keywords(text, language)
+        with _timed(durations, "requirements"):
+            needs = requirements(text, found=found)
+        with _timed(durations, "facts"):
+            facts = find_facts(text, language, today)
+        with _timed(durations, "services"):
+            ranked = catalogue.fit(text, language)
+            matched = catalogue.match(text, language)
+        findings = Findings(
+            summary=summary, language=language, requirements=needs, facts=facts, keywords=found_keywords,
+            recommended_services=[RecommendedService(slug=s.slug, title=s.title, url=s.url, score=score)
+                                  for s, score in matched],
+            next_steps=next_steps([s for s, _score in matched], facts, language),
+            **_category(ranked),
+        )
+    notes = [catalogue.problem] if catalogue.problem else []
+    if not text.strip():
+        notes.append("The request has no text to analyse.")
+    elif catalogue.services and not matched:
+        notes.append("No service in our catalogue matched the request clearly.")
+    return AnalysisResult(**findings.model_dump(), notes=notes,
+                          provenance=Provenance(provider="local", durations_ms=durations))
+
+
+def _category(ranked) -> dict:
+    """The best service's category, with the combined share of that category's services as confidence."""
+    if not ranked or not ranked[0][0].category:
+        return {"category": None, "category_confidence": 0.0}
+    shares: dict[str, float] = defaultdict(float)
+    for service, share in ranked:
+        shares[service.category] += share
+    category = ranked[0][0].category
+    return {"category": category, "category_confidence": round(min(shares[category], 1.0), 3)}
+
+
+@contextmanager
+def _timed(durations: dict[str, float], step: str):
+    """Record how long the block took, in milliseconds, under `step`."""
     started = time.perf_counter()
-    language = detect_language(text)
-    result = {
-        "summary": summarise(text),
-        "language": language,
-        "keywords": keywords(text, language),
-    }
-    result["provenance"] = {"provider": "local", "model": None,
-                            "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
-    return result
+    try:
+        yield
+    finally:
+        durations[step] = round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,183 @@
+"""Any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM, llama.cpp, LM Studio) as analyser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import ValidationError
+
+from statex.analysis import local
+from statex.analysis.catalogue import Catalogue
+from statex.analysis.schema import AnalysisResult, Findings, Provenance
+
+ANSWERS = 2  # the first answer, and one more after telling the model what did not validate
+TRIES = 2  # requests per answer while the server is down, slow or overloaded
+BACKOFF = 1.0  # seconds before the second try, unless the server says Retry-After (capped at MAX_WAIT)
+MAX_WAIT = 10.0
+TRANSIENT = {408, 409, 425, 429, 500, 502, 503, 504}
+RULES = """You analyse requests that clients send to Statex, a company that builds applied-AI solutions.
+Answer with one JSON object and nothing else. It must validate against this JSON Schema:
+{schema}
+
+Rules:
+- summary: two or three sentences, in the request's language.
+- language: the ISO 639-1 code of the request's language{hint}.
+- requirements: what the client needs, one item each, in the request's language.
+- facts: only what the request states, null where it says nothing. Budget currency as an ISO 4217 code.
+  Deadline date as YYYY-MM-DD, resolved against today ({today}); keep the original phrase in "text".
+- recommended_services: up to three services from this catalogue, best first, with slug, title and url
+  exactly as listed, and a score from 0 to 1:
+{services}
+- category: the category of the best service; category_confidence from 0 to 1.
+- keywords: up to eight key phrases of the request.
+- next_steps: two to four concrete next steps for the client, in the request's language."""
+
+
+class Unavailable(Exception):
+    """The endpoint gave no answer: down, too slow, overloaded or refusing the request."""
+
+
+def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None = None,
+            today: dt.date | None = None) -> AnalysisResult:
+    """The model's analysis of `text`, validated; the local analyser's, with a note saying why, if it fails."""
+    started = time.perf_counter()
+    durations: dict[str, float] = {}
+    messages = _messages(text, catalogue, language_hint, today or dt.date.today())
+    notes: list[str] = []
+    where = f"{settings.llm_model} at {urlsplit(settings.llm_base_url).netloc}"
+    with httpx.Client(timeout=settings.llm_timeout, headers=_headers(settings)) as client:
+        for answer in range(1, ANSWERS + 1):
+            asked = time.perf_counter()
+            try:
+                content, model = _complete(client, settings, messages)
+            except Unavailable as error:
+                durations[f"request_{answer}"] = _ms(asked)
+                note = f"The language model ({where}) could not be used: {error}. The local analyser was used."
+                return _fallback(text, catalogue, language_hint, today, durations, note)
+            durations[f"request_{answer}"] = _ms(asked)
+            try:
+                findings = Findings.model_validate_json(_unfenced(content))
+            except ValidationError as error:
+                problems = _problems(error)
+                messages += [{"role": "assistant", "content": content},
+                             {"role": "user", "content": f"That answer does not match the schema: {problems}. "
+                                                         "Answer again with the corrected JSON object only."}]
+                notes.append(f"The model's answer did not match the schema ({problems}); it was asked again.")
+                continue
+            durations["total"] = _ms(started)
+            return _result(findings, catalogue, notes, model or settings.llm_model, durations)
+    note = (f"The language model's answer ({where}) did not match the schema after {ANSWERS} attempts; "
+            "the local analyser was used.")
+    return _fallback(text, catalogue, language_hint, today, durations, note)
+
+
+def _messages(text: str, catalogue: Catalogue, language_hint: str | None, today: dt.date) -> list[dict]:
+    """The system prompt (schema, rules, our catalogue) and the request as the user's message."""
+    language = local.detect_language(text, language_hint)
+    services = "\n".join(f"  - slug {s.slug!r}, title {s.title!r}, url {s.url!r}, category {s.category!r}: "
+                         f"{s.summary}" for s in catalogue.in_language(language)) or "  (the catalogue is empty)"
+    hint = f"; the client's portal language is {language_hint!r}" if language_hint else ""
+    system = RULES.format(schema=json.dumps(Findings.model_json_schema()), hint=hint, today=today.isoformat(),
+                          services=services)
+    return [{"role": "system", "content": system}, {"role": "user", "content": text}]
+
+
+def _headers(settings) -> dict:
+    return {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+
+
+def _complete(client: httpx.Client, settings, messages: list[dict]) -> tuple[str, str | None]:
+    """The content of one chat completion and the model that wrote it; retries once on a transient failure."""
+    body = {"model": settings.llm_model, "messages": messages, "temperature": 0,
+            "response_format": {"type": "json_object"}}
+    for attempt in range(1, TRIES + 1):
+        wait = BACKOFF
+        try:
+            response = client.post(f"{settings.llm_base_url}/chat/completions", json=body)
+        except httpx.TimeoutException:
+            problem = f"no answer within {settings.llm_timeout:g} s"
+        except httpx.TransportError as error:
+            problem = f"the server could not be reached ({error.__class__.__name__}: {error})"
+        else:
+            if response.is_success:
+                return _content(response)
+            problem = f"the server answered HTTP {response.status_code}: {_error_message(response)}"
+            if response.status_code not in TRANSIENT:
+                raise Unavailable(problem)
+            wait = _retry_after(response) or BACKOFF
+        if attempt == TRIES:
+            raise Unavailable(f"{problem} (tried {TRIES} times)")
+        time.sleep(min(wait, MAX_WAIT))
+    raise AssertionError("unreachable")
+
+
+def _content(response: httpx.Response) -> tuple[str, str | None]:
+    try:
+        body = response.json()
+        return body["choices"][0]["message"]["content"] or "", body.get("model")
+    except (ValueError, LookupError, TypeError, AttributeError):
+        raise Unavailable("the server's response is not a chat completion") from None
+
+
+def _error_message(response: httpx.Response) -> str:
+    """The error the server explains itself with, short."""
+    try:
+        message = response.json()["error"]["message"]
+    except (ValueError, LookupError, TypeError):
+        message = response.text
+    return " ".join(str(message).split())[:200] or response.reason_phrase
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+def _unfenced(content: str) -> str:
+    """The JSON inside a markdown code fence, which some local models add despite being asked not to."""
+    stripped = content.strip()
+    if stripped.startswith("```"):
+        stripped = stripped.split("\n", 1)[-1].rsplit("```", 1)[0]
+    return stripped
+
+
+def _problems(error: ValidationError) -> str:
+    """The validation errors in a line the model (and a person) can act on."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in error.errors()[:8])
+
+
+def _result(findings: Findings, catalogue: Catalogue, notes: list[str], model: str | None,
+            durations: dict[str, float]) -> AnalysisResult:
+    """The model's findings with recommended services checked against, and linked to, our own catalogue."""
+    known = {s.slug: s for s in catalogue.in_language(findings.language)}
+    by_url = {s.url: s for s in known.values()}
+    kept, unknown = [], []
+    for recommended in findings.recommended_services:
+        service = known.get(recommended.slug) or by_url.get(recommended.url)
+        if service is None:
+            unknown.append(recommended.slug or recommended.title)
+        elif service.slug not in {k.slug for k in kept}:
+            kept.append(recommended.model_copy(update={"slug": service.slug, "title": service.title,
+                                                       "url": service.url}))
+    if unknown:
+        notes.append("The model recommended services that are not in our catalogue; they were left out: "
+                     + ", ".join(unknown) + ".")
+    data = findings.model_dump() | {"recommended_services": [k.model_dump() for k in kept]}
+    return AnalysisResult(**data, notes=notes,
+                          provenance=Provenance(provider="openai", model=model, durations_ms=durations))
+
+
+def _fallback(text, catalogue, language_hint, today, durations, note) -> AnalysisResult:
+    """The local analyser's result, saying why and keeping the time the model's attempts took."""
+    result = local.analyse(text, catalogue, language_hint, today)
+    result.notes.insert(0, note)
+    result.provenance.durations_ms = {f"openai.{k}": v for k, v in durations.items()} | result.provenance.durations_ms
+    return result
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)

@@ -1,0 +1,75 @@
+"""The analysis result: one schema for both providers, the job that stores it, the API and the portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Budget(BaseModel):
+    """Money the client mentions: one amount, or a range from `amount` to `amount_max`."""
+
+    amount: float = Field(ge=0, description="The amount, or the lower end of a range.")
+    amount_max: float | None = Field(None, ge=0, description="The upper end of a range, if one is given.")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CZK, EUR, USD.")
+    text: str = Field("", description="The phrase as written in the request.")
+
+
+class Deadline(BaseModel):
+    """When the client needs the work, as written and, when it can be resolved, as a date."""
+
+    date: dt.date | None = Field(None, description="The resolved date (YYYY-MM-DD), null if it cannot be resolved.")
+    text: str = Field(description="The phrase as written in the request.")
+
+
+class Contact(BaseModel):
+    email: str | None = None
+    phone: str | None = Field(None, description="In international format, e.g. +420 603 123 456.")
+
+
+class Facts(BaseModel):
+    """What the request states about the client and the job; null where it says nothing."""
+
+    budget: Budget | None = None
+    deadline: Deadline | None = None
+    location: str | None = Field(None, description="A city or country named in the request.")
+    company: str | None = Field(None, description="The client's company name with its legal form.")
+    contact: Contact = Field(default_factory=Contact)
+
+
+class RecommendedService(BaseModel):
+    slug: str = Field(description="The service's slug in the catalogue.")
+    title: str
+    url: str = Field(description="The service's page on the public site.")
+    score: float = Field(ge=0, le=1, description="How well the service fits the request, 0 to 1.")
+
+
+class Findings(BaseModel):
+    """What a provider works out from the text: the part a language model is asked to produce."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    summary: str = Field(description="Two or three sentences, in the request's language.")
+    language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the request's language.")
+    category: str | None = Field(None, description="The category of the best-fitting services.")
+    category_confidence: float = Field(0.0, ge=0, le=1)
+    requirements: list[str] = Field(default_factory=list, description="What the client needs, one per item.")
+    facts: Facts = Field(default_factory=Facts)
+    keywords: list[str] = Field(default_factory=list)
+    recommended_services: list[RecommendedService] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+
+
+class Provenance(BaseModel):
+    provider: Literal["local", "openai"]
+    model: str | None = None
+    durations_ms: dict[str, float] = Field(default_factory=dict, description="Milliseconds per step.")
+
+
+class AnalysisResult(Findings):
+    """A provider's findings with what the reader should know about how they were made."""
+
+    notes: list[str] = Field(default_factory=list)
+    provenance: Provenance

@@ -1,0 +1,198 @@
+"""The `openai` analyser against an OpenAI-compatible chat-completions server that the tests run on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from statex import analysis
+from statex.config import ConfigError, load_settings
+
+TEXT = ("We are Acme Logistics s.r.o. from Brno. Our accountants retype hundreds of supplier invoices a "
+        "month into the ERP. We need the invoices read automatically by March 2027; budget €25,000.")
+ANSWER = {
+    "summary": "Acme retypes supplier invoices by hand and wants them read automatically.",
+    "language": "en",
+    "category": "Automation",
+    "category_confidence": 0.9,
+    "requirements": ["Read supplier invoices automatically"],
+    "facts": {"budget": {"amount": 25000, "currency": "EUR", "text": "€25,000"},
+              "deadline": {"date": "2027-03-31", "text": "by March 2027"},
+              "location": "Brno", "company": "Acme Logistics s.r.o.", "contact": {"email": None, "phone": None}},
+    "keywords": ["supplier invoices", "ERP"],
+    "recommended_services": [
+        {"slug": "document-extraction", "title": "Invoice magic", "url": "https://wrong.example/", "score": 0.92},
+        {"slug": "time-travel", "title": "Time travel", "url": "https://wrong.example/tt", "score": 0.4},
+    ],
+    "next_steps": ["Send us twenty sample invoices."],
+}
+
+
+class FakeLLM:
+    """A chat-completions server that answers each request with the next scripted reply."""
+
+    def __init__(self):
+        self.replies: list = []
+        self.requests: list[dict] = []
+        self.release = threading.Event()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                kind, value = fake.replies.pop(0) if fake.replies else ("content", "{}")
+                if kind == "sleep":
+                    fake.release.wait(value)
+                    kind, value = "content", json.dumps(ANSWER)
+                if kind == "status":
+                    return self._send(value, {"error": {"message": f"scripted failure {value}"}})
+                self._send(200, {"id": "chatcmpl-1", "object": "chat.completion", "model": "fake-model-1",
+                                 "choices": [{"index": 0, "finish_reason": "stop",
+                                              "message": {"role": "assistant", "content": value}}]})
+
+            def _send(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def llm():
+    server = FakeLLM()
+    yield server
+    server.stop()
+
+
+def environ(**extra) -> dict:
+    """The test environment without any analyser settings of the machine's own, plus `extra`."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "ANALYSER"))} | extra
+
+
+def openai_settings(base_url: str, **extra):
+    """Settings as the environment gives them, pointing the analyser at `base_url`."""
+    return load_settings(environ(**{"LLM_BASE_URL": base_url, "LLM_MODEL": "test-model", "LLM_API_KEY": "sk-test",
+                                    "LLM_TIMEOUT": "0.5"} | extra))
+
+
+def test_a_valid_answer_is_used_and_linked_to_our_catalogue(llm):
+    llm.replies = [("content", json.dumps(ANSWER))]
+    settings = openai_settings(llm.url)
+    result = analysis.analyse(TEXT, settings)
+
+    assert (result.provenance.provider, result.provenance.model) == ("openai", "fake-model-1")
+    assert set(result.provenance.durations_ms) == {"request_1", "total"}
+    assert result.summary == ANSWER["summary"] and result.facts.deadline.date.isoformat() == "2027-03-31"
+    [service] = result.recommended_services
+    assert (service.slug, service.title, service.score) == ("document-extraction", "Document data extraction", 0.92)
+    assert service.url == f"{settings.site_url}/services/document-extraction/"
+    assert result.notes == ["The model recommended services that are not in our catalogue; they were left out: "
+                            "time-travel."]
+
+    [request] = llm.requests
+    assert request["path"] == "/v1/chat/completions"
+    assert request["headers"]["Authorization"] == "Bearer sk-test"
+    body = request["body"]
+    assert body["model"] == "test-model" and body["response_format"] == {"type": "json_object"}
+    system, user = body["messages"]
+    assert user == {"role": "user", "content": TEXT}
+    assert '"recommended_services"' in system["content"] and "'document-extraction'" in system["content"]
+
+
+def test_an_invalid_answer_is_sent_back_with_the_error_and_the_corrected_one_used(llm):
+    llm.replies = [("content", "Sure! Here is the analysis you asked for."), ("content", json.dumps(ANSWER))]
+    result = analysis.analyse(TEXT, openai_settings(llm.url))
+
+    assert result.provenance.provider == "openai"
+    assert result.notes[0].startswith("The model's answer did not match the schema (answer: Invalid JSON")
+    retry = llm.requests[1]["body"]["messages"]
+    assert retry[2] == {"role": "assistant", "content": "Sure! Here is the analysis you asked for."}
+    assert retry[3]["role"] == "user" and "does not match the schema: answer: Invalid JSON" in retry[3]["content"]
+
+
+def test_an_answer_wrapped_in_a_code_fence_is_accepted(llm):
+    llm.replies = [("content", "```json\n" + json.dumps(ANSWER) + "\n```")]
+    assert analysis.analyse(TEXT, openai_settings(llm.url)).provenance.provider == "openai"
+
+
+def test_answers_that_never_match_fall_back_to_the_local_analyser_with_a_note(llm):
+    wrong = json.dumps({"summary": "Fine.", "language": "English", "category_confidence": 7})
+    llm.replies = [("content", wrong), ("content", wrong)]
+    result = analysis.analyse(TEXT, openai_settings(llm.url))
+
+    assert len(llm.requests) == 2
+    assert "language: String should match pattern" in llm.requests[1]["body"]["messages"][3]["content"]
+    assert result.provenance.provider == "local" and result.provenance.model is None
+    assert result.notes[0] == ("The language model's answer (test-model at "
+                               f"{llm.url.split('/')[2]}) did not match the schema after 2 attempts; "
+                               "the local analyser was used.")
+    assert {"openai.request_1", "openai.request_2", "summary"} <= set(result.provenance.durations_ms)
+    assert result.facts.company == "Acme Logistics s.r.o."  # the local analyser's own work
+
+
+def test_a_transient_error_is_retried(llm):
+    llm.replies = [("status", 503), ("content", json.dumps(ANSWER))]
+    result = analysis.analyse(TEXT, openai_settings(llm.url))
+    assert result.provenance.provider == "openai" and len(llm.requests) == 2
+
+
+def test_a_refusal_falls_back_at_once_naming_the_reason(llm):
+    llm.replies = [("status", 401)]
+    result = analysis.analyse(TEXT, openai_settings(llm.url))
+    assert len(llm.requests) == 1 and result.provenance.provider == "local"
+    assert "the server answered HTTP 401: scripted failure 401" in result.notes[0]
+
+
+def test_a_server_that_is_down_falls_back():
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = analysis.analyse(TEXT, openai_settings(f"http://127.0.0.1:{port}/v1"))
+    assert result.provenance.provider == "local"
+    assert "the server could not be reached (ConnectError" in result.notes[0]
+    assert "(tried 2 times). The local analyser was used." in result.notes[0]
+
+
+def test_a_server_that_does_not_answer_in_time_falls_back(llm):
+    llm.replies = [("sleep", 30), ("sleep", 30)]
+    result = analysis.analyse(TEXT, openai_settings(llm.url, LLM_TIMEOUT="0.2"))
+    assert result.provenance.provider == "local"
+    assert "no answer within 0.2 s (tried 2 times)" in result.notes[0]
+
+
+def test_the_provider_is_chosen_by_configuration(llm):
+    assert load_settings(environ()).analyser == "local"
+    assert openai_settings(llm.url).analyser == "openai"
+    assert openai_settings(llm.url, ANALYSER="local").analyser == "local"
+    with pytest.raises(ConfigError, match="ANALYSER=openai needs LLM_BASE_URL"):
+        load_settings(environ(ANALYSER="openai"))
+    with pytest.raises(ConfigError, match="ANALYSER must be one of local, openai"):
+        load_settings(environ(ANALYSER="gpt"))
+    with pytest.raises(ConfigError, match="LLM_TIMEOUT must be a number"):
+        openai_settings(llm.url, LLM_TIMEOUT="soon")
+
+
+def test_with_the_local_provider_the_model_is_never_asked(llm):
+    result = analysis.analyse(TEXT, openai_settings(llm.url, ANALYSER="local"))
+    assert result.provenance.provider == "local" and llm.requests == []
