@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rq import Queue
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
@@ -22,6 +22,7 @@ from statex.messages.compose import Message, compose
 from statex.messages.deliver import attempt, claim, staff_label
 from statex.messages.preferences import EVENT_TOPICS, Target, language_for, targets_for
 from statex.models import Delivery, SubmissionEvent, User
+from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, connect
 
 from jobs.runtime import job_session
@@ -94,6 +95,22 @@ def send_delivery(delivery_id: str) -> str:
             retries.append((str(delivery.id), delivery.attempts, delivery.next_attempt_at))
     _schedule_retries(settings, retries)
     return outcome
+
+
+def resume_retries(grace: timedelta = timedelta(minutes=1)) -> int:
+    """Queue again every delivery whose attempt is overdue (its RQ job lost with Redis); safe to repeat."""
+    with job_session() as (settings, session):
+        overdue = utcnow() - grace
+        rows = session.execute(select(Delivery.id, Delivery.attempts).where(or_(
+            and_(Delivery.status == "retrying", Delivery.next_attempt_at < overdue),
+            and_(Delivery.status == "pending", Delivery.created_at < overdue)))).all()
+    queue = Queue(NOTIFICATIONS, connection=connect(settings.redis_url))
+    for delivery_id, attempts in rows:
+        queue.enqueue("jobs.notify.send_delivery", str(delivery_id), job_timeout=300,
+                      job_id=f"delivery-{delivery_id}-{attempts}-resumed")
+    if rows:
+        log.info("resumed %d overdue deliveries", len(rows))
+    return len(rows)
 
 
 def _to_user(session: Session, settings: Settings, user: User, event: str, key: str,

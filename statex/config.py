@@ -39,6 +39,11 @@ class Settings:
     notify_urls: tuple[str, ...] = ()
     telegram_bot_token: str | None = None
     extra: dict = field(default_factory=dict)
+    upload_max_files: int = 10
+    upload_max_file_mb: int = 25
+    upload_max_total_mb: int = 100
+    upload_max_audio_seconds: int = 600
+    upload_max_text_chars: int = 20_000
     analyser: str = "local"
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -86,6 +91,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
         site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
         port=int(env.get("PORT", "8000")),
+        **_upload_limits(env),
         **_analysis_settings(env),
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("MAIL_FROM") or "Statex <noreply@localhost>",
@@ -129,6 +135,21 @@ def _analysis_settings(env: dict) -> dict:
     return {"analyser": analyser, "llm_base_url": base_url, "llm_model": env.get("LLM_MODEL") or None,
             "llm_api_key": env.get("LLM_API_KEY") or None, "llm_timeout": timeout,
             "content_dir": Path(env.get("CONTENT_DIR") or ROOT / "content").resolve()}
+
+
+def _upload_limits(env: dict) -> dict:
+    """Upload limits (UPLOAD_MAX_*): whole positive numbers, defaults as on Settings."""
+    limits = {}
+    for name in ("files", "file_mb", "total_mb", "audio_seconds", "text_chars"):
+        variable = f"UPLOAD_MAX_{name.upper()}"
+        if env.get(variable):
+            try:
+                limits[f"upload_max_{name}"] = int(env[variable])
+            except ValueError:
+                raise ConfigError(f"{variable} must be a whole number, not {env[variable]!r}.") from None
+            if limits[f"upload_max_{name}"] < 1:
+                raise ConfigError(f"{variable} must be 1 or more.")
+    return limits
 
 
 def _require_production_settings(env: dict) -> None:

@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol
+from urllib.parse import quote
 
 from statex.config import Settings
 
@@ -21,8 +22,9 @@ class Stored:
 
 
 class Storage(Protocol):
-    def put(self, key: str, stream: BinaryIO) -> Stored: ...
+    def put(self, key: str, stream: BinaryIO, content_type: str | None = None) -> Stored: ...
     def open(self, key: str) -> Iterator[bytes]: ...
+    def reader(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
     def check(self) -> None: ...
@@ -55,7 +57,11 @@ class LocalStorage:
             raise ValueError(f"storage key escapes the storage folder: {key!r}")
         return path
 
-    def put(self, key: str, stream: BinaryIO) -> Stored:
+    def path(self, key: str) -> Path:
+        """Where the object lives on disk (the portal serves it with range requests)."""
+        return self._path(key)
+
+    def put(self, key: str, stream: BinaryIO, content_type: str | None = None) -> Stored:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
@@ -69,6 +75,10 @@ class LocalStorage:
         with self._path(key).open("rb") as handle:
             while chunk := handle.read(CHUNK):
                 yield chunk
+
+    def reader(self, key: str) -> BinaryIO:
+        """A readable file object; the caller closes it."""
+        return self._path(key).open("rb")
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -90,20 +100,31 @@ class S3Storage:
         import boto3
         from botocore.config import Config
 
+        from boto3.s3.transfer import TransferConfig
+
         self.bucket = bucket
         self.client = boto3.client(
             "s3", endpoint_url=endpoint_url,
             config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
         )
+        # The hashing wrapper is read in order, chunk by chunk: at most 4 chunks in memory at once.
+        self.transfer = TransferConfig(multipart_threshold=8 * CHUNK, multipart_chunksize=8 * CHUNK,
+                                       max_concurrency=4)
+        self.transfer.max_in_memory_upload_chunks = 4  # s3transfer's knob; boto3 does not take it as an argument
 
-    def put(self, key: str, stream: BinaryIO) -> Stored:
+    def put(self, key: str, stream: BinaryIO, content_type: str | None = None) -> Stored:
         hashing = _Hashing(stream)
-        self.client.upload_fileobj(hashing, self.bucket, key)
+        extra = {"ContentType": content_type} if content_type else None
+        self.client.upload_fileobj(hashing, self.bucket, key, ExtraArgs=extra, Config=self.transfer)
         return Stored(key, hashing.size, hashing.digest.hexdigest())
 
     def open(self, key: str) -> Iterator[bytes]:
         body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         yield from body.iter_chunks(CHUNK)
+
+    def reader(self, key: str) -> BinaryIO:
+        """A readable stream of the object's body; the caller closes it."""
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
@@ -117,17 +138,26 @@ class S3Storage:
             return False
         return True
 
-    def presigned_url(self, key: str, filename: str, expires: int = 60) -> str:
-        """A short-lived download link that makes the browser save the file."""
+    def presigned_url(self, key: str, filename: str, expires: int = 60,
+                      content_type: str = "application/octet-stream", inline: bool = False) -> str:
+        """A short-lived link; the browser saves the file unless `inline` asks to show it."""
         return self.client.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": key,
-                    "ResponseContentDisposition": f'attachment; filename="{filename}"'},
+            Params={"Bucket": self.bucket, "Key": key, "ResponseContentType": content_type,
+                    "ResponseContentDisposition": content_disposition(filename, inline)},
             ExpiresIn=expires,
         )
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
+
+
+def content_disposition(filename: str, inline: bool = False) -> str:
+    """A Content-Disposition header value (RFC 6266) that keeps non-ASCII names intact."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    ascii_name = ascii_name.replace("\\", "_").replace('"', "_")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def storage_for(settings: Settings) -> Storage:

@@ -3,27 +3,144 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from typing import BinaryIO, Iterable, Iterator
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from statex import events
-from statex.models import Submission, User
+from statex.models import Submission, SubmissionFile, User
 from statex.models.base import utcnow
 from statex.queue import AI, schedule
+from statex.storage import Storage
+from statex.uploads import Accepted, Draft
 
 MAX_DESCRIPTION = 20_000
 
 
-def create(session: Session, owner: User, description: str, language: str | None = None) -> Submission:
-    """Record a new submission and schedule its analysis, in the caller's transaction."""
-    submission = Submission(owner=owner, description=description.strip(), language=language,
+def create(session: Session, owner: User, description: str, language: str | None = None, *,
+           draft: Draft | None = None, idempotency_key: str | None = None) -> Submission:
+    """Record a new submission and schedule its processing, in the caller's transaction."""
+    draft = draft or Draft(description=description, language=language)
+    submission = Submission(owner=owner, description=draft.description.strip(), language=draft.language,
+                            category=draft.category, contact_channel=draft.contact_channel,
+                            contact=draft.contact, idempotency_key=idempotency_key,
                             created_at=utcnow(), updated_at=utcnow())
     session.add(submission)
     session.flush()
     events.record(session, submission, "submission.created")
-    schedule(session, AI, "jobs.analyse.analyse_submission", submission.id)
+    schedule_processing(session, submission)
     return submission
+
+
+def schedule_processing(session: Session, submission: Submission) -> None:
+    """Queue whatever processes a new or updated submission (the one place that decides it)."""
+    schedule(session, AI, "jobs.analyse.analyse_submission", submission.id)
+
+
+def submit(session: Session, storage: Storage, owner: User, draft: Draft, files: Iterable[Accepted],
+           idempotency_key: str | None = None) -> tuple[Submission, bool]:
+    """Store the files, commit the submission with its job, and say whether it is new.
+
+    A key seen before returns the first submission (False); stored files are removed whenever
+    the transaction does not commit, so no object outlives a submission that never existed.
+    """
+    if idempotency_key and (earlier := find_by_key(session, owner, idempotency_key)):
+        return earlier, False
+    stored: list[str] = []
+    try:
+        submission = create(session, owner, draft.description, draft=draft, idempotency_key=idempotency_key)
+        stored += _store(session, storage, submission, files)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        _discard(storage, stored)
+        earlier = find_by_key(session, owner, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier, False
+    except BaseException:
+        session.rollback()
+        _discard(storage, stored)
+        raise
+    return submission, True
+
+
+def add_information(session: Session, storage: Storage, submission: Submission, text: str,
+                    files: Iterable[Accepted]) -> None:
+    """Add text or files to an open submission, commit, and have it processed again."""
+    stored: list[str] = []
+    try:
+        text = text.strip()
+        if text:
+            stamp = utcnow().strftime("%d %b %Y, %H:%M UTC")
+            submission.description = (submission.description + f"\n\nAdded on {stamp}:\n{text}").strip()
+        added = _store(session, storage, submission, files)
+        stored += added
+        _reopen(session, submission)
+        events.record(session, submission, "submission.updated", text=text, files=len(added))
+        schedule_processing(session, submission)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        _discard(storage, stored)
+        raise
+
+
+def _reopen(session: Session, submission: Submission) -> None:
+    """Forget the previous result so the new information is processed from the start."""
+    if submission.result is not None:
+        session.delete(submission.result)
+        submission.result = None
+    submission.status = "received"
+    submission.status_message = ""
+    submission.completed_at = None
+    submission.updated_at = utcnow()
+
+
+def cancel(session: Session, submission: Submission) -> bool:
+    """Withdraw a submission nobody has processed yet; False when it is too late."""
+    session.refresh(submission, with_for_update=True)
+    if not submission.is_cancellable:
+        return False
+    submission.status = "cancelled"
+    submission.updated_at = submission.completed_at = utcnow()
+    events.record(session, submission, "submission.cancelled")
+    session.commit()
+    return True
+
+
+def _store(session: Session, storage: Storage, submission: Submission, files: Iterable[Accepted]) -> list[str]:
+    """Stream each file to storage under a key of our own and record it; returns the keys."""
+    keys: list[str] = []
+    try:
+        for accepted in files:
+            file_id = uuid.uuid4()
+            key = f"submissions/{submission.id}/{file_id}"
+            stored = storage.put(key, accepted.stream, accepted.content_type)
+            keys.append(key)
+            session.add(SubmissionFile(id=file_id, submission=submission, kind=accepted.kind,
+                                       name=accepted.name, storage_key=key,
+                                       content_type=accepted.content_type, size=stored.size,
+                                       sha256=stored.sha256, created_at=utcnow()))
+        session.flush()
+    except BaseException:
+        _discard(storage, keys)
+        raise
+    return keys
+
+
+def _discard(storage: Storage, keys: list[str]) -> None:
+    for key in keys:
+        storage.delete(key)
+    keys.clear()
+
+
+def find_by_key(session: Session, owner: User, idempotency_key: str) -> Submission | None:
+    """The owner's submission made with this idempotency key, if any."""
+    return session.scalar(owned_by(owner).where(Submission.idempotency_key == idempotency_key))
 
 
 def visible_to(user: User) -> Select[tuple[Submission]]:
@@ -41,20 +158,51 @@ def owned_by(owner: User) -> Select[tuple[Submission]]:
 
 def get_for(session: Session, user: User, submission_id: str | uuid.UUID) -> Submission | None:
     """The submission with this id if `user` may see it, else None (callers answer 404)."""
-    try:
-        key = submission_id if isinstance(submission_id, uuid.UUID) else uuid.UUID(str(submission_id))
-    except ValueError:
+    key = _uuid(submission_id)
+    if key is None:
         return None
-    return session.scalar(visible_to(user).where(Submission.id == key))
+    query = visible_to(user).options(selectinload(Submission.files), selectinload(Submission.events))
+    return session.scalar(query.where(Submission.id == key))
+
+
+def file_for(session: Session, user: User, submission_id: str | uuid.UUID,
+             file_id: str | uuid.UUID) -> SubmissionFile | None:
+    """One file of a submission `user` may see, else None (callers answer 404)."""
+    submission_key, file_key = _uuid(submission_id), _uuid(file_id)
+    if submission_key is None or file_key is None:
+        return None
+    visible = visible_to(user).where(Submission.id == submission_key).with_only_columns(Submission.id)
+    return session.scalar(select(SubmissionFile).where(SubmissionFile.id == file_key,
+                                                       SubmissionFile.submission_id.in_(visible)))
+
+
+@contextmanager
+def open_file(storage: Storage, submission_file: SubmissionFile) -> Iterator[BinaryIO]:
+    """A readable stream of a stored file's bytes, closed when the block ends."""
+    stream = storage.reader(submission_file.storage_key)
+    try:
+        yield stream
+    finally:
+        stream.close()
 
 
 def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,
-             per_page: int = 20) -> tuple[list[Submission], int]:
+             per_page: int = 20, search: str | None = None) -> tuple[list[Submission], int]:
     """One page of the owner's submissions, newest first, and how many there are in all."""
-    query = owned_by(owner)
+    query = owned_by(owner).options(selectinload(Submission.files))
     if status:
         query = query.where(Submission.status == status)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Submission.description.ilike(pattern, escape="\\"))
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.scalars(query.order_by(Submission.created_at.desc())
+    rows = session.scalars(query.order_by(Submission.created_at.desc(), Submission.id)
                            .limit(per_page).offset((page - 1) * per_page))
     return list(rows), total or 0
+
+
+def _uuid(value: str | uuid.UUID) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -41,6 +41,7 @@ ensure_packages() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+  ldconfig -p | grep -q 'libmagic\.so\.1' || missing+=(libmagic1)
   command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-ces)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   ldconfig -p | grep -q 'libGL\.so\.1' || missing+=(libgl1)  # OpenCV, under the bundled OCR engine

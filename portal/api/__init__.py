@@ -13,6 +13,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.before_request
 def authenticate():
     """Every API call carries `Authorization: Bearer <token>`; nothing else is accepted."""
+    if request.endpoint == "api.openapi":
+        return None  # the API's description is public
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _unauthorised("Send an API token as 'Authorization: Bearer <token>'.")
@@ -29,5 +31,5 @@ def _unauthorised(detail: str):
     return response
 
 
-from portal.api import submissions  # noqa: E402,F401  (registers the routes on bp)
+from portal.api import openapi, submissions  # noqa: E402,F401  (registers the routes on bp)
 

@@ -1,33 +1,54 @@
-"""Submissions through the API: create, list, read."""
+"""Submissions through the API: create (JSON or multipart), list, read, cancel, download files."""
 
 from __future__ import annotations
 
-from flask import current_app, g, request, url_for
+import re
+
+from flask import Response, current_app, g, request, url_for
 
 from portal.api import bp
 from portal.api.problems import problem
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
-from statex import submissions
-from statex.models import Submission
+from portal.limits import submission_creation
+from portal.submissions.files import download_response, get_storage, uploads_from
+from statex import submissions, uploads
+from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
+from statex.uploads import Limits
+
+MAX_PAGE = 100_000
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 @bp.post("/submissions")
+@submission_creation
 def create_submission():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return problem(400, "Bad Request", "Send a JSON object, e.g. {\"description\": \"...\"}.")
-    errors = _validate(data)
-    if errors:
-        return problem(422, "Unprocessable Content", "The submission is not valid.", errors=errors)
-    db = get_db()
-    submission = submissions.create(db, g.api_user, data["description"], data.get("language"))
-    db.commit()
+    """Create a submission from JSON or multipart; a repeated Idempotency-Key returns the first."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        return _invalid({"Idempotency-Key": ["Use 1 to 200 visible ASCII characters, e.g. a UUID."]})
+    if request.mimetype == "multipart/form-data":
+        data, files = request.form, uploads_from(request.files, "voice", "files")
+    else:
+        data, files = request.get_json(silent=True), []
+        if not isinstance(data, dict):
+            return problem(400, "Bad Request", "Send a JSON object, e.g. {\"description\": \"...\"}, "
+                                               "or multipart/form-data with files.")
+    rules = Limits.from_settings(current_app.config["STATEX"])
+    checked = uploads.check_files(files, rules)
+    has_voice = any(item.kind == "voice" for item in checked.files)
+    draft, errors = uploads.check_fields(data, rules, has_voice=has_voice)
+    if errors or checked.errors:
+        return _invalid({**errors, **checked.errors})
+    submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
+                                              idempotency_key=key and f"api:{key}")
     dispatch_committed_jobs()
     response = current_app.json.response(serialise(submission))
-    response.status_code = 201
+    response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_submission", submission_id=submission.id)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
@@ -35,11 +56,14 @@ def create_submission():
 def list_submissions():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
-        return problem(400, "Bad Request", f"status must be one of {', '.join(STATUSES)}.")
+        return problem(400, "Bad Request", f"status must be one of {', '.join(STATUSES)}.",
+                       errors={"status": [f"Use one of {', '.join(STATUSES)}."]})
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 20, type=int)
-    if page < 1 or not 1 <= per_page <= 100:
-        return problem(400, "Bad Request", "page must be 1 or more and per_page between 1 and 100.")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
+        return problem(400, "Bad Request", f"page must be from 1 to {MAX_PAGE:,} and per_page from 1 to 100.",
+                       errors={"page": [f"A whole number from 1 to {MAX_PAGE:,}."],
+                               "per_page": ["A whole number from 1 to 100."]})
     rows, total = submissions.page_for(get_db(), g.api_user, status, page, per_page)
     return {"items": [serialise(s) for s in rows], "page": page, "per_page": per_page, "total": total}
 
@@ -48,21 +72,38 @@ def list_submissions():
 def get_submission(submission_id: str):
     submission = submissions.get_for(get_db(), g.api_user, submission_id)
     if submission is None:
-        return problem(404, "Not Found", "There is no submission with this id.")
+        return _not_found()
     return serialise(submission, with_events=True)
 
 
-def _validate(data: dict) -> dict[str, str]:
-    errors = {}
-    description = data.get("description")
-    if not isinstance(description, str) or not description.strip():
-        errors["description"] = "Describe what you need: a non-empty string."
-    elif len(description) > submissions.MAX_DESCRIPTION:
-        errors["description"] = f"Keep the description under {submissions.MAX_DESCRIPTION:,} characters."
-    language = data.get("language")
-    if language is not None and language not in ("en", "cs", "de", "fr"):
-        errors["language"] = "language must be one of en, cs, de, fr."
-    return errors
+@bp.post("/submissions/<submission_id>/cancel")
+def cancel_submission(submission_id: str):
+    """Withdraw a submission that is not yet processed; 409 when it is too late."""
+    db = get_db()
+    submission = submissions.get_for(db, g.api_user, submission_id)
+    if submission is None:
+        return _not_found()
+    if not submissions.cancel(db, submission):
+        return problem(409, "Conflict", f"A submission that is {submission.status} can no longer be "
+                                        "cancelled.")
+    return serialise(submission, with_events=True)
+
+
+@bp.get("/submissions/<submission_id>/files/<file_id>")
+def download_file(submission_id: str, file_id: str) -> Response:
+    """The file itself: a redirect to a short-lived link on S3, or the bytes."""
+    found = submissions.file_for(get_db(), g.api_user, submission_id, file_id)
+    if found is None:
+        return problem(404, "Not Found", "There is no such file in a submission of yours.")
+    return download_response(found)
+
+
+def _invalid(errors: dict) -> Response:
+    return problem(422, "Unprocessable Content", "The submission is not valid.", errors=errors)
+
+
+def _not_found() -> Response:
+    return problem(404, "Not Found", "There is no submission with this id.")
 
 
 def serialise(submission: Submission, with_events: bool = False) -> dict:
@@ -72,14 +113,24 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
         "status_message": submission.status_message,
         "description": submission.description,
         "language": submission.language,
+        "category": submission.category,
+        "contact_channel": submission.contact_channel,
+        "contact": submission.contact,
         "created_at": submission.created_at.isoformat(),
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
+        "files": [_file(submission, f) for f in submission.files],
         "result": _result(submission),
     }
     if with_events:
         body["events"] = [{"kind": e.kind, "at": e.created_at.isoformat(), "data": e.data}
                           for e in submission.events]
     return body
+
+
+def _file(submission: Submission, item: SubmissionFile) -> dict:
+    return {"id": str(item.id), "kind": item.kind, "name": item.name, "content_type": item.content_type,
+            "size": item.size, "sha256": item.sha256, "created_at": item.created_at.isoformat(),
+            "download_url": url_for("api.download_file", submission_id=submission.id, file_id=item.id)}
 
 
 def _result(submission: Submission) -> dict | None:

@@ -94,7 +94,8 @@ def _complete(client: httpx.Client, settings, messages: list[dict]) -> tuple[str
     """The content of one chat completion and the model that wrote it; retries once on a transient failure."""
     body = {"model": settings.llm_model, "messages": messages, "temperature": 0,
             "response_format": {"type": "json_object"}}
-    for attempt in range(1, TRIES + 1):
+    attempt = 1
+    while True:
         wait = BACKOFF
         try:
             response = client.post(f"{settings.llm_base_url}/chat/completions", json=body)
@@ -111,8 +112,8 @@ def _complete(client: httpx.Client, settings, messages: list[dict]) -> tuple[str
             wait = _retry_after(response) or BACKOFF
         if attempt == TRIES:
             raise Unavailable(f"{problem} (tried {TRIES} times)")
+        attempt += 1
         time.sleep(min(wait, MAX_WAIT))
-    raise AssertionError("unreachable")
 
 
 def _content(response: httpx.Response) -> tuple[str, str | None]:

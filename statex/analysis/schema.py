@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Budget(BaseModel):
@@ -60,6 +60,18 @@ class Findings(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     recommended_services: list[RecommendedService] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls_as_empty(cls, data):
+        """Models often write null for "nothing" and "EN" for "en": read them as meant, not as errors."""
+        if isinstance(data, dict):
+            data = {key: value for key, value in data.items() if value is not None or key == "category"}
+            if isinstance(data.get("language"), str):
+                data["language"] = data["language"].strip().lower()
+            if isinstance(data.get("facts"), dict) and data["facts"].get("contact") is None:
+                data["facts"] = {**data["facts"], "contact": {}}
+        return data
 
 
 class Provenance(BaseModel):

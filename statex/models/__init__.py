@@ -4,7 +4,7 @@ from statex.models.base import Base
 from statex.models.users import ApiToken, User, UserSession
 from statex.models.links import LinkToken
 from statex.models.audit import AuditEvent
-from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent
+from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent, SubmissionFile
 from statex.models.queue import QueuedJob
 from statex.models.notifications import Delivery, Destination, Notification, NotificationSettings, OutboxMessage
 
@@ -22,6 +22,7 @@ __all__ = [
     "QueuedJob",
     "Submission",
     "SubmissionEvent",
+    "SubmissionFile",
     "User",
     "UserSession",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
@@ -13,15 +13,24 @@ from statex.models.users import User
 
 STATUSES = ("received", "processing", "in_review", "completed", "failed", "cancelled")
 FINAL_STATUSES = ("completed", "failed", "cancelled")
+# A client may still withdraw these: nothing has been produced for them yet.
+CANCELLABLE_STATUSES = ("received", "processing")
+FILE_KINDS = ("attachment", "voice")
 
 
 class Submission(Base):
     __tablename__ = "submissions"
+    # A retried request (API `Idempotency-Key`, a form's one-time key) finds the first submission.
+    __table_args__ = (UniqueConstraint("owner_id", "idempotency_key", name="uq_submissions_owner_idempotency"),)
 
     id: Mapped[uuid_pk]
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(8))
+    category: Mapped[str | None] = mapped_column(String(32))
+    contact_channel: Mapped[str | None] = mapped_column(String(16))
+    contact: Mapped[str | None] = mapped_column(String(255))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
     status_message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[created_at]
@@ -35,10 +44,23 @@ class Submission(Base):
     result: Mapped[AnalysisResult | None] = relationship(
         back_populates="submission", cascade="all, delete-orphan"
     )
+    files: Mapped[list[SubmissionFile]] = relationship(
+        back_populates="submission", order_by="SubmissionFile.created_at",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in CANCELLABLE_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        """The client may still add information: anything but a withdrawn request."""
+        return self.status != "cancelled"
 
     @property
     def title(self) -> str:
@@ -86,3 +108,27 @@ class AnalysisResult(Base):
     @property
     def keywords(self) -> list[Any]:
         return self.data.get("keywords", [])
+
+
+class SubmissionFile(Base):
+    """A file a client sent with a submission: a document or their voice recording."""
+
+    __tablename__ = "submission_files"
+
+    id: Mapped[uuid_pk]
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="attachment")
+    name: Mapped[str_255]
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[created_at]
+
+    submission: Mapped[Submission] = relationship(back_populates="files")
+
+    @property
+    def is_audio(self) -> bool:
+        return self.content_type.startswith("audio/")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
-from jobs.notify import notify_event, send_delivery
+from jobs.notify import notify_event, resume_retries, send_delivery
 from statex import accounts, events, submissions
 from statex.db import session_scope
 from statex.messages import destinations, preferences
@@ -244,3 +245,26 @@ def test_more_information_needed_carries_the_reviewers_note(settings, smtp):
     assert message["Subject"].startswith("We need more information")
     assert "Which accounting system?" in message.get_body(("plain",)).get_content()
     assert "Which accounting system?" in message.get_body(("html",)).get_content()
+
+
+def test_retries_lost_with_redis_are_resumed_and_sent_once(settings, monkeypatch, redis, run_jobs, db):
+    peer = SmtpPeer()
+    monkeypatch.setenv("SMTP_URL", peer.url)
+    event_id = completed_event(settings, make_client(settings))
+    assert notify_event(event_id) == "retrying"
+    redis.flushdb()  # Redis restarted empty: the scheduled retry is gone, the row remembers it
+    delivery = db.scalar(select(Delivery))
+    assert resume_retries() == 0, "not overdue yet"
+    delivery.next_attempt_at = delivery.created_at - timedelta(minutes=5)
+    db.commit()
+    assert resume_retries() == 1
+    peer.start()
+    try:
+        run_jobs()
+        assert resume_retries() == 0
+        assert notify_event(event_id) == "already sent"
+    finally:
+        peer.stop()
+    assert len(peer.messages) == 1
+    db.refresh(delivery)
+    assert delivery.status == "sent"

@@ -136,6 +136,15 @@ def test_an_answer_wrapped_in_a_code_fence_is_accepted(llm):
     assert analysis.analyse(TEXT, openai_settings(llm.url)).provenance.provider == "openai"
 
 
+def test_nulls_and_an_upper_case_language_are_read_as_meant(llm):
+    answer = ANSWER | {"language": "EN", "requirements": None, "recommended_services": None,
+                       "facts": {"budget": None, "contact": None}}
+    llm.replies = [("content", json.dumps(answer))]
+    result = analysis.analyse(TEXT, openai_settings(llm.url))
+    assert (result.provenance.provider, result.language, result.requirements) == ("openai", "en", [])
+    assert result.facts.contact.email is None and result.recommended_services == [] and result.notes == []
+
+
 def test_answers_that_never_match_fall_back_to_the_local_analyser_with_a_note(llm):
     wrong = json.dumps({"summary": "Fine.", "language": "English", "category_confidence": 7})
     llm.replies = [("content", wrong), ("content", wrong)]

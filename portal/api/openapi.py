@@ -1,0 +1,226 @@
+"""The OpenAPI 3.1 description of the API, served at /api/v1/openapi.json (public)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from portal.api import bp
+from statex.models.submissions import FILE_KINDS, STATUSES
+from statex.uploads import CATEGORIES, CONTACT_CHANNELS, LANGUAGES
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _enum_or_empty(values) -> dict:
+    """A choice the server also accepts as empty or null, meaning 'not given'."""
+    return {"anyOf": [{"type": "string", "enum": [*values, ""]}, {"type": "null"}]}
+
+
+PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "description": "Messages per field.",
+                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+FILE = {
+    "type": "object",
+    "required": ["id", "kind", "name", "content_type", "size", "sha256", "created_at", "download_url"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "kind": {"type": "string", "enum": list(FILE_KINDS)},
+        "name": {"type": "string", "description": "The client's file name, cleaned for display."},
+        "content_type": {"type": "string", "description": "Decided from the content, not the name."},
+        "size": {"type": "integer", "minimum": 1},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "download_url": {"type": "string"},
+    },
+}
+SUBMISSION = {
+    "type": "object",
+    "required": ["id", "status", "status_message", "description", "language", "category", "contact_channel",
+                 "contact", "created_at", "completed_at", "files", "result"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "status": {"type": "string", "enum": list(STATUSES)},
+        "status_message": {"type": "string"},
+        "description": {"type": "string"},
+        "language": _nullable({"type": "string", "enum": list(LANGUAGES)}),
+        "category": _nullable({"type": "string", "enum": list(CATEGORIES)}),
+        "contact_channel": _nullable({"type": "string", "enum": list(CONTACT_CHANNELS)}),
+        "contact": _nullable({"type": "string"}),
+        "created_at": {"type": "string", "format": "date-time"},
+        "completed_at": _nullable({"type": "string", "format": "date-time"}),
+        "files": {"type": "array", "items": {"$ref": "#/components/schemas/File"}},
+        "result": _nullable({
+            "type": "object", "required": ["summary", "language", "keywords"],
+            "properties": {"summary": {"type": "string"}, "language": _nullable({"type": "string"}),
+                           "keywords": {"type": "array"}},
+        }),
+        "events": {"type": "array", "description": "Only when reading one submission.", "items": {
+            "type": "object", "required": ["kind", "at", "data"],
+            "properties": {"kind": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+                           "data": {"type": "object"}},
+        }},
+    },
+}
+# What the server accepts as a contact, by channel (statex.uploads._check_contact, stated strictly).
+PHONE = r"\+?[0-9]{6,15}"
+TELEGRAM = r"@?[A-Za-z][A-Za-z0-9_]{4,31}"
+EMAIL = r"[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?\.)+(com|org|net|cz|de|fr)"
+HANDLES = ("telegram", "whatsapp", "phone")
+
+
+def _contact_when(channels, pattern: str, required: bool) -> dict:
+    """If contact_channel is one of `channels`, the contact must match `pattern`."""
+    contact = {"type": "string", "pattern": f"^(?:{pattern})$"}
+    return {"if": {"required": ["contact_channel"], "properties": {"contact_channel": {"enum": list(channels)}}},
+            "then": {"required": ["contact"], "properties": {"contact": contact}} if required else
+            {"properties": {"contact": {"anyOf": [contact, {"type": "null"}, {"const": ""}]}}}}
+
+
+FIELDS = {
+    "description": {"type": "string", "maxLength": 20000, "pattern": r"\S",
+                    "description": "What the client needs; required unless a voice recording is sent."},
+    "language": _enum_or_empty(LANGUAGES),
+    "category": _enum_or_empty(CATEGORIES),
+    "contact_channel": _enum_or_empty(CONTACT_CHANNELS),
+    "contact": _nullable({"type": "string", "maxLength": 255,
+                          "description": "Email, Telegram username or phone number for the channel; "
+                                         "empty means the account's email."}),
+}
+NEW_JSON = {
+    "type": "object",
+    "required": ["description"],
+    "properties": FIELDS,
+    "allOf": [
+        _contact_when(["telegram"], f"{TELEGRAM}|{PHONE}", required=True),
+        _contact_when(["whatsapp", "phone"], PHONE, required=True),
+        _contact_when(["email"], EMAIL, required=False),
+        {"if": {"not": {"required": ["contact_channel"],
+                        "properties": {"contact_channel": {"enum": list(CONTACT_CHANNELS)}}}},
+         "then": {"properties": {"contact": {"anyOf": [
+             {"type": "null"}, {"const": ""}, {"type": "string", "pattern": f"^(?:{EMAIL}|{PHONE})$"}]}}}},
+    ],
+}
+NEW_MULTIPART = {
+    "type": "object",
+    "properties": {
+        **{name: {"type": "string"} for name in FIELDS},
+        "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}},
+        "voice": {"type": "string", "contentMediaType": "application/octet-stream"},
+    },
+}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _json(description: str, schema: dict, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+ONE = {"$ref": "#/components/schemas/Submission"}
+ID_PARAMETER = {"name": "submission_id", "in": "path", "required": True, "schema": {"type": "string"}}
+FILE_PARAMETER = {"name": "file_id", "in": "path", "required": True, "schema": {"type": "string"}}
+COMMON = {"401": _problem("No valid API token.")}
+LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The submission's URL."}}
+
+
+def document(version: str = "1") -> dict:
+    """The whole document; the paths list every route of the API and every answer it gives."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Statex API", "version": version,
+                 "description": "Submit requests with text, voice and files; follow them until the results."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/submissions": {
+                "post": {
+                    "operationId": "createSubmission",
+                    "summary": "Create a submission (JSON, or multipart with files and a voice recording).",
+                    "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                                    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
+                                    "description": "Retrying with the same key returns the first submission."}],
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": NEW_JSON},
+                        "multipart/form-data": {"schema": NEW_MULTIPART},
+                    }},
+                    "responses": {
+                        "201": _json("Created.", ONE, LOCATION),
+                        "200": _json("Already created with this Idempotency-Key.", ONE, LOCATION),
+                        "400": _problem("The body is neither a JSON object nor multipart."),
+                        "413": _problem("The request is larger than the server takes."),
+                        "422": _problem("A field or file breaks a rule; `errors` names each."),
+                        "429": _problem("Too many submissions; wait and retry."),
+                        **COMMON,
+                    },
+                },
+                "get": {
+                    "operationId": "listSubmissions",
+                    "summary": "The caller's submissions, newest first.",
+                    "parameters": [
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(STATUSES)}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+                        {"name": "per_page", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                    ],
+                    "responses": {
+                        "200": _json("One page.", {
+                            "type": "object", "required": ["items", "page", "per_page", "total"],
+                            "properties": {"items": {"type": "array", "items": ONE},
+                                           "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                                           "total": {"type": "integer"}}}),
+                        "400": _problem("A bad filter or page."),
+                        **COMMON,
+                    },
+                },
+            },
+            "/submissions/{submission_id}": {"get": {
+                "operationId": "getSubmission",
+                "parameters": [ID_PARAMETER],
+                "responses": {"200": _json("The submission with its events.", ONE),
+                              "404": _problem("Not found (or not yours)."), **COMMON},
+            }},
+            "/submissions/{submission_id}/cancel": {"post": {
+                "operationId": "cancelSubmission",
+                "parameters": [ID_PARAMETER],
+                "responses": {"200": _json("Cancelled.", ONE),
+                              "404": _problem("Not found (or not yours)."),
+                              "409": _problem("Already processed: it can no longer be cancelled."), **COMMON},
+            }},
+            "/submissions/{submission_id}/files/{file_id}": {"get": {
+                "operationId": "downloadFile",
+                "parameters": [ID_PARAMETER, FILE_PARAMETER],
+                "responses": {
+                    "200": {"description": "The file, as an attachment.",
+                            "content": {"*/*": {"schema": {}}}},
+                    "302": {"description": "Redirect to a short-lived storage link.",
+                            "headers": {"Location": {"schema": {"type": "string"}}}},
+                    "404": _problem("Not found (or not yours)."), **COMMON},
+            }},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Submission": SUBMISSION, "File": FILE, "Problem": PROBLEM},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return current_app.json.response(document())

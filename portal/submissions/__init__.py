@@ -1,0 +1,9 @@
+"""The client's side of submissions: the dashboard, the form, a submission's live page, its files."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("submissions", __name__, url_prefix="/portal")
+
+from portal.submissions import dashboard, detail, files, form  # noqa: E402,F401  (routes on bp)

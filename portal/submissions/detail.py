@@ -1,0 +1,93 @@
+"""A submission's page: live status, files, timeline, results; cancel it or add information."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from jinja2_fragments.flask import render_block
+from wtforms import MultipleFileField, TextAreaField
+
+from portal import htmx
+from portal.db import get_db
+from portal.dispatch import dispatch_committed_jobs
+from portal.submissions import bp
+from portal.submissions.files import get_storage, uploads_from
+from portal.submissions.form import apply_errors, limits
+from statex import submissions, uploads
+from statex.models import Submission
+
+
+class AddForm(FlaskForm):
+    """More words or files for a submission that is still open."""
+
+    text = TextAreaField("Add information")
+    files = MultipleFileField("More files")
+
+
+def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
+    return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
+                           accept=uploads.ACCEPT_ATTRIBUTE), status, {"Vary": "HX-Request"}
+
+
+@bp.get("/submissions/<submission_id>")
+@login_required
+def detail(submission_id: str):
+    """The full page, or only its status block when htmx polls for it."""
+    submission = _submission_or_404(submission_id)
+    if htmx and not htmx.history_restore_request:
+        return render_block("submissions/detail.html", "status", submission=submission), 200, {"Vary": "HX-Request"}
+    return render_detail(submission)
+
+
+@bp.post("/submissions/<submission_id>/cancel")
+@login_required
+def cancel_POST(submission_id: str):
+    submission = _submission_or_404(submission_id)
+    if submissions.cancel(get_db(), submission):
+        flash("Your request is cancelled.", "success")
+    else:
+        flash("This request can no longer be cancelled: we have already processed it.", "danger")
+    return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
+
+
+@bp.post("/submissions/<submission_id>/add")
+@login_required
+def add_POST(submission_id: str):
+    """Add text or files to an open submission; it is processed again."""
+    submission = _submission_or_404(submission_id)
+    form = AddForm()
+    if not submission.is_open:
+        abort(409, "A cancelled request cannot take more information.")
+    rules = limits()
+    checked = uploads.check_files(uploads_from(request.files, "files"), _remaining(rules, submission))
+    text = (request.form.get("text") or "").strip()
+    errors = dict(checked.errors)
+    if len(submission.description) + len(text) > rules.max_text_chars:
+        errors["text"] = [f"Keep the whole request under {rules.max_text_chars:,} characters."]
+    elif not text and not checked.files and not errors:
+        errors["text"] = ["Write something or attach a file to add."]
+    if errors:
+        apply_errors(form, errors)
+        return render_detail(submission, form, 422)
+    submissions.add_information(get_db(), get_storage(), submission, text, checked.files)
+    dispatch_committed_jobs()
+    flash(f"Thank you: we process your request again with what you added"
+          f"{' (' + str(len(checked.files)) + ' files)' if checked.files else ''}.", "success")
+    return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
+
+
+def _remaining(rules: uploads.Limits, submission: Submission) -> uploads.Limits:
+    """What is left of the per-submission limits once its current files are counted."""
+    used = sum(f.size for f in submission.files)
+    return uploads.Limits(max_files=max(rules.max_files - len(submission.files), 0),
+                          max_file_bytes=rules.max_file_bytes,
+                          max_total_bytes=max(rules.max_total_bytes - used, 0),
+                          max_audio_seconds=rules.max_audio_seconds, max_text_chars=rules.max_text_chars)
+
+
+def _submission_or_404(submission_id: str) -> Submission:
+    submission = submissions.get_for(get_db(), current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission

@@ -1,0 +1,279 @@
+"""The one list of rules for what a client may send: fields, files, types and limits."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Mapping
+
+import magic
+from email_validator import EmailNotValidError, validate_email
+
+from statex import audio
+from statex.config import Settings
+
+MB = 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+# Bytes a text file may hold: printable ASCII, tabs and line breaks, and any 8-bit (UTF-8, legacy).
+TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100))
+
+LANGUAGES = ("en", "cs", "de", "fr")
+CATEGORIES = {
+    "documents": "Documents and data entry",
+    "customer_support": "Customer support",
+    "automation": "Process automation",
+    "analytics": "Data analysis and reports",
+    "other": "Something else",
+}
+CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Sniffed type → the type we store and serve; anything missing here is refused.
+DOCUMENT_TYPES = {
+    "application/pdf": "application/pdf",
+    DOCX: DOCX,
+    "text/plain": "text/plain",
+    "text/markdown": "text/markdown",
+    "image/png": "image/png",
+    "image/jpeg": "image/jpeg",
+    "image/webp": "image/webp",
+}
+AUDIO_TYPES = {
+    "audio/webm": "audio/webm",
+    "video/webm": "audio/webm",  # libmagic cannot tell an audio-only WebM from a video
+    "audio/ogg": "audio/ogg",
+    "application/ogg": "audio/ogg",
+    "audio/mpeg": "audio/mpeg",
+    "audio/x-wav": "audio/wav",
+    "audio/wav": "audio/wav",
+    "audio/x-m4a": "audio/mp4",
+    "audio/mp4": "audio/mp4",
+    "video/mp4": "audio/mp4",
+}
+ACCEPTED_DESCRIPTION = "PDF, DOCX, plain text or Markdown, PNG, JPEG or WebP images, and audio " \
+                       "(WebM/Opus, Ogg, MP3, WAV, M4A)"
+# What the file inputs offer to pick; the server still decides by content.
+ACCEPT_ATTRIBUTE = ".pdf,.docx,.txt,.md,.png,.jpg,.jpeg,.webp,.webm,.ogg,.opus,.mp3,.wav,.m4a," \
+                   + ",".join(sorted({*DOCUMENT_TYPES, "audio/*"}))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one submission may carry."""
+
+    max_files: int = 10
+    max_file_bytes: int = 25 * MB
+    max_total_bytes: int = 100 * MB
+    max_audio_seconds: int = 600
+    max_text_chars: int = 20_000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Limits":
+        return cls(max_files=settings.upload_max_files,
+                   max_file_bytes=settings.upload_max_file_mb * MB,
+                   max_total_bytes=settings.upload_max_total_mb * MB,
+                   max_audio_seconds=settings.upload_max_audio_seconds,
+                   max_text_chars=settings.upload_max_text_chars)
+
+
+@dataclass
+class Draft:
+    """The text fields of a submission once they passed the rules."""
+
+    description: str = ""
+    language: str | None = None
+    category: str | None = None
+    contact_channel: str | None = None
+    contact: str | None = None
+
+
+@dataclass
+class Upload:
+    """A file as it arrived: the form field it came in, the name the client gave, a seekable stream."""
+
+    field: str
+    filename: str
+    stream: BinaryIO
+
+
+@dataclass
+class Accepted:
+    """A file that passed every rule, ready to be stored."""
+
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    stream: BinaryIO
+    seconds: float | None = None
+
+
+Errors = dict[str, list[str]]
+
+
+@dataclass
+class Checked:
+    files: list[Accepted] = field(default_factory=list)
+    errors: Errors = field(default_factory=dict)
+
+
+def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = False,
+                 require_content: bool = True) -> tuple[Draft, Errors]:
+    """Validate the text fields (description, language, category, contact); name each bad field."""
+    errors: Errors = {}
+    values = {}
+    for name in ("description", "language", "category", "contact_channel", "contact"):
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            errors[name] = [f"{name} must be a string."]
+            value = None
+        values[name] = (value or "").strip()
+    description = values["description"]
+    if len(description) > limits.max_text_chars:
+        errors["description"] = [f"Keep it under {limits.max_text_chars:,} characters."]
+    elif require_content and not description and not has_voice and "description" not in errors:
+        errors["description"] = ["Describe what you need. Or record a voice message instead."]
+    _check_choice(errors, "language", values["language"], LANGUAGES)
+    _check_choice(errors, "category", values["category"], CATEGORIES)
+    _check_choice(errors, "contact_channel", values["contact_channel"], CONTACT_CHANNELS)
+    contact = _check_contact(errors, values["contact_channel"], values["contact"])
+    draft = Draft(description=description, language=values["language"] or None,
+                  category=values["category"] or None,
+                  contact_channel=values["contact_channel"] or None, contact=contact)
+    return draft, errors
+
+
+def _check_choice(errors: Errors, name: str, value: str, choices) -> None:
+    if value and value not in choices and name not in errors:
+        errors[name] = [f"{name.replace('_', ' ').capitalize()} must be one of {', '.join(choices)}."]
+
+
+def _check_contact(errors: Errors, channel: str, contact: str) -> str | None:
+    """The handle for the chosen channel: an email, a Telegram username or a phone number."""
+    if not contact:
+        if channel in ("telegram", "whatsapp", "phone"):
+            errors.setdefault("contact", [f"Tell us your {CONTACT_CHANNELS[channel]} contact."])
+        return None
+    if len(contact) > 255:
+        errors.setdefault("contact", ["Keep the contact under 255 characters."])
+        return None
+    if channel == "email" or (not channel and "@" in contact and not contact.startswith("@")):
+        try:
+            return validate_email(contact, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            errors.setdefault("contact", [f"Enter a valid email address: {error}"])
+            return None
+    if channel == "telegram" and re.fullmatch(r"@?[A-Za-z][A-Za-z0-9_]{4,31}", contact):
+        return "@" + contact.lstrip("@")
+    phone = re.sub(r"[\s().-]", "", contact)
+    if re.fullmatch(r"\+?[0-9]{6,15}", phone):
+        return phone
+    expected = "a Telegram username like @statex or a phone number" if channel == "telegram" \
+        else "a phone number with its country code, like +420 601 123 456"
+    errors.setdefault("contact", [f"Enter {expected}."])
+    return None
+
+
+def clean_name(filename: str | None) -> str:
+    """A name safe to show and to offer for download: no folders, no control characters."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190] + dot + ext[:9]) if dot and len(ext) < 10 else name[:200]
+    return name or "file"
+
+
+def check_files(uploads: list[Upload], limits: Limits) -> Checked:
+    """Decide by content what each file is, and apply every limit; each refusal names the file."""
+    checked = Checked()
+    uploads = [u for u in uploads if u.filename or _size(u.stream)]
+    if len(uploads) > limits.max_files:
+        _add(checked.errors, "files", f"Send at most {limits.max_files} files; you sent {len(uploads)}.")
+        return checked
+    voices = [u for u in uploads if u.field == "voice"]
+    if len(voices) > 1:
+        _add(checked.errors, "voice", "Send one voice recording.")
+    total = 0
+    audio_seconds = 0.0
+    for upload in uploads:
+        accepted = _check_one(upload, limits, checked.errors)
+        if accepted is None:
+            continue
+        total += accepted.size
+        audio_seconds += accepted.seconds or 0
+        checked.files.append(accepted)
+    if total > limits.max_total_bytes:
+        _add(checked.errors, "files", f"All files together come to {_mb(total)}; the limit is "
+                                      f"{_mb(limits.max_total_bytes)} per request.")
+    if audio_seconds > limits.max_audio_seconds:
+        _add(checked.errors, "voice" if voices else "files",
+             f"The audio lasts {_minutes(audio_seconds)}; the limit is "
+             f"{_minutes(limits.max_audio_seconds)} per request.")
+    return checked
+
+
+def _check_one(upload: Upload, limits: Limits, errors: Errors) -> Accepted | None:
+    name = clean_name(upload.filename)
+    size = _size(upload.stream)
+    if size == 0:
+        return _add(errors, upload.field, f"“{name}” is empty.")
+    if size > limits.max_file_bytes:
+        return _add(errors, upload.field, f"“{name}” is {_mb(size)}; files may be up to "
+                                          f"{_mb(limits.max_file_bytes)}.")
+    sniffed = sniff(upload.stream)
+    if sniffed.startswith("text/") and not _plain_text(upload.stream):
+        sniffed = "binary data"
+    content_type = AUDIO_TYPES.get(sniffed) or DOCUMENT_TYPES.get(sniffed)
+    if content_type is None:
+        return _add(errors, upload.field, f"“{name}” looks like {sniffed}, which we do not accept; "
+                                          f"send {ACCEPTED_DESCRIPTION}.")
+    seconds = None
+    if content_type.startswith("audio/"):
+        seconds = audio.duration(upload.stream)
+        upload.stream.seek(0)
+        if seconds is None:
+            return _add(errors, upload.field, f"“{name}” is not a playable audio recording.")
+    elif upload.field == "voice":
+        return _add(errors, upload.field, f"“{name}” is not an audio recording.")
+    kind = "voice" if upload.field == "voice" else "attachment"
+    return Accepted(kind=kind, name=name, content_type=content_type, size=size,
+                    stream=upload.stream, seconds=seconds)
+
+
+def sniff(stream: BinaryIO) -> str:
+    """The MIME type libmagic reads from the start of the stream; the stream is rewound."""
+    stream.seek(0)
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    return magic.from_buffer(head, mime=True)
+
+
+def _plain_text(stream: BinaryIO) -> bool:
+    """Text has no control characters but tabs and line breaks (libmagic is lenient here)."""
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    return not head.translate(None, TEXT_BYTES)
+
+
+def _size(stream: BinaryIO) -> int:
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _add(errors: Errors, name: str, message: str) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.1f} MB"
+
+
+def _minutes(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d} min"
