@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO, Iterator
 
 from statex.extraction import images
@@ -31,25 +32,26 @@ def read_text(stream: BinaryIO) -> Extraction:
 
 def read_pdf(stream: BinaryIO, *, ocr_engine: str = "auto", language_hint: str | None = None) -> Extraction:
     """Each page's text layer by pypdf; pages without one are rendered and read by OCR."""
-    reader = _open_pdf(stream)
-    details, warnings, methods, ocr_pages = [], [], set(), 0
-    for number, page in enumerate(reader.pages, start=1):
-        text = _page_text(page, number)
-        if len(text.strip()) >= MIN_TEXT_CHARS:
-            methods.add("pypdf")
-            details.append({"page": number, "text": text, "chars": len(text), "method": "pypdf"})
-            continue
-        if ocr_pages == MAX_OCR_PAGES:
-            warnings.append(f"Pages {number} to {len(reader.pages)} have no text layer and were not read: "
-                            f"we read at most {MAX_OCR_PAGES} scanned pages per document.")
-            break
-        ocr_pages += 1
-        found = images.ocr(_render(stream, number), engine=ocr_engine, language_hint=language_hint)
-        methods.add("pdf-ocr")
-        warnings += [w for w in found.warnings if w not in warnings]
-        warnings.append(f"Page {number} had no text layer and was read by OCR ({found.engine}).")
-        details.append({"page": number, "text": found.text, "chars": len(found.text), "method": found.engine,
-                        "confidence": found.confidence})
+    data = stream.read()
+    reader = _open_pdf(io.BytesIO(data))
+    details, warnings, methods = [], [], set()
+    with _Renderer(data) as renderer:
+        for number, page in enumerate(reader.pages, start=1):
+            text = _page_text(page, number)
+            if len(text.strip()) >= MIN_TEXT_CHARS:
+                methods.add("pypdf")
+                details.append({"page": number, "text": text, "chars": len(text), "method": "pypdf"})
+                continue
+            if renderer.rendered == MAX_OCR_PAGES:
+                warnings.append(f"Pages {number} to {len(reader.pages)} have no text layer and were not read: "
+                                f"we read at most {MAX_OCR_PAGES} scanned pages per document.")
+                break
+            found = images.ocr(renderer.render(number), engine=ocr_engine, language_hint=language_hint)
+            methods.add("pdf-ocr")
+            warnings += [w for w in found.warnings if w not in warnings]
+            warnings.append(f"Page {number} had no text layer and was read by OCR ({found.engine}).")
+            details.append({"page": number, "text": found.text, "chars": len(found.text), "method": found.engine,
+                            "confidence": found.confidence})
     text = "\n\n".join(page["text"].strip() for page in details if page["text"].strip())
     if not text:
         warnings.append("No text was found in the document.")
@@ -84,23 +86,33 @@ def _page_text(page, number: int) -> str:
                         f"pypdf page {number}: {type(error).__name__}: {error}") from error
 
 
-def _render(stream: BinaryIO, number: int):
-    """Page `number` as a picture at OCR resolution (pypdfium2 needs no system tools)."""
-    import pypdfium2
+class _Renderer:
+    """Pages as pictures at OCR resolution (pypdfium2 needs no system tools); opened at the first scan."""
 
-    stream.seek(0)
-    try:
-        document = pypdfium2.PdfDocument(stream)
+    def __init__(self, data: bytes):
+        self.data, self.document, self.rendered = data, None, 0
+
+    def __enter__(self) -> "_Renderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.document is not None:
+            self.document.close()
+
+    def render(self, number: int):
+        import pypdfium2
+
+        self.rendered += 1
         try:
-            page = document[number - 1]
+            if self.document is None:
+                self.document = pypdfium2.PdfDocument(self.data)
+            page = self.document[number - 1]
             width, height = page.get_size()
             scale = min(OCR_DPI / 72, images.MAX_SIDE / max(width, height, 1))
             return page.render(scale=scale, grayscale=True).to_pil()
-        finally:
-            document.close()
-    except pypdfium2.PdfiumError as error:
-        raise permanent(f"Page {number} of the PDF could not be rendered for OCR.",
-                        f"pypdfium2 page {number}: {error}") from error
+        except pypdfium2.PdfiumError as error:
+            raise permanent(f"Page {number} of the PDF could not be rendered for OCR.",
+                            f"pypdfium2 page {number}: {error}") from error
 
 
 def read_docx(stream: BinaryIO) -> Extraction:

@@ -187,3 +187,12 @@ def test_result_is_json_ready():
     result = extract(b"hello", "text/plain")
     assert isinstance(result, Extraction)
     assert json.loads(json.dumps(result.as_dict()))["text"] == "hello"
+
+
+def test_heavy_engines_load_at_first_use_not_at_import():
+    script = ("import sys, statex.extraction, statex.extraction.audio, statex.extraction.images, "
+              "statex.extraction.documents\n"
+              "print(sorted(m for m in ('av', 'pocketsphinx', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2', "
+              "'pypdf', 'pypdfium2', 'docx', 'pytesseract', 'httpx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
