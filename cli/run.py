@@ -92,12 +92,14 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     settings = settings_or_exit()
+    _prepare_metrics_dir(settings)
 
     class Server(BaseApplication):
         def load_config(self):
             options = {"bind": f"{host}:{port or settings.port}", "workers": workers, "threads": threads,
                        "worker_class": "gthread", "accesslog": "-", "timeout": 120,
-                       "forwarded_allow_ips": "127.0.0.1", "control_socket_disable": True}
+                       "forwarded_allow_ips": "127.0.0.1", "control_socket_disable": True,
+                       "child_exit": _forget_worker_metrics}
             for key, value in options.items():
                 self.cfg.set(key, value)
 
@@ -109,10 +111,28 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
     Server().run()
 
 
+def _prepare_metrics_dir(settings: Settings) -> None:
+    """Gunicorn's workers share their Prometheus figures through files in one fresh directory."""
+    import shutil
+
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.var_dir / "metrics" / f"web-{os.getpid()}")
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def _forget_worker_metrics(_server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 @click.command()
 @click.argument("queues", nargs=-1)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker(queues: tuple[str, ...], burst: bool) -> None:
+@click.option("--metrics-port", type=int, envvar="METRICS_PORT", default=None,
+              help="Serve Prometheus metrics on this port (env METRICS_PORT).")
+def worker(queues: tuple[str, ...], burst: bool, metrics_port: int | None) -> None:
     """Run an RQ worker for QUEUES (default: all of them)."""
     from jobs.worker import run_worker
 
@@ -120,7 +140,7 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     if unknown:
         raise click.BadParameter(f"unknown queue(s) {', '.join(sorted(unknown))}; "
                                  f"choose from {', '.join(QUEUES)}", param_hint="QUEUES")
-    run_worker(settings_or_exit(), queues or QUEUES, burst=burst)
+    run_worker(settings_or_exit(), queues or QUEUES, burst=burst, metrics_port=metrics_port)
 
 
 @click.command()
@@ -130,3 +150,14 @@ def scheduler(interval: float) -> None:
     from jobs.worker import run_scheduler
 
     run_scheduler(settings_or_exit(), interval)
+
+
+@click.command()
+def reconcile() -> None:
+    """Re-enqueue every unfinished step the database knows of and Redis does not hold."""
+    from jobs.reconcile import reconcile as run_reconcile
+    from statex.queue import connect
+
+    settings = settings_or_exit()
+    count = run_reconcile(settings, connect(settings.redis_url))
+    click.echo(f"re-enqueued {count} job(s)")

@@ -1,41 +1,52 @@
-"""Analyse a submission's text and store the result."""
+"""Analyse a submission's description and everything read from its files."""
 
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 
-from statex import analysis, events
-from statex.models import AnalysisResult, Submission
-from statex.models.base import utcnow
+from statex import analysis, events, pipeline
+from statex.models.pipeline import PipelineRun
 
-from jobs.runtime import job_session
+from jobs.runtime import job_session, retries_left
 
 log = logging.getLogger(__name__)
+FAILED = "We could not analyse your request. Our staff have been told and will look into it."
 
 
-def analyse_submission(submission_id: str) -> str:
-    """Run the analyser on the submission once; a second run finds it done and does nothing."""
-    key = uuid.UUID(submission_id)
+def analyse_run(run_id: str) -> str:
+    """Analyse the run's submission once; transient failures retry, the last one fails the run."""
+    key = uuid.UUID(run_id)
     with job_session() as (settings, session):
-        submission = session.get(Submission, key, with_for_update=True)
-        if submission is None or submission.is_final or submission.result is not None:
+        run = session.get(PipelineRun, key, with_for_update=True)
+        if run is None or run.state != "analysing":
             return "skipped"
-        submission.status = "processing"
-        submission.updated_at = utcnow()
-        events.record(session, submission, "analysis.started")
-        text, language = submission.description, submission.language
+        submission = run.submission
+        text, unreadable = pipeline.analysis_input(session, submission)
+        if not text:
+            pipeline.fail(session, run, pipeline.NOTHING_TO_READ, "no text: " + "; ".join(unreadable))
+            return "failed"
+        run.analysis_attempts += 1
+        events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
+        language, attempt = submission.language, run.analysis_attempts
 
-    result = analysis.analyse(text, settings, language_hint=language)
+    try:
+        result = analysis.analyse(text, settings, language_hint=language)
+    except Exception as error:  # noqa: BLE001  (every failure ends recorded, none silently)
+        if retries_left(settings, attempt):
+            raise
+        with job_session() as (_settings, session):
+            run = session.get(PipelineRun, key, with_for_update=True)
+            pipeline.fail(session, run, FAILED, "".join(traceback.format_exception(error))[-4000:])
+        return "failed"
 
+    data = result.model_dump(mode="json")
+    if unreadable:
+        data["notes"] = [*data.get("notes", []), *(f"Not read: {line}" for line in unreadable)]
     with job_session() as (_settings, session):
-        submission = session.get(Submission, key, with_for_update=True)
-        if submission is None or submission.is_final or submission.result is not None:
-            return "skipped"
-        session.add(AnalysisResult(submission=submission, provider=result.provenance.provider,
-                                   data=result.model_dump(mode="json")))
-        submission.status = "completed"
-        submission.completed_at = submission.updated_at = utcnow()
-        events.record(session, submission, "submission.completed")
-    log.info("analysed submission %s", submission_id)
-    return "completed"
+        run = session.get(PipelineRun, key, with_for_update=True)
+        stored = pipeline.store_result(session, run, data, result.provenance.provider)
+    log.info("analysed run %s: %s", run_id, "stored" if stored else "superseded")
+    return "completed" if stored else "skipped"
+

@@ -8,23 +8,26 @@ from redis import Redis
 from rq import Queue, Retry
 
 from statex import queue as outbox
+from statex.config import Settings
 from statex.db import session_scope
 from statex.models.base import utcnow
 
 log = logging.getLogger(__name__)
-# Transient failures (a busy database, a peer that is down) get three more tries, backing off.
-RETRY = Retry(max=3, interval=[5, 30, 120])
-TIMEOUT = 600
+# Seconds a job may run before RQ stops it; reading a long recording takes longest.
+TIMEOUTS = {"jobs.extract.extract_file": 900, "jobs.analyse.analyse_run": 300}
+DEFAULT_TIMEOUT = 120
 
 
-def dispatch_pending(database_url: str, redis: Redis) -> int:
+def dispatch_pending(settings: Settings, redis: Redis) -> int:
     """Enqueue every committed job not yet enqueued; the job id is the row id, so a repeat is harmless."""
+    intervals = list(settings.job_retry_intervals)
     count = 0
-    with session_scope(database_url) as session:
+    with session_scope(settings.database_url) as session:
         for job in outbox.pending(session):
             Queue(job.queue, connection=redis).enqueue(
-                job.func, *job.args, job_id=str(job.id), retry=RETRY, job_timeout=TIMEOUT,
-                result_ttl=3600, failure_ttl=7 * 24 * 3600,
+                job.func, *job.args, job_id=str(job.id), retry=Retry(max=len(intervals), interval=intervals),
+                job_timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT), result_ttl=3600,
+                failure_ttl=7 * 24 * 3600, meta={"request_id": job.request_id},
             )
             job.enqueued_at = utcnow()
             count += 1

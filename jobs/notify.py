@@ -29,7 +29,8 @@ from jobs.runtime import job_session
 
 log = logging.getLogger(__name__)
 # Submission events staff hear about, and the template each uses.
-STAFF_EVENTS = {"review.requested": "staff.review.requested", "submission.failed": "staff.submission.failed"}
+STAFF_EVENTS = {"review.requested": ("staff.review.requested", "/staff/review/{id}"),
+                "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}")}
 
 
 def notify_event(event_id: str) -> str:
@@ -52,7 +53,9 @@ def notify_event(event_id: str) -> str:
                       message.short, context["link"])
             outcome = _to_user(session, settings, submission.owner, event.kind, key, message, retries)
         if event.kind in STAFF_EVENTS:
-            _to_staff(session, settings, STAFF_EVENTS[event.kind], key, context, retries)
+            template, path = STAFF_EVENTS[event.kind]
+            staff_link = settings.portal_url + path.format(id=submission.id)
+            _to_staff(session, settings, template, key, {**context, "link": staff_link}, retries)
     _schedule_retries(settings, retries)
     return outcome
 

@@ -20,4 +20,9 @@ def job_session() -> Iterator[tuple[Settings, Session]]:
     settings = load_settings()
     with session_scope(settings.database_url) as session:
         yield settings, session
-    dispatch_pending(settings.database_url, connect(settings.redis_url))
+    dispatch_pending(settings, connect(settings.redis_url))
+
+
+def retries_left(settings: Settings, attempt: int) -> bool:
+    """Whether RQ will run a job again after its `attempt`-th failure (see jobs.dispatch)."""
+    return attempt <= len(settings.job_retry_intervals)

@@ -1,4 +1,4 @@
-"""Run RQ workers and the scheduler loop that relays the outbox."""
+"""Run RQ workers, and the scheduler loop that relays the outbox and reconciles."""
 
 from __future__ import annotations
 
@@ -6,25 +6,59 @@ import logging
 import signal
 import time
 
+from prometheus_client import Counter, Histogram, start_http_server
 from rq import Queue, Worker
 
 from statex.config import Settings
-from statex.queue import QUEUES, connect
+from statex.queue import AI, QUEUES, connect
+from statex.telemetry import request_id
 
 from jobs.dispatch import dispatch_pending
+from jobs.reconcile import reconcile
 
 log = logging.getLogger(__name__)
+RECONCILE_EVERY = 60.0
+
+JOB_SECONDS = Histogram("statex_job_duration_seconds", "Time a job took, by step and outcome.",
+                        ["step", "outcome"], buckets=(.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900))
+JOBS = Counter("statex_jobs_total", "Jobs finished, by step and outcome.", ["step", "outcome"])
 
 
-def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool = False) -> bool:
+class StatexWorker(Worker):
+    """An RQ worker that carries the request id into each job and measures every job it runs."""
+
+    def perform_job(self, job, queue, execution) -> bool:
+        # Runs in the forked work horse: its logs carry the id of the request that caused the job.
+        request_id.set((job.meta or {}).get("request_id", ""))
+        return super().perform_job(job, queue, execution)
+
+    def execute_job(self, job, queue) -> None:
+        # Runs in the long-lived parent, which outlives each horse: the figures stay here.
+        started = time.perf_counter()
+        super().execute_job(job, queue)
+        step = job.func_name.rsplit(".", 1)[-1]
+        outcome = str(job.get_status(refresh=True) or "unknown")
+        JOB_SECONDS.labels(step, outcome).observe(time.perf_counter() - started)
+        JOBS.labels(step, outcome).inc()
+
+
+def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool = False,
+               metrics_port: int | None = None) -> bool:
     """Work on the named queues; the RQ scheduler runs inside for retries with backoff."""
+    if AI in queues:
+        from statex import analysis
+
+        # Loaded once here, the models are shared by every forked job instead of loaded per job.
+        analysis.warm_up(settings)
+    if metrics_port:
+        start_http_server(metrics_port, addr="127.0.0.1" if not settings.production else "0.0.0.0")
     redis = connect(settings.redis_url)
-    worker = Worker([Queue(name, connection=redis) for name in queues], connection=redis)
+    worker = StatexWorker([Queue(name, connection=redis) for name in queues], connection=redis)
     return worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
 
 
 def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
-    """Relay committed jobs the web process could not hand to Redis itself, until told to stop."""
+    """Relay committed jobs to Redis every `interval`, reconcile every minute, until told to stop."""
     stopping = False
 
     def stop(_signum, _frame):
@@ -34,9 +68,14 @@ def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler relaying the outbox every %.1fs", interval)
+    next_reconcile = time.monotonic()
     while not stopping:
         try:
-            dispatch_pending(settings.database_url, connect(settings.redis_url))
+            redis = connect(settings.redis_url)
+            dispatch_pending(settings, redis)
+            if time.monotonic() >= next_reconcile:
+                reconcile(settings, redis)
+                next_reconcile = time.monotonic() + RECONCILE_EVERY
         except Exception:  # noqa: BLE001  (a dependency being down must not stop the loop)
-            log.warning("outbox relay failed; retrying", exc_info=True)
+            log.warning("scheduler round failed; retrying", exc_info=True)
         time.sleep(interval)

@@ -12,6 +12,6 @@ def dispatch_committed_jobs() -> None:
     """Enqueue now; if Redis is down the rows stay in the outbox and the scheduler relays them."""
     settings = current_app.config["STATEX"]
     try:
-        dispatch_pending(settings.database_url, queue.connect(settings.redis_url))
+        dispatch_pending(settings, queue.connect(settings.redis_url))
     except Exception:  # noqa: BLE001  (the outbox keeps the job; nothing is lost)
         current_app.logger.warning("could not dispatch queued jobs now; the scheduler will", exc_info=True)

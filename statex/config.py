@@ -55,6 +55,7 @@ class Settings:
     transcribe_model: str = "whisper-1"
     transcribe_api_key: str | None = None
     transcribe_timeout: float = 300.0
+    job_retry_intervals: tuple[int, ...] = (5, 30, 120)
 
     @property
     def production(self) -> bool:
@@ -91,31 +92,42 @@ def load_settings(environ: dict | None = None) -> Settings:
         portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
         site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
         port=int(env.get("PORT", "8000")),
-        **_upload_limits(env),
-        **_analysis_settings(env),
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("MAIL_FROM") or "Statex <noreply@localhost>",
         notify_urls=tuple(env.get("NOTIFY_URLS", "").replace(",", " ").split()),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        job_retry_intervals=_retry_intervals(env),
+        **_upload_limits(env),
+        **_analysis_settings(env),
         **_extraction_settings(env),
     )
 
 
-def _extraction_settings(env: dict) -> dict:
-    """How attachments are read: OCR_ENGINE, and TRANSCRIBE_* for a Whisper endpoint instead of PocketSphinx."""
-    engine = env.get("OCR_ENGINE") or "auto"
-    if engine not in OCR_ENGINES:
-        raise ConfigError(f"OCR_ENGINE must be one of {', '.join(OCR_ENGINES)}, not {engine!r}.")
+def _retry_intervals(env: dict) -> tuple[int, ...]:
+    """Seconds between a failed job's retries (JOB_RETRY_INTERVALS, e.g. "5,30,120")."""
+    raw = env.get("JOB_RETRY_INTERVALS") or "5,30,120"
     try:
-        timeout = float(env.get("TRANSCRIBE_TIMEOUT") or 300)
+        intervals = tuple(int(part) for part in raw.split(","))
     except ValueError:
-        raise ConfigError(f"TRANSCRIBE_TIMEOUT must be a number of seconds, not {env['TRANSCRIBE_TIMEOUT']!r}.") \
-            from None
-    if timeout <= 0:
-        raise ConfigError("TRANSCRIBE_TIMEOUT must be more than 0 seconds.")
-    return {"ocr_engine": engine, "transcribe_url": (env.get("TRANSCRIBE_URL") or "").rstrip("/") or None,
-            "transcribe_model": env.get("TRANSCRIBE_MODEL") or "whisper-1",
-            "transcribe_api_key": env.get("TRANSCRIBE_API_KEY") or None, "transcribe_timeout": timeout}
+        raise ConfigError(f"JOB_RETRY_INTERVALS must be whole seconds separated by commas, not {raw!r}.") from None
+    if not intervals or min(intervals) < 0:
+        raise ConfigError("JOB_RETRY_INTERVALS needs at least one interval, none negative.")
+    return intervals
+
+
+def _upload_limits(env: dict) -> dict:
+    """Upload limits (UPLOAD_MAX_*): whole positive numbers, defaults as on Settings."""
+    limits = {}
+    for name in ("files", "file_mb", "total_mb", "audio_seconds", "text_chars"):
+        variable = f"UPLOAD_MAX_{name.upper()}"
+        if env.get(variable):
+            try:
+                limits[f"upload_max_{name}"] = int(env[variable])
+            except ValueError:
+                raise ConfigError(f"{variable} must be a whole number, not {env[variable]!r}.") from None
+            if limits[f"upload_max_{name}"] < 1:
+                raise ConfigError(f"{variable} must be 1 or more.")
+    return limits
 
 
 def _analysis_settings(env: dict) -> dict:
@@ -137,19 +149,21 @@ def _analysis_settings(env: dict) -> dict:
             "content_dir": Path(env.get("CONTENT_DIR") or ROOT / "content").resolve()}
 
 
-def _upload_limits(env: dict) -> dict:
-    """Upload limits (UPLOAD_MAX_*): whole positive numbers, defaults as on Settings."""
-    limits = {}
-    for name in ("files", "file_mb", "total_mb", "audio_seconds", "text_chars"):
-        variable = f"UPLOAD_MAX_{name.upper()}"
-        if env.get(variable):
-            try:
-                limits[f"upload_max_{name}"] = int(env[variable])
-            except ValueError:
-                raise ConfigError(f"{variable} must be a whole number, not {env[variable]!r}.") from None
-            if limits[f"upload_max_{name}"] < 1:
-                raise ConfigError(f"{variable} must be 1 or more.")
-    return limits
+def _extraction_settings(env: dict) -> dict:
+    """How attachments are read: OCR_ENGINE, and TRANSCRIBE_* for a Whisper endpoint instead of PocketSphinx."""
+    engine = env.get("OCR_ENGINE") or "auto"
+    if engine not in OCR_ENGINES:
+        raise ConfigError(f"OCR_ENGINE must be one of {', '.join(OCR_ENGINES)}, not {engine!r}.")
+    try:
+        timeout = float(env.get("TRANSCRIBE_TIMEOUT") or 300)
+    except ValueError:
+        raise ConfigError(f"TRANSCRIBE_TIMEOUT must be a number of seconds, not {env['TRANSCRIBE_TIMEOUT']!r}.") \
+            from None
+    if timeout <= 0:
+        raise ConfigError("TRANSCRIBE_TIMEOUT must be more than 0 seconds.")
+    return {"ocr_engine": engine, "transcribe_url": (env.get("TRANSCRIBE_URL") or "").rstrip("/") or None,
+            "transcribe_model": env.get("TRANSCRIBE_MODEL") or "whisper-1",
+            "transcribe_api_key": env.get("TRANSCRIBE_API_KEY") or None, "transcribe_timeout": timeout}
 
 
 def _require_production_settings(env: dict) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from statex.models import QueuedJob
+from statex.telemetry import request_id
 
 AI = "ai"
 NOTIFICATIONS = "notifications"
@@ -15,7 +16,8 @@ QUEUES = (AI, NOTIFICATIONS)
 
 def schedule(session: Session, queue: str, func: str, *args: str) -> QueuedJob:
     """Add a job to the outbox; it is enqueued only once the surrounding transaction commits."""
-    job = QueuedJob(queue=queue, func=func, args=[str(arg) for arg in args])
+    args = [str(arg) for arg in args]
+    job = QueuedJob(queue=queue, func=func, args=args, ref=args[0] if args else "", request_id=request_id.get())
     session.add(job)
     return job
 
@@ -26,6 +28,13 @@ def pending(session: Session, limit: int = 500) -> list[QueuedJob]:
              .order_by(QueuedJob.created_at).limit(limit)
              .with_for_update(skip_locked=True))
     return list(session.scalars(query))
+
+
+def latest(session: Session, func: str, ref: str) -> QueuedJob | None:
+    """The most recent outbox row for `func` working on `ref`."""
+    query = (select(QueuedJob).where(QueuedJob.func == func, QueuedJob.ref == ref)
+             .order_by(QueuedJob.created_at.desc()).limit(1))
+    return session.scalar(query)
 
 
 def connect(redis_url: str) -> Redis:

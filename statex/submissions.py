@@ -10,10 +10,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from statex import events
+from statex import events, pipeline
 from statex.models import Submission, SubmissionFile, User
 from statex.models.base import utcnow
-from statex.queue import AI, schedule
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
@@ -37,7 +36,7 @@ def create(session: Session, owner: User, description: str, language: str | None
 
 def schedule_processing(session: Session, submission: Submission) -> None:
     """Queue whatever processes a new or updated submission (the one place that decides it)."""
-    schedule(session, AI, "jobs.analyse.analyse_submission", submission.id)
+    pipeline.request_run(session, submission)
 
 
 def submit(session: Session, storage: Storage, owner: User, draft: Draft, files: Iterable[Accepted],

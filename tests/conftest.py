@@ -181,7 +181,7 @@ def run_jobs(settings):
     from statex.queue import connect
 
     def run() -> None:
-        dispatch_pending(settings.database_url, connect(settings.redis_url))
+        dispatch_pending(settings, connect(settings.redis_url))
         run_worker(settings, burst=True)
 
     return run

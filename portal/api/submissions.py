@@ -130,7 +130,17 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
 def _file(submission: Submission, item: SubmissionFile) -> dict:
     return {"id": str(item.id), "kind": item.kind, "name": item.name, "content_type": item.content_type,
             "size": item.size, "sha256": item.sha256, "created_at": item.created_at.isoformat(),
-            "download_url": url_for("api.download_file", submission_id=submission.id, file_id=item.id)}
+            "download_url": url_for("api.download_file", submission_id=submission.id, file_id=item.id),
+            "extraction": _extraction(item.extraction)}
+
+
+def _extraction(extraction) -> dict | None:
+    """What was read from the file: its state, how, and the text (a transcript is machine-made)."""
+    if extraction is None:
+        return None
+    return {"status": extraction.state, "method": extraction.method or None, "text": extraction.text,
+            "language": extraction.language, "machine_made": extraction.machine_made,
+            "error": extraction.error or None, "details": extraction.details}
 
 
 def _result(submission: Submission) -> dict | None:

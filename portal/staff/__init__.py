@@ -6,5 +6,6 @@ bp = Blueprint("staff", __name__, url_prefix="/portal/staff")
 
 # Each module registers its routes on bp.
 from portal.staff import outbox  # noqa: E402,F401
-from portal.staff import deliveries  # noqa: E402,F401
 from portal.staff import audit, users  # noqa: E402,F401
+from portal.staff import deliveries  # noqa: E402,F401
+from portal.staff import pipeline, queues, review  # noqa: E402,F401

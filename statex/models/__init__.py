@@ -6,9 +6,14 @@ from statex.models.links import LinkToken
 from statex.models.audit import AuditEvent
 from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent, SubmissionFile
 from statex.models.queue import QueuedJob
+from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
 from statex.models.notifications import Delivery, Destination, Notification, NotificationSettings, OutboxMessage
 
 __all__ = [
+    "Extraction",
+    "PipelineRun",
+    "ReviewEdit",
+    "Setting",
     "AnalysisResult",
     "AuditEvent",
     "ApiToken",

@@ -17,5 +17,8 @@ class QueuedJob(Base):
     queue: Mapped[str] = mapped_column(String(64))
     func: Mapped[str] = mapped_column(String(255))
     args: Mapped[json_data]
+    # The first argument (the id the job works on), so the reconciler can find a job's rows.
+    ref: Mapped[str] = mapped_column(String(64), default="", index=True)
+    request_id: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[created_at]
     enqueued_at: Mapped[timestamp] = mapped_column(index=True)

@@ -72,7 +72,7 @@ def test_adding_information_reprocesses_the_submission(client, page, db, run_job
     assert submission.status == "completed"
     kinds = [e.kind for e in submission.events]
     assert kinds.count("submission.updated") == 1 and kinds.count("submission.completed") == 2
-    assert db.query(QueuedJob).filter_by(func="jobs.analyse.analyse_submission").count() == 2
+    assert db.query(QueuedJob).filter_by(func="jobs.analyse.analyse_run").count() == 2
 
 
 def test_adding_nothing_or_bad_files_is_refused(client, page, db):

@@ -1,0 +1,91 @@
+"""Staff operations on the pipeline: every submission's technical detail, and retries."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.auth import staff_required
+from portal.db import get_db
+from portal.dispatch import dispatch_committed_jobs
+from portal.staff import bp
+from statex import pipeline, submissions
+from statex.models import Submission
+from statex.models.pipeline import Extraction, PipelineRun
+from statex.models.submissions import STATUSES
+
+PER_PAGE = 50
+
+
+@bp.get("/submissions")
+@staff_required
+def all_submissions():
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = submissions.visible_to(current_user)
+    if status:
+        query = query.where(Submission.status == status)
+    db = get_db()
+    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.scalars(query.order_by(Submission.created_at.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    return render_template("staff/submissions.html", submissions=list(rows), status=status, statuses=STATUSES,
+                           page=page, pages=max((total - 1) // PER_PAGE + 1, 1))
+
+
+@bp.get("/submissions/<submission_id>")
+@staff_required
+def submission_detail(submission_id: str):
+    db = get_db()
+    submission = _submission(submission_id)
+    runs = db.scalars(select(PipelineRun).where(PipelineRun.submission_id == submission.id)
+                      .order_by(PipelineRun.round.desc()))
+    return render_template("staff/submission.html", submission=submission, runs=list(runs),
+                           extractions=pipeline.extractions_of(db, submission))
+
+
+@bp.post("/submissions/<submission_id>/retry")
+@staff_required
+def submission_retry_POST(submission_id: str):
+    db = get_db()
+    submission = _submission(submission_id)
+    if submission.status == "cancelled":
+        flash("A cancelled request is not processed again.", "error")
+    else:
+        pipeline.retry(db, submission)
+        db.commit()
+        dispatch_committed_jobs()
+        flash("Processing starts again from the files that failed.", "success")
+    return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
+
+
+@bp.post("/extractions/<extraction_id>/retry")
+@staff_required
+def extraction_retry_POST(extraction_id: str):
+    db = get_db()
+    extraction = _extraction(extraction_id)
+    submission = _submission(str(extraction.file.submission_id))
+    pipeline.retry_extraction(db, extraction)
+    db.commit()
+    dispatch_committed_jobs()
+    flash(f"Reading {extraction.file.name} again.", "success")
+    return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
+
+
+def _submission(submission_id: str) -> Submission:
+    submission = submissions.get_for(get_db(), current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def _extraction(extraction_id: str) -> Extraction:
+    try:
+        extraction = get_db().get(Extraction, uuid.UUID(extraction_id))
+    except ValueError:
+        extraction = None
+    if extraction is None:
+        abort(404)
+    return extraction

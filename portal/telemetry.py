@@ -1,0 +1,67 @@
+"""Request ids, request metrics, /metrics, and tracing for the web process."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import multiprocess
+
+from statex.metrics import StateCollector
+from statex.telemetry import init_tracing, new_request_id, request_id
+
+bp = Blueprint("telemetry", __name__)
+
+REQUESTS = Counter("statex_http_requests_total", "HTTP requests by route, method and status.",
+                   ["route", "method", "status"])
+LATENCY = Histogram("statex_http_request_duration_seconds", "Time to answer an HTTP request.",
+                    ["route", "method"], buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10))
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus exposition; gunicorn's workers are summed through the multiprocess directory."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = CollectorRegistry()
+        for collector in (REQUESTS, LATENCY):
+            registry.register(collector)
+    registry.register(StateCollector(current_app.config["STATEX"]))
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _start() -> None:
+    g.started = time.perf_counter()
+    g.request_id = new_request_id(request.headers.get("X-Request-ID"))
+    g.request_id_token = request_id.set(g.request_id)
+
+
+def _finish(response: Response) -> Response:
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    if "started" in g:
+        LATENCY.labels(route, request.method).observe(time.perf_counter() - g.started)
+    REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response
+
+
+def _forget(_error=None) -> None:
+    token = g.pop("request_id_token", None)
+    if token is not None:
+        request_id.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.teardown_request(_forget)
+    app.register_blueprint(bp)
+    if init_tracing("statex-web"):
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+
+        FlaskInstrumentor().instrument_app(app)
+

@@ -1,0 +1,217 @@
+"""The pipeline's state machine: runs, extractions, analysis, review and completion.
+
+Jobs call these functions inside their own transactions; every transition checks the current
+state under a row lock first, so a job that runs twice, or late, changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from statex import events
+from statex.models import AnalysisResult, Submission, User
+from statex.models.base import utcnow
+from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
+from statex.queue import AI, schedule
+
+REVIEW_SETTING = "review"
+NOTHING_TO_READ = ("We could not read anything from this request: the description is empty and none "
+                   "of the files could be read. Please add a description or other files.")
+
+
+def latest_run(session: Session, submission_id: uuid.UUID, lock: bool = False) -> PipelineRun | None:
+    query = (select(PipelineRun).where(PipelineRun.submission_id == submission_id)
+             .order_by(PipelineRun.round.desc()).limit(1))
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def request_run(session: Session, submission: Submission) -> PipelineRun:
+    """Start the next round for the submission; a run still in progress is superseded."""
+    latest = latest_run(session, submission.id, lock=True)
+    if latest is not None and latest.active:
+        latest.state = "superseded"
+    run = PipelineRun(submission=submission, round=latest.round + 1 if latest else 1, updated_at=utcnow())
+    session.add(run)
+    session.flush()
+    schedule(session, AI, "jobs.pipeline.begin_run", run.id)
+    return run
+
+
+def begin(session: Session, run: PipelineRun) -> None:
+    """Create an extraction for every file not yet read, and schedule them (or go straight on)."""
+    if run.state != "queued":
+        return
+    submission = _locked(session, run.submission_id)
+    if submission.status == "cancelled":
+        _set(run, "superseded")
+        return
+    _set_status(submission, "processing")
+    events.record(session, submission, "processing.started", round=run.round)
+    for file in submission.files:
+        extraction = session.scalar(select(Extraction).where(Extraction.file_id == file.id))
+        if extraction is None:
+            extraction = Extraction(file=file)
+            session.add(extraction)
+            session.flush()
+            schedule(session, AI, "jobs.extract.extract_file", extraction.id)
+    _set(run, "extracting")
+    advance(session, submission)
+
+
+def advance(session: Session, submission: Submission) -> None:
+    """Once every file of the submission is read (or failed), schedule the analysis, once."""
+    run = latest_run(session, submission.id, lock=True)
+    if run is None or run.state != "extracting":
+        return
+    if any(not e.final for e in extractions_of(session, submission)):
+        return
+    _set(run, "analysing")
+    schedule(session, AI, "jobs.analyse.analyse_run", run.id)
+
+
+def extractions_of(session: Session, submission: Submission) -> list[Extraction]:
+    file_ids = [f.id for f in submission.files]
+    if not file_ids:
+        return []
+    return list(session.scalars(select(Extraction).where(Extraction.file_id.in_(file_ids))))
+
+
+def analysis_input(session: Session, submission: Submission) -> tuple[str, list[str]]:
+    """The description plus every text read from the files, and notes on what could not be read."""
+    parts = [submission.description.strip()] if submission.description.strip() else []
+    unreadable = []
+    by_file = {e.file_id: e for e in extractions_of(session, submission)}
+    for file in submission.files:
+        extraction = by_file.get(file.id)
+        if extraction is not None and extraction.state == "completed" and extraction.text.strip():
+            label = "Voice recording" if file.kind == "voice" else f"File {file.name}"
+            parts.append(f"{label}:\n{extraction.text.strip()}")
+        elif extraction is not None and extraction.state == "failed":
+            unreadable.append(f"{file.name}: {extraction.error}")
+    return "\n\n".join(parts), unreadable
+
+
+def store_result(session: Session, run: PipelineRun, data: dict, provider: str) -> bool:
+    """Keep the analysis of the current run, then send it to review or complete the submission."""
+    if run.state != "analysing":
+        return False
+    submission = _locked(session, run.submission_id)
+    result = submission.result or AnalysisResult(submission=submission, provider=provider, data={})
+    result.provider, result.data = provider, data
+    session.add(result)
+    _set(run, "done", finished=True)
+    events.record(session, submission, "analysis.completed", round=run.round, provider=provider)
+    if review_required(session, data.get("category")):
+        _set_status(submission, "in_review")
+        events.record(session, submission, "review.requested")
+    else:
+        complete(session, submission)
+    return True
+
+
+def complete(session: Session, submission: Submission) -> None:
+    _set_status(submission, "completed", message="")
+    submission.completed_at = utcnow()
+    events.record(session, submission, "submission.completed")
+
+
+def fail(session: Session, run: PipelineRun, message: str, detail: str) -> None:
+    """End the run and the submission in `failed`, with words for the client and detail for staff."""
+    submission = _locked(session, run.submission_id)
+    _set(run, "failed", finished=True)
+    run.error = detail
+    _set_status(submission, "failed", message=message)
+    # The event is the client's to read; the technical detail stays on the run, for staff.
+    events.record(session, submission, "submission.failed", reason=message)
+
+
+def retry(session: Session, submission: Submission) -> PipelineRun:
+    """Staff: read the failed files again and run the whole pipeline anew."""
+    for extraction in extractions_of(session, submission):
+        if extraction.state == "failed":
+            _reset(extraction)
+    events.record(session, submission, "processing.retried")
+    return request_run(session, submission)
+
+
+def retry_extraction(session: Session, extraction: Extraction) -> PipelineRun:
+    """Staff: read one file again; the analysis follows with what is then known."""
+    _reset(extraction)
+    return request_run(session, extraction.file.submission)
+
+
+def _reset(extraction: Extraction) -> None:
+    extraction.state, extraction.error, extraction.error_detail, extraction.attempts = "pending", "", "", 0
+
+
+def review_policy(session: Session) -> dict:
+    """{"all": bool, "categories": [...]}: which results wait for staff before the client sees them."""
+    setting = session.get(Setting, REVIEW_SETTING)
+    value = setting.value if setting else {}
+    return {"all": bool(value.get("all")), "categories": list(value.get("categories", []))}
+
+
+def set_review_policy(session: Session, review_all: bool, categories: list[str]) -> None:
+    setting = session.get(Setting, REVIEW_SETTING) or Setting(key=REVIEW_SETTING)
+    setting.value, setting.updated_at = {"all": review_all, "categories": sorted(set(categories))}, utcnow()
+    session.add(setting)
+
+
+def review_required(session: Session, category: str | None) -> bool:
+    policy = review_policy(session)
+    return policy["all"] or (category is not None and category in policy["categories"])
+
+
+def approve(session: Session, submission: Submission, reviewer: User, note: str = "") -> bool:
+    if submission.status != "in_review":
+        return False
+    session.add(ReviewEdit(submission_id=submission.id, user_id=reviewer.id, action="approve", note=note))
+    events.record(session, submission, "review.approved")
+    complete(session, submission)
+    return True
+
+
+def reject(session: Session, submission: Submission, reviewer: User, note: str) -> bool:
+    """Send the request back to the client with a note; adding information starts a new round."""
+    if submission.status != "in_review":
+        return False
+    session.add(ReviewEdit(submission_id=submission.id, user_id=reviewer.id, action="reject", note=note))
+    _set_status(submission, "received", message=note)
+    events.record(session, submission, "review.rejected", note=note)
+    return True
+
+
+def edit_result(session: Session, submission: Submission, reviewer: User, changes: dict) -> list[str]:
+    """Apply a reviewer's changes to the result, keeping each field's before and after."""
+    result = submission.result
+    data = dict(result.data)
+    changed = []
+    for field, value in changes.items():
+        if data.get(field) != value:
+            session.add(ReviewEdit(submission_id=submission.id, user_id=reviewer.id, action="edit",
+                                   field=field, before={"value": data.get(field)}, after={"value": value}))
+            data[field] = value
+            changed.append(field)
+    if changed:
+        result.data = data
+        events.record(session, submission, "review.edited", fields=changed)
+    return changed
+
+
+def _locked(session: Session, submission_id: uuid.UUID) -> Submission:
+    return session.get(Submission, submission_id, with_for_update=True, populate_existing=True)
+
+
+def _set(run: PipelineRun, state: str, finished: bool = False) -> None:
+    run.state, run.updated_at = state, utcnow()
+    if finished:
+        run.finished_at = run.updated_at
+
+
+def _set_status(submission: Submission, status: str, message: str | None = None) -> None:
+    submission.status, submission.updated_at = status, utcnow()
+    if message is not None:
+        submission.status_message = message

@@ -1,0 +1,64 @@
+"""Logs as one JSON object per line, a request id that follows the work, and optional tracing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import uuid
+from contextvars import ContextVar
+
+from pythonjsonlogger.json import JsonFormatter
+
+request_id: ContextVar[str] = ContextVar("request_id", default="")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def new_request_id(offered: str | None = None) -> str:
+    """Keep a well-formed id offered by a proxy (X-Request-ID); otherwise make one."""
+    return offered if offered and _VALID_ID.match(offered) else uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp every record with the request id of the work it belongs to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get() or "-"
+        return True
+
+
+def configure_logging(service: str, level: str | None = None) -> None:
+    """Log to stderr: JSON lines (LOG_FORMAT=json, the default outside development) or plain text."""
+    json_lines = os.environ.get("LOG_FORMAT", "json" if os.environ.get("STATEX_ENV") == "production" else "text") == "json"
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    if json_lines:
+        handler.setFormatter(JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            static_fields={"service": service}))
+    else:
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
+
+
+def init_tracing(service: str) -> bool:
+    """OpenTelemetry tracing to OTEL_EXPORTER_OTLP_ENDPOINT, when it is set; off otherwise."""
+    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        return False
+    from opentelemetry import trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    if isinstance(trace.get_tracer_provider(), TracerProvider):
+        return True
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    return True
