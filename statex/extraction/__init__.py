@@ -18,7 +18,7 @@ AUDIO_TYPES = frozenset({"audio/webm", "audio/ogg", "application/ogg", "audio/op
                          "audio/mp4", "audio/x-m4a", "audio/m4a", "video/webm", "video/mp4"})
 SUPPORTED_TYPES = TEXT_TYPES | IMAGE_TYPES | AUDIO_TYPES | {"application/pdf", DOCX}
 
-__all__ = ["Extraction", "ExtractionError", "SUPPORTED_TYPES", "extract", "supports"]
+__all__ = ["Extraction", "ExtractionError", "SUPPORTED_TYPES", "capabilities", "extract", "supports"]
 
 
 def supports(content_type: str) -> bool:
@@ -37,6 +37,29 @@ def extract(source: BinaryIO | str | PathLike | bytes, content_type: str, *, set
         result = _dispatch(stream, kind, settings, language_hint)
     result.duration_ms = round((time.perf_counter() - started) * 1000)
     return result
+
+
+def capabilities(settings: Any = None) -> dict[str, Any]:
+    """What this machine can read with: the OCR engine and languages, the transcriber (for staff and logs)."""
+    import importlib.util
+
+    from statex.extraction import images
+
+    engine = getattr(settings, "ocr_engine", None) or "auto"
+    tesseract = images.tesseract_available()
+    if engine == "auto":
+        engine = "tesseract" if tesseract else "rapidocr" if images.rapidocr_available() else None
+    elif engine == "tesseract" and not tesseract or engine == "rapidocr" and not images.rapidocr_available():
+        engine = None
+    transcribe_url = getattr(settings, "transcribe_url", None)
+    offline = importlib.util.find_spec("pocketsphinx") is not None
+    return {
+        "ocr": engine,
+        "ocr_languages": sorted(images.tesseract_languages() - {"osd"}) if engine == "tesseract" else [],
+        "speech": "whisper-api" if transcribe_url else "pocketsphinx" if offline else None,
+        # None: whatever the transcription service knows.
+        "speech_languages": None if transcribe_url else ["en"] if offline else [],
+    }
 
 
 def _dispatch(stream: BinaryIO, kind: str, settings: Any, language_hint: str | None) -> Extraction:

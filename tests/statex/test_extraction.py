@@ -66,10 +66,10 @@ def test_language_hint_picks_the_tesseract_language():
     lines = ("Potřebujeme účetní systém", "Dodání do Brna v pátek", "Cena bude upřesněna")
     png = samples.text_png(lines)
     assert extract(png, "image/png", language_hint="cs").text.splitlines() == list(lines)
-    # German data is not installed here (services.sh installs eng and ces): English, and a note saying so.
-    german = extract(png, "image/png", language_hint="de")
-    assert german.warnings == ["Tesseract has no data for the language 'de'; the image was read as 'eng'."]
-    assert german.text.splitlines()[1] == "Dodani do Brna v patek"
+    # A language we have no Tesseract data for: English, and a note saying so.
+    polish = extract(png, "image/png", language_hint="pl")
+    assert polish.warnings == ["Tesseract has no data for the language 'pl'; the image was read as 'eng'."]
+    assert polish.text.splitlines()[1] == "Dodani do Brna v patek"
 
 
 def test_scanned_pdf_is_read_by_ocr(png):
@@ -196,3 +196,17 @@ def test_heavy_engines_load_at_first_use_not_at_import():
               "'pypdf', 'pypdfium2', 'docx', 'pytesseract', 'httpx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_capabilities_name_the_engines_in_use(monkeypatch):
+    from statex.extraction import capabilities
+
+    for name in ("OCR_ENGINE", "TRANSCRIBE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    found = capabilities(load_settings())
+    assert (found["ocr"], found["speech"], found["speech_languages"]) == ("tesseract", "pocketsphinx", ["en"])
+    assert {"ces", "eng"} <= set(found["ocr_languages"])  # what services.sh installs
+    monkeypatch.setenv("OCR_ENGINE", "rapidocr")
+    monkeypatch.setenv("TRANSCRIBE_URL", "http://127.0.0.1:9/v1")
+    assert capabilities(load_settings()) == {"ocr": "rapidocr", "ocr_languages": [],
+                                             "speech": "whisper-api", "speech_languages": None}
