@@ -167,10 +167,10 @@ def whisper(pcm: Pcm, settings: Any, language_hint: str | None = None) -> Extrac
                               files={"file": ("recording.wav", wav_bytes(pcm), "audio/wav")},
                               timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)))
     except httpx.TimeoutException as error:
-        raise transient("The transcription service did not answer in time; we will try again.",
+        raise transient("The transcription service did not answer in time.",
                         f"{url}: {type(error).__name__} after {timeout:g} s") from error
     except httpx.TransportError as error:
-        raise transient("The transcription service could not be reached; we will try again.",
+        raise transient("The transcription service could not be reached.",
                         f"{url}: {type(error).__name__}: {error}") from error
     return _whisper_result(response, url, model)
 
@@ -178,7 +178,7 @@ def whisper(pcm: Pcm, settings: Any, language_hint: str | None = None) -> Extrac
 def _whisper_result(response, url: str, model: str) -> Extraction:
     detail = f"{url} answered {response.status_code}: {response.text[:300]}"
     if response.status_code in TRANSIENT_STATUSES:
-        raise transient("The transcription service is busy or down; we will try again.", detail)
+        raise transient("The transcription service was busy or down.", detail)
     if response.status_code >= 400:
         raise permanent("The recording could not be transcribed.", detail)
     try:

@@ -176,6 +176,13 @@ def test_password_protected_pdf_says_so():
     assert caught.value.transient is False
 
 
+def test_every_type_uploads_accept_can_be_read():
+    from statex import uploads
+
+    for sniffed, stored in {**uploads.DOCUMENT_TYPES, **uploads.AUDIO_TYPES}.items():
+        assert supports(sniffed) and supports(stored), (sniffed, stored)
+
+
 def test_supports_names_what_extract_reads():
     assert supports("audio/webm;codecs=opus") and supports("video/webm") and supports(DOCX)
     assert not supports("application/zip") and not supports("")

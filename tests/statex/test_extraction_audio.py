@@ -56,6 +56,13 @@ def test_compressed_recordings_decode_and_transcribe(wav, settings, container, c
     assert len(heard(result.text)) >= len(samples.SPEECH_WORDS) / 2, result.text
 
 
+def test_long_recording_is_cut_at_the_limit_with_a_warning(wav, monkeypatch):
+    monkeypatch.setenv("UPLOAD_MAX_AUDIO_SECONDS", "1")
+    result = extract(wav, "audio/wav", settings=load_settings())
+    assert result.audio_seconds == 1.0
+    assert result.warnings[0] == "The recording is longer than 1 seconds; only the first 1 seconds were transcribed."
+
+
 def test_silence_is_an_honest_empty_transcript(settings):
     out = io.BytesIO()
     with wave.open(out, "wb") as silent:
@@ -169,7 +176,8 @@ def test_whisper_overloaded_or_down_is_transient(whisper, wav, status):
         extract(wav, "audio/wav", settings=load_settings())
     assert caught.value.transient is True
     assert f"answered {status}" in caught.value.detail_for_staff
-    assert "try again" in caught.value.message_for_client
+    # The job retries; what the client reads must stay true after the last try too.
+    assert caught.value.message_for_client == "The transcription service was busy or down."
 
 
 def test_whisper_refusing_the_request_is_permanent(whisper, wav):
