@@ -13,8 +13,8 @@ from tests.deploy.conftest import K8S, ROOT, by_kind, pod_labels, pod_specs
 
 # The oldest Kubernetes we support and the newest schemas kubernetes-validate ships.
 VERSIONS = ("1.29.0", kubernetes_validate.latest_version())
-# Commands the manifests run that issue 8 adds later (`statex reconcile`, `statex backup`).
-INTENDED_COMMANDS = {"reconcile", "backup"}
+# Commands the manifests run that issue 8 adds later: `statex backup` (the CronJob's command).
+INTENDED_COMMANDS = {"backup"}
 WORKERS = ("statex-worker-ai", "statex-worker-notifications")
 
 
@@ -133,8 +133,8 @@ def test_web_scales_on_cpu_and_workers_on_the_length_of_their_queue(manifests):
     for name in WORKERS:
         queue = deployments[name]["spec"]["template"]["spec"]["containers"][0]["args"][1]
         external = autoscalers[name]["spec"]["metrics"][0]["external"]
-        assert external["metric"]["name"] == "redis_queue_length"
-        assert external["metric"]["selector"]["matchLabels"] == {"queue": queue}
+        assert external["metric"]["name"] == "statex_queue_jobs"
+        assert external["metric"]["selector"]["matchLabels"] == {"queue": queue, "state": "queued"}
 
 
 def test_disruption_budgets_cover_web_and_the_workers(manifests):
@@ -202,12 +202,27 @@ def test_network_policies_deny_by_default_and_open_only_what_each_pod_needs(mani
         chosen = _policies_for(policies, labels)
         assert _egress_ports(chosen) == expected[name], name
         ingress_rules = [rule for policy in chosen for rule in policy["spec"].get("ingress", [])]
+        sources = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+                   for rule in ingress_rules for peer in rule["from"]}
+        ports = {port["port"] for rule in ingress_rules for port in rule["ports"]}
         if name == "Deployment/statex-web":
-            sources = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
-                       for rule in ingress_rules for peer in rule["from"]}
-            assert sources == {"ingress-nginx", "monitoring"}
+            assert (sources, ports) == ({"ingress-nginx", "monitoring"}, {8000})
+        elif name in ("Deployment/statex-worker-ai", "Deployment/statex-worker-notifications"):
+            assert (sources, ports) == ({"monitoring"}, {9100}), "only Prometheus, only for metrics"
         else:
             assert ingress_rules == [], f"{name} must accept no inbound traffic"
+
+
+def test_prometheus_finds_the_metrics_each_pod_serves(manifests):
+    for doc in manifests:
+        if doc["kind"] != "Deployment" or doc["metadata"]["name"] == "statex-scheduler":
+            continue
+        template = doc["spec"]["template"]
+        container = template["spec"]["containers"][0]
+        port = template["metadata"]["annotations"]["prometheus.io/port"]
+        assert int(port) in {p["containerPort"] for p in container["ports"]}, doc["metadata"]["name"]
+        if container["args"][0] == "worker":
+            assert container["args"][2:] == ["--metrics-port", port]
 
 
 def test_production_raises_replicas_and_resources_and_pins_the_image(base_manifests, production_manifests):
