@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.api.problems import problem
+from portal.site import SITE_HEADERS, site_page_for_missing
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,10 @@ log = logging.getLogger(__name__)
 def handle_http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return problem(error.code or 500, error.name, error.description)
+    if error.code == 404 and not request.path.startswith("/portal"):
+        page = site_page_for_missing(current_app.config["STATEX"].site_dir, request.path)
+        if page is not None:
+            return page.read_bytes(), 404, {"Content-Type": "text/html; charset=utf-8", **SITE_HEADERS}
     return render_template("error.html", error=error), error.code
 
 

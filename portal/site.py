@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -29,3 +30,13 @@ def serve_site(app: Flask, site_dir: Path) -> None:
 def _site_headers(headers, _path: str, _url: str) -> None:
     for name, value in SITE_HEADERS.items():
         headers[name] = value
+
+
+def site_page_for_missing(site_dir: Path, path: str) -> Path | None:
+    """The site's own 404 page for a path outside the portal: /cs/... gets the Czech one."""
+    first = path.strip("/").split("/", 1)[0]
+    localised = site_dir / first / "404.html" if re.fullmatch(r"[a-z]{2}", first) else None
+    for candidate in (localised, site_dir / "404.html"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None

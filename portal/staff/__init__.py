@@ -8,4 +8,4 @@ bp = Blueprint("staff", __name__, url_prefix="/portal/staff")
 from portal.staff import outbox  # noqa: E402,F401
 from portal.staff import audit, users  # noqa: E402,F401
 from portal.staff import deliveries  # noqa: E402,F401
-from portal.staff import pipeline, queues, review  # noqa: E402,F401
+from portal.staff import home, pipeline, queues, review  # noqa: E402,F401
