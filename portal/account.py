@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from portal.auth import end_session, record, start_session
@@ -42,7 +43,7 @@ class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[
         InputRequired("Name the token after where you use it, e.g. “invoice import”."),
         Length(max=100, message="Use at most 100 characters.")])
-    expires = SelectField("Expires", choices=list(EXPIRY.items()), default="30")
+    expires = SelectField("Expires", choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
 
 
 class DeleteForm(FlaskForm):
@@ -166,7 +167,7 @@ def delete_POST():
         return _page(422, delete_form=form)
     label = audit.pseudonym(user.id)
     privacy.erase(db, storage_for(current_app.config["STATEX"]), user)
-    record("account.deleted", actor_label=label)
+    audit.record(db, "account.deleted", None, actor_label=label)  # no address: nothing that names them
     end_session()
     db.commit()
     flash("Your account and everything in it are deleted.", "info")

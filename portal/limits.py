@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, current_app, g, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
+from portal.db import get_db
+from statex import accounts
 from statex.accounts import normalise_email
 
 DEFAULTS = {
@@ -64,8 +66,12 @@ def email_key() -> str:
 
 def user_key() -> str:
     """The signed-in or API user; falls back to the address."""
-    user = g.get("api_user") or current_user
-    return f"user:{user.id}" if getattr(user, "is_authenticated", False) else ip_key()
+    if request.blueprint == "api":
+        # Limits are checked before the API authenticates the request, so name the token's owner here.
+        _scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        owner = accounts.token_owner_id(get_db(), token.strip()) if token.strip() else None
+        return f"user:{owner}" if owner else ip_key()
+    return f"user:{current_user.id}" if current_user.is_authenticated else ip_key()
 
 
 def by_ip_and_email(ip_limit: str, account_limit: str):
@@ -81,8 +87,11 @@ def by_ip_and_email(ip_limit: str, account_limit: str):
 def submission_creation(view):
     """Limit creating submissions per address and per account (portal form and API)."""
 
-    view = limiter.limit(limit("submission_account"), key_func=user_key, error_message=MESSAGE)(view)
-    return limiter.limit(limit("submission_ip"), key_func=ip_key, error_message=MESSAGE)(view)
+    # Shared limits: the portal form and the API draw on one allowance.
+    view = limiter.shared_limit(limit("submission_account"), scope="submission-account", key_func=user_key,
+                                error_message=MESSAGE)(view)
+    return limiter.shared_limit(limit("submission_ip"), scope="submission-ip", key_func=ip_key,
+                                error_message=MESSAGE)(view)
 
 
 def storage_uri(redis_url: str) -> str:

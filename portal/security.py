@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -28,7 +29,16 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=(self)")
     if current_app.config["STATEX"].production:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if _personal():
+        headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _personal() -> bool:
+    """A page or API answer about someone: no browser or proxy may keep a copy."""
+    if request.endpoint is None or request.endpoint.endswith("static"):
+        return False
+    return "Authorization" in request.headers or current_user.is_authenticated
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask import render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.auth import staff_required
@@ -23,7 +24,7 @@ class AuditFilter(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    action = SelectField("Action", choices=[("", "Any action")] + [(a, a) for a in ACTIONS], default="")
+    action = SelectField("Action", choices=[SelectChoice("", "Any action")] + [SelectChoice(a) for a in ACTIONS], default="")
     who = StringField("Person (email contains)", validators=[Optional(), Length(max=200, message="Use at most 200 characters.")])
     since = DateField("From", validators=[Optional()], format="%Y-%m-%d")
     until = DateField("Until", validators=[Optional()], format="%Y-%m-%d")

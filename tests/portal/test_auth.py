@@ -143,3 +143,20 @@ def test_signin_is_rate_limited_per_account_across_addresses(settings, make_user
         login(client, email, "a wrong password again", environ_base={"REMOTE_ADDR": address})
     response = login(client, email, environ_base={"REMOTE_ADDR": "198.51.100.3"})
     assert response.status_code == 429
+
+
+def test_creating_submissions_is_limited_per_account_in_the_portal_and_the_api(settings, make_user, make_token):
+    app = _app(settings, STATEX_LIMITS={"submission_account": "2 per hour"})
+    client = app.test_client()
+    email, _, _ = make_user()
+    token = make_token(email)
+    login(client, email)
+    body = {"description": "We would like our invoices read and checked automatically."}
+    api = [client.post("/api/v1/submissions", json=body, headers={"Authorization": f"Bearer {token}"},
+                       environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).status_code for n in (1, 2)]
+    assert api == [201, 201]
+    refused = post(client, "/portal/submissions/new", {**body, "language": "en"}, page="/portal/submissions/new")
+    assert refused.status_code == 429, "the portal and the API share the account's allowance"
+    again = client.post("/api/v1/submissions", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 429
+    assert again.mimetype == "application/problem+json" and int(again.headers["Retry-After"]) > 0
