@@ -14,8 +14,8 @@ from statex.extraction.result import Extraction, permanent
 ENGINES = ("auto", "tesseract", "rapidocr")
 TESSERACT_LANGUAGES = {"en": "eng", "cs": "ces", "de": "deu", "fr": "fra"}
 OCR_TIMEOUT = 120  # seconds per image; a page that takes longer is not worth the worker's time
-MAX_PIXELS = 60_000_000  # ~ an A3 page at 600 dpi; larger images are scaled down before OCR
-MAX_SIDE = 6000
+MAX_PIXELS = 80_000_000  # decoding more would take 240 MB or more; below Pillow's own bomb warning
+MAX_SIDE = 6000  # larger images are scaled down before OCR: ~A3 at 400 dpi is plenty
 
 
 @dataclass
@@ -44,9 +44,14 @@ def open_image(stream: BinaryIO) -> Image.Image:
     """The picture, upright and decoded, or a permanent error saying it cannot be opened."""
     try:
         image = Image.open(stream)
+        if image.width * image.height > MAX_PIXELS:
+            raise permanent("The image is too large to read; please send it at a lower resolution.",
+                            f"{image.width}x{image.height} pixels, more than {MAX_PIXELS:,}")
+        image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale, saving memory
         image.load()
     except Image.DecompressionBombError as error:
-        raise permanent("The image is too large to read.", str(error)) from error
+        raise permanent("The image is too large to read; please send it at a lower resolution.", str(error)) \
+            from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise permanent("The image could not be opened; the file may be damaged.",
                         f"{type(error).__name__}: {error}") from error
@@ -65,7 +70,7 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _bounded(image: Image.Image) -> Image.Image:
-    if image.width * image.height <= MAX_PIXELS and max(image.size) <= MAX_SIDE:
+    if max(image.size) <= MAX_SIDE:
         return image
     image = image.copy()
     image.thumbnail((MAX_SIDE, MAX_SIDE))

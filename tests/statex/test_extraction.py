@@ -217,3 +217,14 @@ def test_capabilities_name_the_engines_in_use(monkeypatch):
     monkeypatch.setenv("TRANSCRIBE_URL", "http://127.0.0.1:9/v1")
     assert capabilities(load_settings()) == {"ocr": "rapidocr", "ocr_languages": [],
                                              "speech": "whisper-api", "speech_languages": None}
+
+
+def test_oversized_image_is_refused_before_decoding():
+    from PIL import Image
+    import io
+
+    out = io.BytesIO()
+    Image.new("1", (9_500, 9_000), 1).save(out, "PNG")  # 85.5 megapixels in a few kilobytes
+    with pytest.raises(ExtractionError, match="too large") as caught:
+        extract(out.getvalue(), "image/png")
+    assert caught.value.transient is False and "9500x9000" in caught.value.detail_for_staff
