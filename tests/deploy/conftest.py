@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
+FINGERPRINTED = "/theme/css/statex.0123456789.css"
 
 
 def render(kustomization: Path) -> list[dict]:
@@ -71,3 +73,37 @@ def pod_labels(manifests: list[dict]) -> dict[str, dict]:
             template = doc["spec"]["jobTemplate"]["spec"]["template"]
             labels[f"CronJob/{doc['metadata']['name']}"] = template["metadata"]["labels"]
     return labels
+
+
+def parse_statex_args(args: list[str]):
+    """Parse `args` with the real `statex` command line (raises click.UsageError when it would fail)."""
+    import click
+
+    from cli import main
+
+    command, rest, name = main, list(args), "statex"
+    while isinstance(command, click.Group):
+        name, rest = rest[0], rest[1:]
+        command = command.get_command(click.Context(command), name)
+        assert command is not None, f"statex has no command {name!r}"
+    return command.make_context(name, rest)
+
+
+@pytest.fixture
+def web_port(tmp_path, monkeypatch) -> int:
+    """Port of a real Statex web app on loopback, serving a small built site with a fingerprinted asset."""
+    from werkzeug.serving import make_server
+
+    from portal import create_app
+    from statex.config import load_settings
+
+    site = tmp_path / "site"
+    (site / "theme" / "css").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>Statex</title><h1>Statex</h1>")
+    (site / FINGERPRINTED.lstrip("/")).write_text("body{margin:0}")
+    (site / "theme" / "css" / "statex.css").write_text("body{margin:0}")
+    monkeypatch.setenv("SITE_OUTPUT_DIR", str(site))
+    server = make_server("127.0.0.1", 0, create_app(settings=load_settings()), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()

@@ -15,7 +15,7 @@ import yaml
 from jsonschema import Draft201909Validator
 
 from statex.config import load_settings
-from tests.deploy.conftest import DEPLOY, ROOT
+from tests.deploy.conftest import DEPLOY, ROOT, parse_statex_args
 
 SCHEMA = Path(__file__).with_name("schemas") / "compose_spec.json"
 STATEX_SERVICES = ("migrate", "web", "worker-ai", "worker-notifications", "scheduler")
@@ -77,6 +77,8 @@ def test_statex_services_share_one_image_built_from_the_dockerfile(compose):
     for name in STATEX_SERVICES:
         assert services[name]["image"] == services["migrate"]["image"], name
         assert services[name]["read_only"] is True and "/tmp" in services[name]["tmpfs"], name
+    for name in STATEX_SERVICES:
+        parse_statex_args(services[name]["command"])
     assert services["worker-ai"]["command"] == ["worker", "ai"]
     assert services["worker-notifications"]["command"] == ["worker", "notifications"]
     assert services["migrate"]["command"] == ["db", "upgrade"]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 
 import pytest
 from dockerfile_parse import DockerfileParser
 
+from tests.conftest import free_port
 from tests.deploy.conftest import DEPLOY, ROOT
 
 BUILD_TOOLS = ("build-essential", "gcc", "g++", "make", "pkg-config")
@@ -100,3 +105,18 @@ def test_files_copied_from_the_context_exist_and_the_context_leaves_out_local_st
     for path in (".venv", "node_modules", "var", ".git", "portal/static/vendor"):
         assert path in ignored, path
     assert "deploy/k8s/overlays/*/secret.env" in ignored
+
+
+def _healthcheck_command(stages) -> list[str]:
+    healthcheck = _values(stages[-1], "HEALTHCHECK")[-1]
+    return json.loads(healthcheck[healthcheck.index("CMD") + 3:].strip())
+
+
+def test_the_healthcheck_command_passes_on_a_live_web_process_and_fails_without_one(stages, web_port):
+    command = _healthcheck_command(stages)
+    assert command[0] == "python"
+    run = [sys.executable, *command[1:]]
+    alive = subprocess.run(run, env=dict(os.environ, PORT=str(web_port)), capture_output=True, check=False)
+    assert alive.returncode == 0, alive.stderr
+    dead = subprocess.run(run, env=dict(os.environ, PORT=str(free_port())), capture_output=True, check=False)
+    assert dead.returncode != 0

@@ -7,19 +7,12 @@ import http.client
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
-from portal import create_app
-from statex.config import load_settings
 from tests.conftest import free_port
-from tests.deploy.conftest import DEPLOY
-
-FINGERPRINTED = "/theme/css/statex.0123456789.css"
+from tests.deploy.conftest import DEPLOY, FINGERPRINTED
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -74,22 +67,12 @@ def test_nginx_accepts_the_configuration(tmp_path):
 
 
 @pytest.fixture
-def edge(tmp_path, monkeypatch):
+def edge(tmp_path, web_port):
     """(nginx port) with nginx in front of a real Statex web app serving a small built site."""
-    site = tmp_path / "site"
-    (site / "theme" / "css").mkdir(parents=True)
-    (site / "index.html").write_text("<!doctype html><title>Statex</title><h1>Statex</h1>")
-    (site / FINGERPRINTED.lstrip("/")).write_text("body{margin:0}")
-    (site / "theme" / "css" / "statex.css").write_text("body{margin:0}")
-    monkeypatch.setenv("SITE_OUTPUT_DIR", str(site))
-    app = create_app(settings=load_settings())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     port = free_port()
     prefix = tmp_path / "nginx"
     prefix.mkdir()
-    wrapper = _wrapper(prefix, port, server.server_port)
+    wrapper = _wrapper(prefix, port, web_port)
     nginx = subprocess.Popen([_nginx(), "-p", str(prefix), "-c", str(wrapper), "-g", "daemon off;"])
     try:
         _wait_for_port(port)
@@ -97,7 +80,6 @@ def edge(tmp_path, monkeypatch):
     finally:
         nginx.terminate()
         nginx.wait(10)
-        server.shutdown()
 
 
 def _get(port: int, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
