@@ -10,7 +10,9 @@ from statex.extraction.result import Extraction, permanent
 
 OCR_DPI = 300
 MAX_OCR_PAGES = 50  # a scanned book would hold a worker for an hour; the client is told where we stopped
-MIN_TEXT_CHARS = 1  # a page with any text layer is taken as it is
+# A scan with a stamped page number or header still needs OCR: a page with pictures and less text
+# than this is read from its picture; a page without pictures is always taken as its text layer says.
+SCAN_TEXT_CHARS = 40
 
 
 def read_text(stream: BinaryIO) -> Extraction:
@@ -38,7 +40,7 @@ def read_pdf(stream: BinaryIO, *, ocr_engine: str = "auto", language_hint: str |
     with _Renderer(data) as renderer:
         for number, page in enumerate(reader.pages, start=1):
             text = _page_text(page, number)
-            if len(text.strip()) >= MIN_TEXT_CHARS:
+            if text.strip() and not (len(text.strip()) < SCAN_TEXT_CHARS and _has_images(page)):
                 methods.add("pypdf")
                 details.append({"page": number, "text": text, "chars": len(text), "method": "pypdf"})
                 continue
@@ -49,7 +51,8 @@ def read_pdf(stream: BinaryIO, *, ocr_engine: str = "auto", language_hint: str |
             found = images.ocr(renderer.render(number), engine=ocr_engine, language_hint=language_hint)
             methods.add("pdf-ocr")
             warnings += [w for w in found.warnings if w not in warnings]
-            warnings.append(f"Page {number} had no text layer and was read by OCR ({found.engine}).")
+            why = "had no text layer" if not text.strip() else "is a scan with little text on it"
+            warnings.append(f"Page {number} {why} and was read by OCR ({found.engine}).")
             details.append({"page": number, "text": found.text, "chars": len(found.text), "method": found.engine,
                             "confidence": found.confidence})
     text = "\n\n".join(page["text"].strip() for page in details if page["text"].strip())
@@ -76,6 +79,16 @@ def _open_pdf(stream: BinaryIO):
         raise permanent("The PDF could not be read; the file may be damaged.",
                         f"pypdf: {type(error).__name__}: {error}") from error
     return reader
+
+
+def _has_images(page) -> bool:
+    """Whether the page draws any picture (looked up in its resources, nothing decoded)."""
+    try:
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        return any(ref.get_object().get("/Subtype") == "/Image"
+                   for ref in (xobjects.get_object().values() if xobjects else ()))
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return False
 
 
 def _page_text(page, number: int) -> str:

@@ -46,6 +46,18 @@ def scanned_pdf(png: bytes) -> bytes:
     return _save(Image.open(io.BytesIO(png)).convert("RGB"), "PDF", resolution=150)
 
 
+def stamped_scan_pdf(png: bytes, stamp: str = "Page 1") -> bytes:
+    """A scan with a short text layer on top (a page number a copier stamps), as fpdf2 writes it."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(png), x=10, y=20, w=190)
+    pdf.set_font("helvetica", size=9)
+    pdf.text(x=100, y=290, text=stamp)
+    return bytes(pdf.output())
+
+
 def mixed_pdf(text: str, png: bytes) -> bytes:
     """Page 1 with a text layer, page 2 a scan (pypdf joins them)."""
     from pypdf import PdfWriter

@@ -87,6 +87,13 @@ def test_pdf_with_one_scanned_page_mixes_both(png):
     assert result.warnings == ["Page 2 had no text layer and was read by OCR (tesseract)."]
 
 
+def test_scan_with_a_stamped_page_number_is_still_read_by_ocr(png):
+    result = extract(samples.stamped_scan_pdf(png, "Page 1"), "application/pdf")
+    assert result.method == "pdf-ocr"
+    assert samples.words(result.text)[:7] == samples.words(" ".join(samples.IMAGE_LINES))
+    assert result.warnings == ["Page 1 is a scan with little text on it and was read by OCR (tesseract)."]
+
+
 def test_bundled_ocr_engine_reads_the_image_without_tesseract(png, monkeypatch):
     monkeypatch.setenv("OCR_ENGINE", "rapidocr")
     result = extract(png, "image/png", settings=load_settings())
