@@ -14,6 +14,7 @@ SAMPLE_RATE = 16_000
 BYTES_PER_SECOND = SAMPLE_RATE * 2  # mono, 16-bit
 DEFAULT_MAX_SECONDS = 600
 CONNECT_TIMEOUT = 10.0
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # OpenAI's limit for one file; ~13 minutes of 16 kHz WAV
 TRANSIENT_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 # OpenAI's verbose_json names the language in English words; we keep ISO 639-1 codes.
 LANGUAGE_CODES = {"english": "en", "czech": "cs", "german": "de", "french": "fr", "slovak": "sk",
@@ -80,6 +81,31 @@ def decode(stream: BinaryIO, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Pcm
                         f"PyAV/FFmpeg: {error}") from error
     data = b"".join(chunks)
     return Pcm(data[:limit], truncated=len(data) > limit)
+
+
+def upload_file(pcm: Pcm) -> tuple[str, bytes, str]:
+    """WAV, which every transcription server takes; FLAC when WAV would pass OpenAI's 25 MB limit."""
+    if len(pcm.data) <= MAX_UPLOAD_BYTES - 44:
+        return "recording.wav", wav_bytes(pcm), "audio/wav"
+    return "recording.flac", flac_bytes(pcm), "audio/flac"
+
+
+def flac_bytes(pcm: Pcm) -> bytes:
+    """The PCM losslessly compressed (about half the size of speech in WAV)."""
+    import av
+    import numpy
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="flac") as target:
+        stream = target.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
+        frame = av.AudioFrame.from_ndarray(numpy.frombuffer(pcm.data, dtype="<i2").reshape(1, -1),
+                                           format="s16", layout="mono")
+        frame.sample_rate = SAMPLE_RATE
+        for packet in stream.encode(frame):
+            target.mux(packet)
+        for packet in stream.encode(None):
+            target.mux(packet)
+    return out.getvalue()
 
 
 def wav_bytes(pcm: Pcm) -> bytes:
@@ -164,7 +190,7 @@ def whisper(pcm: Pcm, settings: Any, language_hint: str | None = None) -> Extrac
     timeout = getattr(settings, "transcribe_timeout", None) or 300.0
     try:
         response = httpx.post(url, data=fields, headers=headers,
-                              files={"file": ("recording.wav", wav_bytes(pcm), "audio/wav")},
+                              files={"file": upload_file(pcm)},
                               timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)))
     except httpx.TimeoutException as error:
         raise transient("The transcription service did not answer in time.",

@@ -163,6 +163,19 @@ def test_whisper_endpoint_transcribes_with_segments_and_language(whisper, wav):
         assert upload.getnframes() / 16000 == pytest.approx(result.audio_seconds, abs=0.01)
 
 
+def test_whisper_gets_flac_when_wav_would_pass_the_25_mb_limit(whisper, monkeypatch):
+    monkeypatch.setenv("UPLOAD_MAX_AUDIO_SECONDS", "900")
+    whisper.answers.append((200, VERBOSE))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as long:  # 14 minutes: 26.9 MB as 16 kHz WAV
+        long.setnchannels(1), long.setsampwidth(2), long.setframerate(16000)
+        long.writeframes(b"\x10\x00\xf0\xff" * 8000 * 60 * 14)
+    result = extract(out.getvalue(), "audio/wav", settings=load_settings())
+    assert result.audio_seconds == 14 * 60
+    upload = whisper.requests[0]["fields"]["file"]
+    assert upload[:4] == b"fLaC" and len(upload) < 25 * 1024 * 1024
+
+
 def test_whisper_plain_json_without_segments(whisper, wav):
     whisper.answers.append((200, {"text": "Dobrý den, potřebujeme web."}))
     result = extract(wav, "audio/wav", settings=load_settings())
