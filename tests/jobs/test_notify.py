@@ -215,6 +215,7 @@ def test_staff_messages_go_to_notify_urls(settings, monkeypatch, webhook, make_u
     notify_event(event_id)
     [staff] = [r["json"] for r in webhook.requests if r["path"] == "/staff"]
     assert staff["title"].startswith("Submission failed") and "The analyser crashed." in staff["message"]
+    assert re.search(r"/portal/staff/submissions/[0-9a-f-]{36}$", staff["message"])
     delivery = db.scalar(select(Delivery).where(Delivery.channel == "staff"))
     assert delivery.status == "sent" and "staff" in delivery.recipient
 
