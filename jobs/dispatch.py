@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 # Seconds a job may run before RQ stops it; reading a long recording takes longest.
 TIMEOUTS = {"jobs.extract.extract_file": 900, "jobs.analyse.analyse_run": 300}
 DEFAULT_TIMEOUT = 120
+RESULT_TTL = 3600
 
 
 def dispatch_pending(settings: Settings, redis: Redis) -> int:
@@ -26,7 +27,7 @@ def dispatch_pending(settings: Settings, redis: Redis) -> int:
         for job in outbox.pending(session):
             Queue(job.queue, connection=redis).enqueue(
                 job.func, *job.args, job_id=str(job.id), retry=Retry(max=len(intervals), interval=intervals),
-                job_timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT), result_ttl=3600,
+                job_timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT), result_ttl=RESULT_TTL,
                 failure_ttl=7 * 24 * 3600, meta={"request_id": job.request_id},
             )
             job.enqueued_at = utcnow()

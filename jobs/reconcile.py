@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from redis import Redis
+from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
@@ -14,21 +15,29 @@ from statex import pipeline
 from statex.config import Settings
 from statex.db import session_scope
 from statex.models.base import utcnow
+from statex.models import QueuedJob
 from statex.models.pipeline import PipelineRun
-from statex.queue import AI, latest, schedule
+from statex.queue import AI, QUEUES, latest, schedule
 
-from jobs.dispatch import dispatch_pending
+from jobs.dispatch import RESULT_TTL, dispatch_pending
+from jobs.notify import resume_retries
 
 log = logging.getLogger(__name__)
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 # Work younger than this is still on its normal way; leave it alone.
 GRACE = timedelta(seconds=30)
+# Redis keeps a finished job this long (jobs.dispatch RESULT_TTL); a younger job it has
+# forgotten was lost with Redis, and is sent again under its own id.
+REPLAY_WINDOW = timedelta(seconds=RESULT_TTL) - timedelta(minutes=5)
 
 
 def reconcile(settings: Settings, redis: Redis) -> int:
-    """Re-enqueue every pipeline step the database says is due but Redis has no live job for."""
+    """Make Redis hold a job for all the database says is unfinished; returns how many were sent again."""
+    _release_abandoned(redis)
     due = []
     with session_scope(settings.database_url) as session:
+        replayed = _replay_forgotten(session, redis)
+        session.flush()
         cutoff = utcnow() - GRACE
         runs = session.scalars(select(PipelineRun).where(
             PipelineRun.state.in_(("queued", "extracting", "analysing")), PipelineRun.updated_at < cutoff))
@@ -45,10 +54,34 @@ def reconcile(settings: Settings, redis: Redis) -> int:
         missing = [(func, ref) for func, ref in due if not _alive(session, redis, func, ref)]
         for func, ref in missing:
             schedule(session, AI, func, ref)
-    if missing:
-        log.warning("reconciler re-enqueued %d job(s): %s", len(missing), missing)
+    if missing or replayed:
+        log.warning("reconciler re-enqueued %d due step(s) and %d forgotten job(s)", len(missing), replayed)
     dispatch_pending(settings, redis)
-    return len(missing)
+    resume_retries()
+    return len(missing) + replayed
+
+
+def _replay_forgotten(session, redis: Redis) -> int:
+    """Hand recent jobs that Redis no longer knows (it restarted empty) to the relay again.
+
+    Every job is safe to run twice, so one that had already finished does nothing new.
+    """
+    recent = list(session.scalars(select(QueuedJob).where(
+        QueuedJob.enqueued_at.is_not(None), QueuedJob.created_at > utcnow() - REPLAY_WINDOW)))
+    with redis.pipeline(transaction=False) as pipe:
+        for job in recent:
+            pipe.exists(Job.key_for(str(job.id)))
+        known = pipe.execute()
+    forgotten = [job for job, exists in zip(recent, known) if not exists]
+    for job in forgotten:
+        job.enqueued_at = None
+    return len(forgotten)
+
+
+def _release_abandoned(redis: Redis) -> None:
+    """Jobs whose worker died stop reporting; RQ retries them (or fails them, and we re-enqueue)."""
+    for name in QUEUES:
+        Queue(name, connection=redis).started_job_registry.cleanup()
 
 
 def _alive(session, redis: Redis, func: str, ref: str) -> bool:

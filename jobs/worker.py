@@ -17,7 +17,6 @@ from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
 
 log = logging.getLogger(__name__)
-RECONCILE_EVERY = 60.0
 
 JOB_SECONDS = Histogram("statex_job_duration_seconds", "Time a job took, by step and outcome.",
                         ["step", "outcome"], buckets=(.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900))
@@ -25,7 +24,16 @@ JOBS = Counter("statex_jobs_total", "Jobs finished, by step and outcome.", ["ste
 
 
 class StatexWorker(Worker):
-    """An RQ worker that carries the request id into each job and measures every job it runs."""
+    """An RQ worker that carries the request id into each job and measures every job it runs.
+
+    Its work horse reports every `job_monitoring_interval` seconds; a job whose reports stop for
+    two more intervals is abandoned (its worker was killed) and the reconciler hands it on.
+    """
+
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
+        if job.timeout and job.timeout > 0:
+            return int(min(job.timeout - working_time, self.job_monitoring_interval)) + 2 * self.job_monitoring_interval
+        return super().get_heartbeat_ttl(job, working_time)
 
     def perform_job(self, job, queue, execution) -> bool:
         # Runs in the forked work horse: its logs carry the id of the request that caused the job.
@@ -53,7 +61,8 @@ def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool
     if metrics_port:
         start_http_server(metrics_port, addr="127.0.0.1" if not settings.production else "0.0.0.0")
     redis = connect(settings.redis_url)
-    worker = StatexWorker([Queue(name, connection=redis) for name in queues], connection=redis)
+    worker = StatexWorker([Queue(name, connection=redis) for name in queues], connection=redis,
+                          job_monitoring_interval=settings.worker_heartbeat)
     return worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
 
 
@@ -75,7 +84,7 @@ def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
             dispatch_pending(settings, redis)
             if time.monotonic() >= next_reconcile:
                 reconcile(settings, redis)
-                next_reconcile = time.monotonic() + RECONCILE_EVERY
+                next_reconcile = time.monotonic() + settings.reconcile_interval
         except Exception:  # noqa: BLE001  (a dependency being down must not stop the loop)
             log.warning("scheduler round failed; retrying", exc_info=True)
         time.sleep(interval)

@@ -56,6 +56,8 @@ class Settings:
     transcribe_api_key: str | None = None
     transcribe_timeout: float = 300.0
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
+    worker_heartbeat: int = 30
+    reconcile_interval: float = 60.0
 
     @property
     def production(self) -> bool:
@@ -97,10 +99,22 @@ def load_settings(environ: dict | None = None) -> Settings:
         notify_urls=tuple(env.get("NOTIFY_URLS", "").replace(",", " ").split()),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         job_retry_intervals=_retry_intervals(env),
+        worker_heartbeat=_positive_int(env, "WORKER_HEARTBEAT", 30),
+        reconcile_interval=float(_positive_int(env, "RECONCILE_INTERVAL", 60)),
         **_upload_limits(env),
         **_analysis_settings(env),
         **_extraction_settings(env),
     )
+
+
+def _positive_int(env: dict, name: str, default: int) -> int:
+    try:
+        value = int(env.get(name) or default)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of seconds, not {env[name]!r}.") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be 1 or more.")
+    return value
 
 
 def _retry_intervals(env: dict) -> tuple[int, ...]:
