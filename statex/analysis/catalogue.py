@@ -120,7 +120,8 @@ def _read(folder: Path, site_url: str, signature: tuple) -> Catalogue:
         (services if service else skipped).append(service or name)
     if not services:
         return Catalogue((), problem=f"The service catalogue folder {folder} has no service pages.")
-    problem = f"Service pages without a title or slug were left out: {', '.join(skipped)}." if skipped else None
+    problem = (f"Service pages without a title or slug, or not published, were left out: {', '.join(skipped)}."
+               if skipped else None)
     return Catalogue(tuple(services), problem=problem)
 
 
@@ -132,7 +133,7 @@ def read_service(path: Path, site_url: str) -> Service | None:
     body = reader.convert(path.read_text(encoding="utf-8"))
     meta = {key: [line.strip() for line in lines] for key, lines in reader.Meta.items()}
     first = {key: lines[0] if lines else "" for key, lines in meta.items()}
-    if not first.get("title") or not first.get("slug"):
+    if not first.get("title") or not first.get("slug") or first.get("status") in ("draft", "hidden"):
         return None
     found = FILE_LANGUAGE.search(path.name)
     language = first.get("lang") or (found["lang"] if found else DEFAULT_LANGUAGE)

@@ -20,6 +20,9 @@ LANGUAGE_NAMES = {"ENGLISH": "en", "CZECH": "cs", "GERMAN": "de", "FRENCH": "fr"
 SUMMARY_SENTENCES = 3
 KEYWORDS = 8
 REQUIREMENTS = 10
+# TextRank compares every pair of sentences: past this many its time and memory grow too fast, so the
+# summary and keywords come from the text's start (the client's own words come first, attachments after).
+RANKED_SENTENCES = 300
 SURE = 0.5  # below this lingua confidence, a language hint wins
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentences that say what the client needs, wants or expects, in our four languages.
@@ -111,9 +114,10 @@ def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
             language = detect_language(text, language_hint)
         with _timed(durations, "summary"):
             found = sentences(text)
-            summary = summarise(text, found=found)
+            head = found[:RANKED_SENTENCES]
+            summary = summarise(text, found=head)
         with _timed(durations, "keywords"):
-            found_keywords = keywords(text, language)
+            found_keywords = keywords(" ".join(head), language)
         with _timed(durations, "requirements"):
             needs = requirements(text, found=found)
         with _timed(durations, "facts"):
@@ -129,6 +133,9 @@ def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
             **_category(ranked),
         )
     notes = [catalogue.problem] if catalogue.problem else []
+    if len(found) > RANKED_SENTENCES:
+        notes.append(f"The text is long ({len(found):,} sentences): the summary and keywords were made from "
+                     f"its first {RANKED_SENTENCES} sentences.")
     if not text.strip():
         notes.append("The request has no text to analyse.")
     elif catalogue.services and not matched:

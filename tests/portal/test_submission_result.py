@@ -1,6 +1,7 @@
 """The analysis result on a submission's page (portal/templates/submissions/_result.html)."""
 
 from statex import submissions
+from statex.analysis import AnalysisResult as ResultSchema
 from statex.db import session_scope
 from statex.models import AnalysisResult, Submission
 from statex.models.base import utcnow
@@ -36,6 +37,17 @@ def test_every_field_of_the_result_is_shown(client, auth, make_user, settings, r
     assert f'<a href="{settings.site_url}/cs/services/document-extraction/">Vytěžování dat z dokumentů</a>' in page
     assert 'class="result-steps"><li>Přečtěte si o službě' in page
     assert 'class="provenance-provider">local<' in page and "<td>keywords</td>" in page
+
+
+def test_the_api_returns_the_same_result_in_the_shared_schema(client, make_user, make_token, settings, run_jobs):
+    email, _password, _id = make_user()
+    submission_id = _submission(settings, email, CZECH)
+    run_jobs()
+    response = client.get(f"/api/v1/submissions/{submission_id}",
+                          headers={"Authorization": f"Bearer {make_token(email)}"})
+    result = ResultSchema.model_validate(response.get_json()["result"])
+    assert (result.facts.budget.amount, result.facts.budget.currency) == (250_000, "CZK")
+    assert result.recommended_services[0].slug == "document-extraction"
 
 
 def test_an_older_result_with_fewer_fields_still_shows(client, auth, make_user, settings, db):

@@ -117,3 +117,13 @@ def test_the_result_round_trips_through_json(settings):
     stored = result.model_dump(mode="json")
     assert stored["facts"]["deadline"]["date"].count("-") == 2
     assert AnalysisResult.model_validate(stored) == result
+
+
+def test_a_long_text_is_summarised_from_its_start_and_says_so(settings):
+    start = [f"Our branch number {i} retypes supplier invoices by hand every day." for i in range(300)]
+    text = " ".join(start + ["The final sentence mentions a warehouse in Ostrava and pallets."] * 20)
+    result = analysis.analyse(text, settings)
+    assert result.notes == ["The text is long (320 sentences): the summary and keywords were made from its "
+                            "first 300 sentences."]
+    assert "final sentence" not in result.summary and "warehouse" not in " ".join(result.keywords).lower()
+    assert result.facts.location == "Ostrava"  # facts and services still read the whole text

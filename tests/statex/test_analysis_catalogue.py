@@ -98,14 +98,16 @@ def test_a_changed_page_is_read_again(tmp_path):
     assert catalogue.load(tmp_path, "http://site").services[0].title == "Second title"
 
 
-def test_pages_without_title_or_slug_are_left_out_with_a_note(tmp_path):
+def test_pages_without_title_or_slug_and_drafts_are_left_out_with_a_note(tmp_path):
     folder = tmp_path / "services"
     write_service(folder, "good.md", slug="good")
     (folder / "broken.md").write_text("Summary: no title here\n\nJust text.\n", encoding="utf-8")
+    (folder / "draft.md").write_text("Title: Soon\nSlug: soon\nStatus: draft\n\nNot yet.\n", encoding="utf-8")
     (folder / "README.md").write_text("# How to write service pages\n", encoding="utf-8")
     found = catalogue.load(tmp_path, "http://site")
     assert [s.slug for s in found.services] == ["good"]
-    assert found.problem == "Service pages without a title or slug were left out: broken.md."
+    assert found.problem == ("Service pages without a title or slug, or not published, were left out: "
+                             "broken.md, draft.md.")
 
 
 def test_a_missing_catalogue_is_a_note_in_the_result_not_a_crash(settings, tmp_path):
