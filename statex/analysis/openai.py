@@ -48,7 +48,7 @@ def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None
     durations: dict[str, float] = {}
     messages = _messages(text, catalogue, language_hint, today or dt.date.today())
     notes: list[str] = []
-    where = f"{settings.llm_model} at {urlsplit(settings.llm_base_url).netloc}"
+    where = f"{settings.llm_model} at {_host(settings.llm_base_url)}"
     with httpx.Client(timeout=settings.llm_timeout, headers=_headers(settings)) as client:
         for answer in range(1, ANSWERS + 1):
             asked = time.perf_counter()
@@ -178,6 +178,12 @@ def _fallback(text, catalogue, language_hint, today, durations, note) -> Analysi
     result.notes.insert(0, note)
     result.provenance.durations_ms = {f"openai.{k}": v for k, v in durations.items()} | result.provenance.durations_ms
     return result
+
+
+def _host(url: str) -> str:
+    """host:port of the endpoint, never the credentials a URL may carry."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
 
 
 def _ms(since: float) -> float:
