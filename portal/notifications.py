@@ -25,7 +25,8 @@ class DestinationForm(FlaskForm):
 
     def validate_address(self, field) -> None:
         try:
-            channels.parse(self.channel.data, field.data)
+            channels.parse(self.channel.data, field.data,
+                           private_hosts=not current_app.config["STATEX"].production)
         except channels.InvalidAddress as error:
             field.errors.append(str(error))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -19,6 +21,9 @@ REFUSED_SCHEMES = {"mailto", "mailtos", "email", "emails"}
 # Channels that are not apprise plugins: the limit of what we store and show.
 DEFAULT_LIMIT = 4000
 TELEGRAM_LIMIT = 4096
+# Apprise schemes whose host is any server the user names (the others talk to known services).
+WEBHOOK_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms", "ntfy", "ntfys", "gotify", "gotifys",
+                   "apprise", "apprises", "mmost", "mmosts", "rocket", "rockets", "matrix", "matrixs"}
 
 
 class InvalidAddress(ValueError):
@@ -32,14 +37,20 @@ class Address:
     label: str
 
 
-def parse(channel: str, value: str) -> Address:
-    """A checked, normalised address on `channel`, or InvalidAddress saying what is expected."""
+def parse(channel: str, value: str, private_hosts: bool = True) -> Address:
+    """A checked, normalised address on `channel`, or InvalidAddress saying what is expected.
+
+    With `private_hosts` False (production), webhook URLs must point at public addresses, so a
+    client cannot make our workers call services inside our network.
+    """
     value = (value or "").strip()
     if channel not in CHANNELS:
         raise InvalidAddress("Choose email, Telegram or another service.")
     if not value:
         raise InvalidAddress("Enter where we should send your messages.")
-    return {"email": _email, "telegram": _telegram, "apprise": _apprise}[channel](value)
+    if channel == "apprise":
+        return _apprise(value, private_hosts)
+    return {"email": _email, "telegram": _telegram}[channel](value)
 
 
 def _email(value: str) -> Address:
@@ -53,11 +64,12 @@ def _email(value: str) -> Address:
 def _telegram(value: str) -> Address:
     if value.startswith("@") or not CHAT_ID.fullmatch(value):
         raise InvalidAddress("Telegram needs your numeric chat id (for example 123456789), not a "
-                             "@username: send /start to our bot and it replies with your chat id.")
+                             "@username: message @userinfobot on Telegram to learn yours, and start a "
+                             "chat with our bot so that it may write to you.")
     return Address("telegram", value, f"Telegram chat {value}")
 
 
-def _apprise(value: str) -> Address:
+def _apprise(value: str, private_hosts: bool) -> Address:
     scheme = urlsplit(value).scheme.lower()
     if not scheme or "://" not in value:
         raise InvalidAddress("Enter an apprise URL such as ntfy://ntfy.sh/your-topic or "
@@ -69,7 +81,19 @@ def _apprise(value: str) -> Address:
         raise InvalidAddress(f"{scheme}:// is not a service we can send to, or the URL is incomplete: "
                              "see the apprise documentation for the URL of your service "
                              "(for example ntfy://, slack://, discord://, json://).")
+    if not private_hosts and scheme in WEBHOOK_SCHEMES and not _public(urlsplit(value).hostname):
+        raise InvalidAddress("This URL points at a private or local address: use the public address "
+                             "of your service.")
     return Address("apprise", value, plugin.url(privacy=True).split("?")[0][:255])
+
+
+def _public(host: str | None) -> bool:
+    """Whether every address `host` resolves to is a public one."""
+    try:
+        infos = socket.getaddrinfo(host or "", None)
+    except (OSError, UnicodeError):
+        return False
+    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
 
 
 def apprise_url(settings: Settings, channel: str, address: str) -> str:

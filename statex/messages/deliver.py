@@ -85,6 +85,9 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)
     try:
+        if destination.channel == "apprise":
+            # Checked again at sending: a name may resolve elsewhere now than when it was added.
+            channels.parse("apprise", destination.address, private_hosts=not settings.production)
         url = channels.apprise_url(settings, destination.channel, destination.address)
     except channels.InvalidAddress as error:
         raise transports.PermanentError(str(error)) from None

@@ -97,3 +97,16 @@ def test_labels_hide_secrets_of_apprise_urls():
 def test_invalid_addresses_say_what_is_expected(channel, value, message):
     with pytest.raises(channels.InvalidAddress, match=message):
         channels.parse(channel, value)
+
+
+@pytest.mark.parametrize("url", ["json://127.0.0.1:6379/", "ntfy://localhost/topic", "jsons://10.0.0.5/hook",
+                                 "json://[::1]:8080/x", "json://169.254.169.254/latest"])
+def test_in_production_webhooks_must_point_at_public_addresses(url):
+    with pytest.raises(channels.InvalidAddress, match="private or local address"):
+        channels.parse("apprise", url, private_hosts=False)
+    assert channels.parse("apprise", url).address == url, "development and tests may use loopback"
+
+
+def test_known_services_are_not_resolved_as_hosts():
+    url = "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js"
+    assert channels.parse("apprise", url, private_hosts=False).address == url
