@@ -54,7 +54,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 
 def keywords(text: str, language: str, top: int = KEYWORDS) -> list[str]:
-    """Key phrases by YAKE, most relevant first, without near-duplicates or words of a phrase already kept."""
+    """Key phrases by YAKE, most relevant first, without short words or words of a phrase already kept."""
     import yake
 
     extractor = yake.KeywordExtractor(lan=language, n=2, top=top * 2, dedup_lim=0.7,
@@ -62,7 +62,8 @@ def keywords(text: str, language: str, top: int = KEYWORDS) -> list[str]:
     kept: list[str] = []
     for phrase, _score in extractor.extract_keywords(text):
         words = set(phrase.lower().split())
-        if not any(words <= set(other.lower().split()) for other in kept):
+        too_short = len(phrase) <= 3 and phrase.islower()  # "syn", "let": not acronyms such as "ERP"
+        if not too_short and not any(words <= set(other.lower().split()) for other in kept):
             kept.append(phrase)
     return kept[:top]
 
