@@ -66,22 +66,18 @@ def attempt(session: Session, settings: Settings, delivery: Delivery) -> str:
 
 
 def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
+    if delivery.channel == "staff":
+        if not settings.notify_urls:
+            return send_to_outbox(session, delivery, keep_status=True)
+        return transports.send_apprise(staff_url(settings, delivery.recipient), delivery.subject,
+                                       delivery.body_text)
+    destination = _destination(session, delivery)
     if delivery.channel == "email":
         if not settings.smtp_url:
             return send_to_outbox(session, delivery, keep_status=True)
         message = transports.email_message(settings, delivery.recipient, delivery.subject,
                                            delivery.body_text, delivery.body_html)
         return transports.send_email(settings, message)
-    if delivery.channel == "staff":
-        if not settings.notify_urls:
-            return send_to_outbox(session, delivery, keep_status=True)
-        return transports.send_apprise(staff_url(settings, delivery.recipient), delivery.subject,
-                                       delivery.body_text)
-    destination = session.get(Destination, delivery.destination_id) if delivery.destination_id else None
-    if destination is None:
-        raise transports.PermanentError("The destination was removed before the message went out.")
-    if not destination.is_verified and delivery.event != VERIFY_EVENT:
-        raise transports.PermanentError("The destination is not verified: nothing goes to it.")
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)
     try:
@@ -92,6 +88,18 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
     except channels.InvalidAddress as error:
         raise transports.PermanentError(str(error)) from None
     transports.send_apprise(url, delivery.subject, delivery.body_text)
+
+
+def _destination(session: Session, delivery: Delivery) -> Destination | None:
+    """The verified destination a delivery goes to; None for the account's own email address."""
+    if delivery.destination_id is None:
+        if delivery.channel == "email" and delivery.user is not None and delivery.user.email == delivery.recipient:
+            return None
+        raise transports.PermanentError("The destination was removed or changed before the message went out.")
+    destination = session.get(Destination, delivery.destination_id)
+    if not destination.is_verified and delivery.event != VERIFY_EVENT:
+        raise transports.PermanentError("The destination is not verified: nothing goes to it.")
+    return destination
 
 
 def _failed(session: Session, settings: Settings, delivery: Delivery, error: str, final: bool) -> str:

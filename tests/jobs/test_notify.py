@@ -15,7 +15,7 @@ from statex import accounts, events, submissions
 from statex.db import session_scope
 from statex.messages import destinations, preferences
 from statex.messages.notify import notify_user
-from statex.models import AnalysisResult, Delivery, Notification, OutboxMessage, SubmissionEvent, User
+from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, SubmissionEvent, User
 from statex.queue import NOTIFICATIONS
 from tests.notify_peers import SmtpPeer, WebhookPeer
 
@@ -269,3 +269,22 @@ def test_retries_lost_with_redis_are_resumed_and_sent_once(settings, monkeypatch
     assert len(peer.messages) == 1
     db.refresh(delivery)
     assert delivery.status == "sent"
+
+
+def test_a_removed_destination_gets_nothing_more(settings, smtp, run_jobs, db):
+    failing = WebhookPeer(status=503).start()
+    try:
+        user_id = make_client(settings)
+        destination_id = add_verified(settings, run_jobs, failing, user_id, failing.url("json"))
+        choose(settings, user_id, results=[destination_id])
+        assert notify_event(completed_event(settings, user_id)) == "retrying"
+        db.delete(db.get(Destination, destination_id))
+        db.commit()
+        delivery = db.scalar(select(Delivery).where(Delivery.event == "submission.completed"))
+        calls = len(failing.requests)
+        assert send_delivery(str(delivery.id)) == "failed"
+    finally:
+        failing.stop()
+    assert len(failing.requests) == calls
+    db.refresh(delivery)
+    assert "removed" in delivery.last_error
