@@ -40,8 +40,8 @@ def transcribe(stream: BinaryIO, *, settings: Any = None, language_hint: str | N
     pcm = decode(stream, max_seconds=max_seconds)
     warnings = []
     if pcm.truncated:
-        warnings.append(f"The recording is longer than {_minutes(max_seconds)}; "
-                        f"only the first {_minutes(max_seconds)} were transcribed.")
+        warnings.append(f"The recording is longer than {_duration(max_seconds)}; "
+                        f"we transcribed its first {_duration(max_seconds)}.")
     if getattr(settings, "transcribe_url", None):
         result = whisper(pcm, settings, language_hint)
     else:
@@ -53,8 +53,9 @@ def transcribe(stream: BinaryIO, *, settings: Any = None, language_hint: str | N
     return result
 
 
-def _minutes(seconds: int) -> str:
-    return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
+def _duration(seconds: int) -> str:
+    count, unit = (seconds // 60, "minute") if seconds % 60 == 0 else (seconds, "second")
+    return f"{count} {unit}" + ("s" if count != 1 else "")
 
 
 def decode(stream: BinaryIO, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Pcm:

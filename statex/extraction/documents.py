@@ -65,7 +65,7 @@ def read_pdf(stream: BinaryIO, *, ocr_engine: str = "auto", language_hint: str |
 
 def _open_pdf(stream: BinaryIO):
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(stream)
@@ -73,7 +73,9 @@ def _open_pdf(stream: BinaryIO):
             raise permanent("The PDF is protected by a password; please send it without one.",
                             "pypdf: encrypted with a user password")
         len(reader.pages)  # reads the page tree: a broken file fails here rather than midway
-    except PdfReadError as error:
+    except DependencyError as error:
+        raise permanent("The PDF is encrypted in a way we cannot read.", f"pypdf: {error}") from error
+    except (PdfReadError, PyPdfError) as error:
         raise permanent("The PDF could not be read; the file may be damaged.", f"pypdf: {error}") from error
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as error:
         raise permanent("The PDF could not be read; the file may be damaged.",

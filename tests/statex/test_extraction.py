@@ -190,6 +190,17 @@ def test_every_type_uploads_accept_can_be_read():
         assert supports(sniffed) and supports(stored), (sniffed, stored)
 
 
+def test_pdf_restricted_by_an_owner_password_only_is_read():
+    from pypdf import PdfReader, PdfWriter
+    import io
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(samples.text_pdf(["Bank statement for March."]))))
+    writer.encrypt(user_password="", owner_password="no printing", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    assert extract(out.getvalue(), "application/pdf").text == "Bank statement for March."
+
+
 def test_supports_names_what_extract_reads():
     assert supports("audio/webm;codecs=opus") and supports("video/webm") and supports(DOCX)
     assert not supports("application/zip") and not supports("")

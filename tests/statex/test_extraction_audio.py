@@ -60,7 +60,7 @@ def test_long_recording_is_cut_at_the_limit_with_a_warning(wav, monkeypatch):
     monkeypatch.setenv("UPLOAD_MAX_AUDIO_SECONDS", "1")
     result = extract(wav, "audio/wav", settings=load_settings())
     assert result.audio_seconds == 1.0
-    assert result.warnings[0] == "The recording is longer than 1 seconds; only the first 1 seconds were transcribed."
+    assert result.warnings[0] == "The recording is longer than 1 second; we transcribed its first 1 second."
 
 
 def test_silence_is_an_honest_empty_transcript(settings):
