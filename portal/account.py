@@ -26,13 +26,14 @@ bp = Blueprint("account", __name__, url_prefix="/portal/account")
 EXPIRY = {"30": "In 30 days", "7": "In 7 days", "90": "In 90 days", "365": "In a year", "": "Never"}
 
 
+# Several forms share the page: explicit ids keep each label tied to its own field.
 class ProfileForm(FlaskForm):
-    name = StringField("Your name", validators=[InputRequired("Tell us your name."),
+    name = StringField("Your name", id="profile-name", validators=[InputRequired("Tell us your name."),
                                                 Length(max=120, message="Use at most 120 characters.")])
 
 
 class PasswordForm(PolicyForm):
-    current = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
+    current = PasswordField("Current password", id="password-current", validators=[InputRequired("Enter your current password.")])
     password = new_password_field("New password")
 
     def policy_context(self) -> tuple[str, str]:
@@ -40,14 +41,14 @@ class PasswordForm(PolicyForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[
+    name = StringField("Token name", id="token-name", validators=[
         InputRequired("Name the token after where you use it, e.g. “invoice import”."),
         Length(max=100, message="Use at most 100 characters.")])
-    expires = SelectField("Expires", choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
+    expires = SelectField("Expires", id="token-expires", choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
 
 
 class DeleteForm(FlaskForm):
-    confirm = PasswordField("Your password, to confirm", validators=[InputRequired("Enter your password to confirm.")])
+    confirm = PasswordField("Your password, to confirm", id="delete-confirm", validators=[InputRequired("Enter your password to confirm.")])
 
 
 def _page(status: int = 200, **forms):

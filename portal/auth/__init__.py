@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, Flask, abort, current_app, flash, request, session
+from flask import Blueprint, Flask, abort, current_app, flash, g, request, session
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
 from portal.db import get_db
@@ -54,6 +54,14 @@ def record(action: str, actor: User | None = None, target: User | None = None, a
            **data) -> None:
     """Add an audit entry for this request to the request's transaction (the caller commits)."""
     audit.record(get_db(), action, actor, origin(), target=target, actor_label=actor_label, **data)
+
+
+def record_download(file) -> None:
+    """Audit a file download by the signed-in or API user; committed now, as the body streams later."""
+    user = g.get("api_user") or (current_user._get_current_object() if current_user.is_authenticated else None)
+    record("file.downloaded", user, target=file.submission.owner, file=str(file.id),
+           submission=str(file.submission_id), name=file.name)
+    get_db().commit()
 
 
 def lockout() -> Lockout:

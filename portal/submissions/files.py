@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, redirect, send_file
 from flask_login import current_user, login_required
 
+from portal.auth import record_download
 from portal.db import get_db
 from portal.submissions import bp
 from statex import submissions
@@ -49,6 +50,7 @@ def play(submission_id: str, file_id: str):
 
 def download_response(found: SubmissionFile) -> Response:
     """Redirect to a short-lived S3 link, or stream the file ourselves."""
+    record_download(found)
     storage = get_storage()
     if isinstance(storage, S3Storage):
         url = storage.presigned_url(found.storage_key, found.name, LINK_SECONDS, found.content_type)

@@ -177,3 +177,16 @@ def test_staff_reach_staff_pages_and_only_admins_manage_users(world):
         assert world.clients["admin"].get(page).status_code == 200, page
         expected = 404 if page == ADMIN_ONLY else 200
         assert world.clients["staff"].get(page).status_code == expected, page
+
+
+def test_every_file_download_is_audited_with_who_and_whose(world, db):
+    downloads = [url for endpoint, method, url in world.urls() if endpoint.endswith("download") or endpoint == "api.download_file"]
+    if not downloads:
+        pytest.skip("no file download routes")
+    for who in ("a", "staff"):
+        for url in downloads:
+            assert world.request(who, "GET", url).status_code in (200, 302)
+    events = db.scalars(select(models.AuditEvent).where(models.AuditEvent.action == "file.downloaded")).all()
+    assert len(events) == 2 * len(downloads)
+    assert {(e.actor, e.target) for e in events} == {("a@example.com", "a@example.com"), ("staff@example.com", "a@example.com")}
+    assert all(e.ip == "127.0.0.1" and e.data["submission"] == world.submission_id for e in events)
