@@ -1,5 +1,7 @@
 """Benchmark of the extractors on generated inputs: time per page or per minute of speech, and memory.
 
+Wall time depends on what else runs on the machine; CPU time (this process and Tesseract) much less.
+
 Run: .venv/bin/python bench/extract.py [--pages 20] [--scans 3] [--speech-seconds 60] [--rapidocr]
 Inputs are made on the spot: a text PDF (fpdf2), scanned A4 pages at 300 dpi (Pillow), a DOCX with a
 table (python-docx), a minute of speech by espeak-ng as WAV and as WebM/Opus (PyAV).
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -21,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from statex.extraction import DOCX, extract  # noqa: E402
 from tests.statex import extraction_samples as samples  # noqa: E402
 
+FIGURES: dict[str, float] = {}  # for the RESULT line bench/run.py reads: ms of wall time per unit
 PARAGRAPH = ("We would like to automate the processing of supplier invoices. Every month about one thousand "
              "documents arrive by email and two people retype them into the accounting system. ")
 SPEECH = ("Hello. We are a small company and we need a new website. Please send me the price of the new "
@@ -33,15 +38,23 @@ def memory_mb() -> tuple[int, int]:
     return tuple(int(re.search(rf"{name}:\s+(\d+)", status).group(1)) // 1024 for name in ("VmRSS", "VmHWM"))
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (Tesseract runs as one)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(label: str, data: bytes, content_type: str, unit: str, units: float, **options) -> None:
-    """Extract once to warm up (models load at first use), then time a second run."""
+    """Extract once to warm up (models load at first use), then time a second run: wall and CPU."""
     extract(data, content_type, **options)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     result = extract(data, content_type, **options)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     rss, peak = memory_mb()
-    print(f"{label:<34} {result.method:<14} {seconds:7.2f} s  {seconds / units * 1000:8.0f} ms/{unit:<7}"
-          f" {len(result.text):7} chars  rss {rss:4} MB, peak {peak:4} MB")
+    print(f"{label:<34} {result.method:<14} {seconds:6.2f} s {cpu:6.2f} s"
+          f" {seconds / units * 1000:7.0f} ms/{unit:<6} {cpu / units * 1000:7.0f} ms/{unit:<6}"
+          f" {len(result.text):6}  {rss:4} MB {peak:5} MB")
+    FIGURES[f"{label.split(',')[0]} ({result.method}), ms/{unit}"] = round(seconds / units * 1000)
 
 
 def scanned_pages(count: int) -> bytes:
@@ -88,7 +101,8 @@ def main() -> None:
     parser.add_argument("--speech-seconds", type=int, default=60)
     parser.add_argument("--rapidocr", action="store_true", help="also time the bundled OCR engine")
     args = parser.parse_args()
-    print(f"{'input':<34} {'method':<14} {'time':>9}  {'per unit':>16} {'text':>13}  memory")
+    print(f"{'input':<34} {'method':<14} {'wall':>8} {'cpu':>8} {'wall per unit':>17} {'cpu per unit':>17}"
+          f" {'chars':>6} {'rss':>7} {'peak':>8}")
     run(f"text PDF, {args.pages} pages", samples.text_pdf([PARAGRAPH * 8] * args.pages),
         "application/pdf", "page", args.pages)
     run("DOCX, 300 paragraphs + table", long_docx(300), DOCX, "doc", 1)
@@ -109,6 +123,7 @@ def main() -> None:
         run("PNG, two lines (rapidocr)", samples.text_png(), "image/png", "image", 1, settings=settings)
         run(f"scanned PDF, {args.scans} pages (rapidocr)", scans, "application/pdf", "page", args.scans,
             settings=settings)
+    print("RESULT " + json.dumps(FIGURES | {"peak_rss_mb": memory_mb()[1]}))
 
 
 if __name__ == "__main__":
