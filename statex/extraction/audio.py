@@ -43,7 +43,7 @@ def transcribe(stream: BinaryIO, *, settings: Any = None, language_hint: str | N
         warnings.append(f"The recording is longer than {_duration(max_seconds)}; "
                         f"we transcribed its first {_duration(max_seconds)}.")
     if getattr(settings, "transcribe_url", None):
-        result = whisper(pcm, settings, language_hint)
+        result = whisper(pcm, settings)
     else:
         result = pocketsphinx(pcm, language_hint)
     result.warnings = warnings + result.warnings
@@ -176,15 +176,15 @@ def transcription_url(base: str) -> str:
     return base + "/audio/transcriptions"
 
 
-def whisper(pcm: Pcm, settings: Any, language_hint: str | None = None) -> Extraction:
+def whisper(pcm: Pcm, settings: Any) -> Extraction:
     """Transcription by an OpenAI-compatible /v1/audio/transcriptions endpoint (verbose_json)."""
     import httpx
 
     url = transcription_url(settings.transcribe_url)
     model = getattr(settings, "transcribe_model", None) or "whisper-1"
+    # No `language`: the hint comes from the browser's locale, and a wrong one makes Whisper translate
+    # instead of transcribe; its own detection is reliable after a few seconds of speech.
     fields = {"model": model, "response_format": "verbose_json", "timestamp_granularities[]": "segment"}
-    if language_hint:
-        fields["language"] = language_hint.lower()[:2]
     headers = {}
     if getattr(settings, "transcribe_api_key", None):
         headers["Authorization"] = f"Bearer {settings.transcribe_api_key}"
