@@ -107,8 +107,9 @@ class S3Storage:
             "s3", endpoint_url=endpoint_url,
             config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
         )
-        # The hashing wrapper is read in order, chunk by chunk: at most 4 chunks in memory at once.
-        self.transfer = TransferConfig(multipart_threshold=8 * CHUNK, multipart_chunksize=8 * CHUNK,
+        # The hashing wrapper is read in order: parts of S3's smallest size (5 MB), four in flight,
+        # so a 1 GiB upload holds tens of MB, not hundreds.
+        self.transfer = TransferConfig(multipart_threshold=8 * CHUNK, multipart_chunksize=5 * CHUNK,
                                        max_concurrency=4)
         self.transfer.max_in_memory_upload_chunks = 4  # s3transfer's knob; boto3 does not take it as an argument
 
