@@ -134,7 +134,7 @@ def read_docx(stream: BinaryIO) -> Extraction:
     """A Word document's paragraphs and tables, in the order they appear."""
     document = _open_docx(stream)
     blocks, details = [], []
-    for block in _blocks(document):
+    for block in [*_margins(document, "header"), *_blocks(document), *_margins(document, "footer")]:
         if isinstance(block, str):
             blocks.append(block)
         else:
@@ -155,6 +155,21 @@ def _open_docx(stream: BinaryIO):
     except Exception as error:  # a bad zip, a missing part, lxml's XML errors: all mean a damaged file
         raise permanent("The Word document could not be read; the file may be damaged.",
                         f"python-docx: {type(error).__name__}: {error}") from error
+
+
+def _margins(document, kind: str) -> list:
+    """Each section's own header or footer (a letterhead, a company's address), once each."""
+    seen, blocks = set(), []
+    for section in document.sections:
+        part = getattr(section, kind)
+        if part.is_linked_to_previous:
+            continue
+        for block in _blocks(part):
+            key = block if isinstance(block, str) else id(block._tbl)
+            if key not in seen:
+                seen.add(key)
+                blocks.append(block)
+    return blocks
 
 
 def _blocks(container) -> Iterator:

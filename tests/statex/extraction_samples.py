@@ -71,10 +71,12 @@ def mixed_pdf(text: str, png: bytes) -> bytes:
 
 
 def table_docx() -> bytes:
-    """A Word document: a paragraph, a price table with a merged cell, a closing paragraph."""
+    """A Word document: a letterhead, a paragraph, a price table with a merged cell, a closing paragraph."""
     import docx
 
     document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "ACME Logistics s.r.o., Brno"
+    document.sections[0].footer.paragraphs[0].text = "VAT CZ12345678"
     document.add_paragraph("We would like an offer for these items.")
     table = document.add_table(rows=4, cols=3)
     for row, values in enumerate([("Item", "Quantity", "Price"), ("Scanner", "2", "450 EUR"),

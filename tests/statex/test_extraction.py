@@ -31,16 +31,18 @@ def test_pdf_text_is_read_page_by_page():
     assert result.duration_ms >= 0
 
 
-def test_docx_paragraphs_and_tables_keep_document_order():
+def test_docx_header_paragraphs_tables_and_footer_keep_document_order():
     result = extract(samples.table_docx(), DOCX)
     assert result.method == "python-docx"
     assert result.text.splitlines() == [
+        "ACME Logistics s.r.o., Brno",  # the header, as it prints above the text
         "We would like an offer for these items.",
         "Item | Quantity | Price",
         "Scanner | 2 | 450 EUR",
         "Licence | 5 | 90 EUR",
         "Total | 1350 EUR",  # the merged cell counts once
         "Delivery to Brno, please.",
+        "VAT CZ12345678",
     ]
     assert result.details == [{"table": 1, "rows": 4, "columns": 3}]
 
