@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from statex.accounts import hash_token
@@ -50,3 +50,10 @@ def use(session: Session, purpose: str, plain: str) -> LinkToken | None:
     if link is not None:
         link.used_at = utcnow()
     return link
+
+
+def purge_stale(session: Session, keep: timedelta = timedelta(days=7)) -> int:
+    """Delete links used or expired more than `keep` ago (for periodic maintenance)."""
+    cutoff = utcnow() - keep
+    return session.execute(delete(LinkToken).where(or_(LinkToken.used_at < cutoff,
+                                                        LinkToken.expires_at < cutoff))).rowcount

@@ -11,7 +11,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from statex import audit
-from statex.models import AuditEvent, Delivery, OutboxMessage, Submission, User
+from statex.models import AuditEvent, Delivery, Destination, Notification, OutboxMessage, Submission, User
 from statex.storage import Storage
 from statex.submissions import owned_by
 
@@ -26,8 +26,7 @@ def _submissions(session: Session, user: User) -> list[Submission]:
 
 
 def _files(submission: Submission) -> list:
-    # Submissions gain files in a later migration; before it there are none to export.
-    return list(getattr(submission, "files", None) or [])
+    return list(submission.files)
 
 
 def summary(session: Session, user: User) -> dict:
@@ -39,6 +38,16 @@ def summary(session: Session, user: User) -> dict:
                         "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
                        for t in user.tokens],
         "submissions": [_submission(s) for s in _submissions(session, user)],
+        "messages": [{"event": d.event, "channel": d.channel, "to": d.recipient, "subject": d.subject,
+                      "text": d.body_text, "status": d.status, "sent_at": _iso(d.sent_at)}
+                     for d in session.scalars(select(Delivery).where(Delivery.user_id == user.id)
+                                              .order_by(Delivery.created_at))],
+        "notification_destinations": [{"channel": d.channel, "address": d.address, "label": d.label,
+                                       "verified_at": _iso(d.verified_at)}
+                                      for d in session.scalars(select(Destination).where(Destination.user_id == user.id))],
+        "notifications": [{"title": n.title, "body": n.body, "at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+                          for n in session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                                   .order_by(Notification.created_at))],
         "audit_log": [{"at": _iso(e.created_at), "action": e.action, "ip": e.ip, "user_agent": e.user_agent,
                        "data": e.data}
                       for e in session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)

@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from statex.audit import Origin
 from statex.models import User, UserSession
@@ -31,7 +31,7 @@ def user_for(session: Session, session_id: str) -> User | None:
         key = uuid.UUID(session_id)
     except ValueError:
         return None
-    row = session.get(UserSession, key)
+    row = session.get(UserSession, key, options=[joinedload(UserSession.user)])
     if row is None or row.expires_at <= utcnow() or not row.user.is_active:
         return None
     row.user.session_id = row.id
@@ -57,3 +57,8 @@ def live(session: Session, user: User) -> list[UserSession]:
     return list(session.scalars(select(UserSession).where(UserSession.user_id == user.id,
                                                           UserSession.expires_at > utcnow())
                                 .order_by(UserSession.created_at.desc())))
+
+
+def purge_expired(session: Session) -> int:
+    """Delete sessions past their absolute timeout (for periodic maintenance); returns how many."""
+    return session.execute(delete(UserSession).where(UserSession.expires_at <= utcnow())).rowcount

@@ -83,9 +83,14 @@ def end_session() -> None:
     session.clear()
 
 
+# Bearer-token API calls and probes carry no browser session, and must not load one.
+NO_SESSION_BLUEPRINTS = ("api", "health", "telemetry", "theme")
+
+
 def check_idle() -> None:
     """End a session left idle too long; otherwise note this request as activity."""
-    if request.blueprint == "api" or request.endpoint in (None, "static") or not current_user.is_authenticated:
+    if request.blueprint in NO_SESSION_BLUEPRINTS or request.endpoint in (None, "static") \
+            or not current_user.is_authenticated:
         return
     now, seen = time.time(), session.get("_seen", 0)
     if now - seen > current_app.config["STATEX_SESSION_IDLE"].total_seconds():

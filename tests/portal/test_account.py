@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from statex import audit
-from statex.models import ApiToken, AuditEvent, OutboxMessage, Submission, User
+from statex.models import ApiToken, AuditEvent, OutboxMessage, Submission, SubmissionFile, User
 from statex.models.base import utcnow
+from statex.storage import storage_for
 from tests.conftest import PASSWORD
-from tests.portal.accounts_helpers import link_in, login, mail_to, post, signup
+from tests.portal.accounts_helpers import csrf, link_in, login, mail_to, post, signup
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
@@ -143,9 +144,13 @@ def test_sign_out_everywhere_ends_every_session(app, client, signed_in, db):
     assert db.scalar(select(AuditEvent.data).where(AuditEvent.action == "signout.everywhere")) == {"sessions": 3}
 
 
-def test_download_my_data_is_a_zip_of_everything(client, signed_in, db):
-    post(client, "/portal/submissions/new", {"description": "Read our invoices, please, every month.", "language": "en"},
-         page="/portal/submissions/new")
+def test_download_my_data_is_a_zip_of_everything(client, signed_in, db, run_jobs):
+    response = client.post("/portal/submissions/new", data={
+        "description": "Read our invoices, please, every month.", "language": "en",
+        "csrf_token": csrf(client, "/portal/submissions/new"),
+        "files": (io.BytesIO(b"Invoice 2026-001, total 1 200 CZK\n"), "invoice.txt")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    run_jobs()
     _create_token(client, name="robot")
     response = post(client, "/portal/account/export", page=ACCOUNT)
     assert response.status_code == 200 and response.mimetype == "application/zip"
@@ -158,14 +163,23 @@ def test_download_my_data_is_a_zip_of_everything(client, signed_in, db):
     assert [t["name"] for t in data["api_tokens"]] == ["robot"]
     assert "token_hash" not in json.dumps(data)
     assert "signin.success" in [e["action"] for e in data["audit_log"]]
+    [attached] = data["submissions"][0]["files"]
+    assert attached["name"] == "invoice.txt"
+    assert archive.read(attached["path"]) == b"Invoice 2026-001, total 1 200 CZK\n"
+    assert any("results are ready" in m["subject"] for m in data["messages"])
 
 
 def test_deleting_the_account_erases_it_and_keeps_a_pseudonymous_trail(client, run_jobs, settings, db):
     signup(client, email="gone@example.com")
-    post(client, "/portal/submissions/new", {"description": "Read our invoices, please, every month.", "language": "en"},
-         page="/portal/submissions/new")
+    client.post("/portal/submissions/new", data={
+        "description": "Read our invoices, please, every month.", "language": "en",
+        "csrf_token": csrf(client, "/portal/submissions/new"),
+        "files": (io.BytesIO(b"Invoice 2026-001\n"), "invoice.txt")}, content_type="multipart/form-data")
     run_jobs()
     user_id = db.scalar(select(User.id))
+    [key] = db.scalars(select(SubmissionFile.storage_key)).all()
+    storage = storage_for(settings)
+    assert storage.exists(key)
     wrong = post(client, "/portal/account/delete", {"confirm": "not my password, sorry"}, page=ACCOUNT)
     assert wrong.status_code == 422 and "not your password" in wrong.get_data(as_text=True)
 
@@ -175,6 +189,7 @@ def test_deleting_the_account_erases_it_and_keeps_a_pseudonymous_trail(client, r
     assert db.scalar(select(func.count()).select_from(User)) == 0
     assert db.scalar(select(func.count()).select_from(Submission)) == 0
     assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    assert not storage.exists(key), "stored files are erased"
     trail = db.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [e.action for e in trail][-1] == "account.deleted"
     assert {e.actor for e in trail} == {audit.pseudonym(user_id)}

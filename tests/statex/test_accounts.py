@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from statex import accounts, audit, links, passwords
+from statex import accounts, audit, links, passwords, sessions
 from statex.lockout import Lockout, Policy
 from statex.models import AuditEvent, User
 
@@ -90,3 +90,13 @@ def test_search_finds_by_email_or_name_and_role(db):
     assert [u.email for u in accounts.search(db, "ANN")[0]] == ["ann@example.com"]
     assert [u.email for u in accounts.search(db, "", "staff")[0]] == ["bob@example.com"]
     assert accounts.search(db, "nobody")[1] == 0
+
+
+def test_maintenance_purges_expired_sessions_and_stale_links(db):
+    user = _user(db)
+    live = sessions.start(db, user, audit.Origin(), timedelta(hours=1))
+    sessions.start(db, user, audit.Origin(), timedelta(seconds=-1))
+    links.issue(db, user, "magic_signin", lifetime=timedelta(days=-8))
+    links.issue(db, user, "reset_password")
+    assert sessions.purge_expired(db) == 1 and sessions.user_for(db, str(live.id)) is user
+    assert links.purge_stale(db) == 1
