@@ -34,7 +34,7 @@ site: install
 
 bench: install
 	deploy/local/services.sh
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/vendor

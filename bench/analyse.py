@@ -82,6 +82,8 @@ def main() -> None:
     import jobs.worker  # noqa: F401
 
     print(f"peak RSS with the worker's own modules imported too: {peak_rss_mb():.0f} MB")
+    print("RESULT " + json.dumps({"words": args.words, "cpu_s": round(cpu, 3), "forked_cpu_s": round(child["cpu"], 3),
+                                  "peak_rss_mb": round(peak_rss_mb())}))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ of a rebuild after one article changes with Pelican's content cache on. Run:
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import subprocess
@@ -122,6 +123,8 @@ def main() -> None:
     print(f"ours (theme + plugins + Pagefind index):  {ours:.2f} s   ratio {ours / bare:.2f}x")
     print(f"ours without the Pagefind index:          {ours_no_search:.2f} s   ratio {ours_no_search / bare:.2f}x")
     print(f"ours, content cache on: cold {cold:.2f} s, rebuild after one article changed {rebuild:.2f} s")
+    print("RESULT " + json.dumps({"articles": count, "bare_s": round(bare, 3), "ours_s": round(ours, 3),
+                                  "ratio": round(ours / bare, 3), "rebuild_s": round(rebuild, 3)}))
 
 
 if __name__ == "__main__":

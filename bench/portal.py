@@ -1,0 +1,198 @@
+"""Benchmark the signed-in portal under load against a minimal Flask app served the same way, in one run.
+
+Builds a client with 50 submissions analysed by the real pipeline (a burst `statex worker`) on a PostgreSQL
+database and a Redis of the bench's own, serves the portal with `statex web` (gunicorn gthread, 2 workers,
+4 threads) and bench/minimal_app.py with gunicorn on the same settings, signs in through the login form,
+then loads each with wrk on loopback: the dashboard, the status fragment htmx polls
+(GET /portal/submissions/<id> with HX-Request: true), and the minimal app's list of 50 items.
+Prints requests/s, p50 and p99 latency and the ratio ours/minimal. Targets (issue 8): at least 0.5 of the
+minimal app's throughput, p99 under 100 ms, at 32 connections. Run:
+    .venv/bin/python bench/portal.py [--quick] [--duration 10] [--connections 32] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from services import (Processes, database, environment, free_port, machine, print_result,  # noqa: E402
+                      redis_server, sample_request, wait_for_http)
+
+SUBMISSIONS = 50
+EMAIL, PASSWORD = "bench-client@example.com", "bench password for the portal"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def seed(processes: Processes, env: dict) -> str:
+    """A verified client with 50 submissions, analysed by a burst ai worker; returns the id of the newest."""
+    from jobs.dispatch import dispatch_pending
+    from statex import accounts, submissions
+    from statex.config import load_settings
+    from statex.db import session_scope
+    from statex.models import Submission
+    from statex.queue import connect
+
+    settings = load_settings(env)
+    with session_scope(settings.database_url) as session:
+        user = accounts.create_user(session, EMAIL, PASSWORD, name="Bench client")
+        user.email_verified_at = user.created_at
+        ids = [submissions.create(session, user, sample_request(n)).id for n in range(SUBMISSIONS)]
+    dispatch_pending(settings, connect(settings.redis_url))
+    # Only the ai queue: the notifications the pipeline queues do not change what the dashboard shows.
+    processes.run("seed-worker", "worker", "ai", "--burst")
+    with session_scope(settings.database_url) as session:
+        statuses = [session.get(Submission, key).status for key in ids]
+    if statuses.count("completed") != SUBMISSIONS:
+        raise RuntimeError(f"seeding left submissions unfinished: {sorted(set(statuses))}")
+    return str(ids[-1])
+
+
+def sign_in(base: str) -> str:
+    """Sign in through the real form (CSRF token from the page's meta tag); the Cookie header to send."""
+    import requests
+
+    browser = requests.Session()
+    page = browser.get(f"{base}/portal/login", timeout=30).text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    answer = browser.post(f"{base}/portal/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
+                          timeout=30)
+    if answer.status_code != 200 or "My requests" not in answer.text:
+        raise RuntimeError(f"signing in failed: {answer.status_code} at {answer.url}")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.cookies)
+
+
+def check_page(url: str, headers: dict, must_contain: str) -> int:
+    """Fetch once as wrk will; the body's size in bytes, after making sure it is the page we mean."""
+    import requests
+
+    answer = requests.get(url, headers=headers, allow_redirects=False, timeout=30)
+    if answer.status_code != 200 or must_contain not in answer.text:
+        raise RuntimeError(f"{url} answered {answer.status_code} without {must_contain!r}")
+    return len(answer.content)
+
+
+def wrk(url: str, headers: dict, connections: int, seconds: float) -> dict:
+    """One wrk run: requests/s, p50 and p99 in ms, and the errors wrk saw."""
+    argv = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds:g}s",
+            "--timeout", "10s", "--latency"]
+    for name, value in headers.items():
+        argv += ["--header", f"{name}: {value}"]
+    output = subprocess.run([*argv, url], check=True, capture_output=True, text=True).stdout
+    latency = {share: _ms(value, unit) for share, value, unit in
+               re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)}
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1])
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": errors}
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * UNITS[unit]
+
+
+def statuses_logged(log: Path, since: int) -> dict[str, int]:
+    """HTTP statuses in gunicorn's access log after byte `since`: proof that wrk got the pages, not redirects."""
+    counts: dict[str, int] = {}
+    with log.open("rb") as lines:
+        lines.seek(since)
+        for status in re.findall(rb'HTTP/1\.1" (\d{3}) ', lines.read()):
+            counts[status.decode()] = counts.get(status.decode(), 0) + 1
+    return counts
+
+
+def measure(targets: dict, connections: int, seconds: float, rounds: int, logs: dict) -> dict:
+    """Warm every target up, then load each in turn, `rounds` times; the median of each figure."""
+    for url, headers in targets.values():
+        wrk(url, headers, connections, min(seconds, 2))
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (url, headers) in targets.items():
+            since = logs[name].stat().st_size
+            figures = wrk(url, headers, connections, seconds)
+            time.sleep(0.5)  # let the access log reach the file
+            seen = statuses_logged(logs[name], since)
+            figures["errors"] += sum(count for status, count in seen.items() if status != "200")
+            runs[name].append(figures)
+    return {name: {key: statistics.median(run[key] for run in found) for key in found[0]}
+            for name, found in runs.items()}
+
+
+def report(figures: dict, sizes: dict, connections: int, seconds: float, rounds: int) -> dict:
+    """Print the table and the verdicts; the figures for the RESULT line."""
+    base = figures["minimal"]["rps"]
+    print(f"machine: {machine()}")
+    print(f"wrk: {connections} connections, 2 threads, {seconds:g} s per run, median of {rounds} run(s)")
+    print(f"{'page':<46} {'bytes':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
+    labels = {"minimal": "minimal Flask app, list of 50 items",
+              "dashboard": f"dashboard, signed in, {SUBMISSIONS} submissions",
+              "fragment": "status fragment (HX-Request), completed"}
+    result = {"connections": connections, "load": machine()}
+    for name, label in labels.items():
+        row = figures[name]
+        ratio = row["rps"] / base if base else 0.0
+        print(f"{label:<46} {sizes[name]:>7} {row['rps']:>9.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
+              f"{row['errors']:>7.0f} {ratio:>6.2f}")
+        result |= {f"{name}_rps": round(row["rps"], 1), f"{name}_p50_ms": round(row["p50_ms"], 2),
+                   f"{name}_p99_ms": round(row["p99_ms"], 2), f"{name}_errors": int(row["errors"])}
+        if name != "minimal":
+            result[f"{name}_ratio"] = round(ratio, 3)
+            print(f"  {name}: ratio {ratio:.2f} (target >= 0.50: {'ok' if ratio >= 0.5 else 'MISSED'}), "
+                  f"p99 {row['p99_ms']:.1f} ms (target < 100 ms: {'ok' if row['p99_ms'] < 100 else 'MISSED'})")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 s per run instead of 10 (checks the bench works)")
+    parser.add_argument("--duration", type=float, default=None, help="seconds per wrk run (default 10)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each page; the median is reported")
+    args = parser.parse_args()
+    seconds = args.duration or (3 if args.quick else 10)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk (bench/run.py installs it when run as root)")
+
+    with tempfile.TemporaryDirectory(prefix="statex-bench-portal-") as tmp, database("portal") as db_url, \
+            redis_server(Path(tmp)) as redis_url:
+        ours, minimal = free_port(), free_port()
+        env = environment(Path(tmp) / "var", db_url, redis_url, ours)
+        with Processes(env, Path(tmp)) as processes:
+            started = time.perf_counter()
+            newest = seed(processes, env)
+            print(f"seeded {SUBMISSIONS} submissions through the pipeline in {time.perf_counter() - started:.1f} s")
+            processes.statex("web", "web", "--port", str(ours))
+            processes.start("minimal", [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
+                                        "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{minimal}",
+                                        "--access-logfile", "-", "--timeout", "120", "--no-control-socket",
+                                        "bench.minimal_app:create_app()"])
+            wait_for_http(f"http://127.0.0.1:{ours}/healthz", processes)
+            wait_for_http(f"http://127.0.0.1:{minimal}/", processes)
+            cookie = {"Cookie": sign_in(f"http://127.0.0.1:{ours}")}
+            fragment = cookie | {"HX-Request": "true"}
+            targets = {"minimal": (f"http://127.0.0.1:{minimal}/", {}),
+                       "dashboard": (f"http://127.0.0.1:{ours}/portal/", cookie),
+                       "fragment": (f"http://127.0.0.1:{ours}/portal/submissions/{newest}", fragment)}
+            sizes = {"minimal": check_page(targets["minimal"][0], {}, "item-list__item"),
+                     "dashboard": check_page(targets["dashboard"][0], cookie, "submission-list__item"),
+                     "fragment": check_page(targets["fragment"][0], fragment, 'id="status"')}
+            logs = {"minimal": Path(tmp) / "minimal.log", "dashboard": Path(tmp) / "web.log",
+                    "fragment": Path(tmp) / "web.log"}
+            figures = measure(targets, args.connections, seconds, args.rounds, logs)
+            processes.check_alive()
+    result = report(figures, sizes, args.connections, seconds, args.rounds)
+    print_result(result)
+    met = all(result[f"{n}_ratio"] >= 0.5 and result[f"{n}_p99_ms"] < 100 for n in ("dashboard", "fragment"))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
