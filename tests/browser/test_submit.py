@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests import samples
@@ -92,3 +93,34 @@ def test_microphone_refusal_is_explained(browser_without_microphone_consent, liv
         expect(page.locator('input[name="voice"]')).to_be_visible()
     finally:
         context.close()
+
+
+def test_dashboard_search_and_filters_update_in_place(page, live_server, make_user, make_token):
+    email, password, _id = make_user()
+    token = make_token(email)
+    for text in ("Read our supplier invoices", "Answer customer emails", "Plan delivery routes"):
+        requests.post(f"{live_server}/api/v1/submissions", json={"description": text},
+                      headers={"Authorization": f"Bearer {token}"}, timeout=10).raise_for_status()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.goto(live_server + "/portal/login?next=/portal/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".submission-list__item")).to_have_count(3)
+
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Search in descriptions").fill("invoices")
+    expect(page.locator(".submission-list__item")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=invoices"))
+    assert page.evaluate("window.__sameDocument") is True
+    page.get_by_label("Search in descriptions").fill("")
+    expect(page.locator(".submission-list__item")).to_have_count(3)
+
+    page.get_by_role("link", name="completed").click()
+    expect(page.locator(".empty")).to_contain_text("No requests match")
+    page.go_back()
+    expect(page.locator(".submission-list__item")).to_have_count(3)
+    page.goto(live_server + "/portal/submissions/new")
+    assert violations == []
