@@ -73,6 +73,29 @@ def test_record_attach_send_and_download(page, live_server, make_user, tmp_path)
     assert saved.read_bytes() == pdf.read_bytes()
 
 
+def test_a_refused_file_is_named_and_the_rest_kept(page, live_server, make_user, tmp_path):
+    _sign_in(page, live_server, make_user)
+    bad = tmp_path / "setup.pdf"
+    bad.write_bytes(b"MZ\x90\x00" + bytes(4000))
+    good = tmp_path / "scan.png"
+    good.write_bytes(samples.image())
+    page.get_by_label("What do you need?").fill(REQUEST)
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.locator("[data-timer]")).to_have_text(re.compile(r"0:0[1-9]"))
+    page.get_by_role("button", name="Stop").click()
+    page.set_input_files('input[name="files"]', [str(bad), str(good)])
+    page.get_by_role("button", name="Send request").click()
+
+    expect(page.locator(".file-errors")).to_contain_text("“setup.pdf” looks like")
+    expect(page.get_by_label("What do you need?")).to_have_value(REQUEST)
+    expect(page.locator("[data-playback]")).to_be_visible()
+    page.get_by_role("button", name="Remove setup.pdf").click()
+    page.get_by_role("button", name="Send request").click()
+    expect(page).to_have_url(re.compile(r"/portal/submissions/[0-9a-f-]{36}$"))
+    expect(page.locator(".files")).to_contain_text("scan.png")
+    expect(page.locator(".files")).to_contain_text("voice message")
+
+
 @pytest.fixture
 def browser_without_microphone_consent(playwright_instance):
     """Chromium with a fake microphone but no automatic consent: the permission request is refused."""

@@ -106,7 +106,14 @@
       say("The recording is removed.");
       form.dispatchEvent(new Event("voice-changed"));
     });
-    return { input };
+    const restore = (file) => {
+      input.files = filesOf([file]);
+      playback.src = URL.createObjectURL(file);
+      take.hidden = false;
+      recordButton.hidden = true;
+      say("Your recording is kept. Play it back, record again, or remove it.");
+    };
+    return { input, restore };
   }
 
   // Attachments: a list the client can add to (picker or drop) and remove from before sending.
@@ -230,7 +237,7 @@
     const kept = attachments ? attachments.files : [];
     const enhanced = enhance(fresh);
     if (enhanced.attachments && kept.length) enhanced.attachments.restore(kept);
-    if (enhanced.voice && voiceFiles.length) enhanced.voice.input.files = filesOf(voiceFiles);
+    if (enhanced.voice && voiceFiles.length) enhanced.voice.restore(voiceFiles[0]);
     const dropped = fresh.querySelector(".notice--warning");
     if (dropped) dropped.remove();
     const firstError = fresh.querySelector(".field__error");
