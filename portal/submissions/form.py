@@ -54,7 +54,7 @@ def limits() -> Limits:
 
 def render_form(form: SubmissionForm, status: int = 200, files_dropped: bool = False):
     return render_template("submissions/new.html", form=form, limits=limits(), files_dropped=files_dropped,
-                           accept=uploads.ACCEPT_ATTRIBUTE), status
+                           accept=uploads.ACCEPT_ATTRIBUTE, prompts=PROMPTS), status
 
 
 @bp.get("/submissions/new")
