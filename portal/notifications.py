@@ -9,12 +9,15 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal import htmx
+from portal.limits import MESSAGE, limiter, user_key
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from statex.messages import channels, destinations, inbox, preferences
 from statex.messages.compose import LANGUAGES
 
 bp = Blueprint("notifications", __name__, url_prefix="/portal")
+# Each code goes to an address someone typed: a few an hour keeps us from spamming a stranger.
+CODE_LIMIT = "10 per hour"
 
 
 class DestinationForm(FlaskForm):
@@ -121,6 +124,7 @@ def settings():
 
 @bp.post("/account/notifications/destinations")
 @login_required
+@limiter.limit(CODE_LIMIT, key_func=user_key, error_message=MESSAGE)
 def add_destination_POST():
     form = DestinationForm()
     if not form.validate():
@@ -157,6 +161,7 @@ def verify_POST(destination_id: str):
 
 @bp.post("/account/notifications/destinations/<destination_id>/code")
 @login_required
+@limiter.limit(CODE_LIMIT, key_func=user_key, error_message=MESSAGE)
 def resend_code_POST(destination_id: str):
     db, destination = get_db(), _destination(destination_id)
     if destination.is_verified:

@@ -174,3 +174,9 @@ def test_deliveries_page_is_staff_only_filters_and_resends(client, auth, make_us
     db.refresh(failed)
     assert (failed.status, failed.attempts, failed.last_error) == ("sent", 1, "")
     assert db.scalar(select(OutboxMessage).where(OutboxMessage.delivery_id == failed.id)) is not None
+
+
+def test_codes_to_new_destinations_are_limited_per_account(client, client_user):
+    statuses = [post(client, f"{SETTINGS}/destinations", channel="telegram", address=f"12345678{i:02d}").status_code
+                for i in range(11)]
+    assert statuses == [303] * 10 + [429]
