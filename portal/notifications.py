@@ -21,7 +21,7 @@ CODE_LIMIT = "10 per hour"
 
 
 class DestinationForm(FlaskForm):
-    channel = SelectField("Channel", choices=list(channels.CHANNELS.items()), default="email")
+    channel = SelectField("Channel", choices=channels.CHANNELS, default="email")
     address = StringField("Address", validators=[
         InputRequired("Enter the email address, Telegram chat id or apprise URL."),
         Length(max=2000, message="Use at most 2,000 characters.")])
@@ -39,8 +39,8 @@ class VerifyForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    language = SelectField("Language of our messages", choices=[("", "As my requests are written"),
-                                                                *LANGUAGES.items()], default="")
+    language = SelectField("Language of our messages",
+                           choices={"": "As my requests are written", **LANGUAGES}, default="")
 
 
 @bp.app_context_processor
