@@ -12,7 +12,7 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp
 from statex.messages import deliver
-from statex.models import Delivery
+from statex.models import Delivery, OutboxMessage
 from statex.models.notifications import DELIVERY_STATUSES
 
 PER_PAGE = 50
@@ -33,10 +33,13 @@ def deliveries():
     if filters["q"]:
         query = query.where(func.lower(Delivery.recipient).contains(filters["q"].lower(), autoescape=True))
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id)
-                      .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    rows = list(db.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id)
+                           .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    # "sent" to the development outbox never left the machine: the page says so.
+    kept = set(db.scalars(select(OutboxMessage.delivery_id).where(
+        OutboxMessage.delivery_id.in_([row.id for row in rows]))))
     return render_template(
-        "staff/deliveries.html", deliveries=list(rows), filters=filters, page=page, per_page=PER_PAGE,
+        "staff/deliveries.html", deliveries=rows, kept=kept, filters=filters, page=page, per_page=PER_PAGE,
         statuses=DELIVERY_STATUSES, channels=list(db.scalars(select(Delivery.channel).distinct().order_by(Delivery.channel))),
         events=list(db.scalars(select(Delivery.event).distinct().order_by(Delivery.event))),
     )

@@ -174,6 +174,8 @@ def test_deliveries_page_is_staff_only_filters_and_resends(client, auth, make_us
     db.refresh(failed)
     assert (failed.status, failed.attempts, failed.last_error) == ("sent", 1, "")
     assert db.scalar(select(OutboxMessage).where(OutboxMessage.delivery_id == failed.id)) is not None
+    html = client.get("/portal/staff/deliveries?status=sent").get_data(as_text=True)
+    assert html.count("kept in the outbox") == 1, "only the resent one went to the outbox"
 
 
 def test_codes_to_new_destinations_are_limited_per_account(client, client_user):
