@@ -46,7 +46,7 @@ def notify_event(event_id: str) -> str:
                        settings_link=f"{settings.portal_url}/account/notifications")
         outcome = "skipped"
         key = f"{event.kind}:{event.id}"
-        if event.kind in EVENT_TOPICS:
+        if event.kind in EVENT_TOPICS and submission.owner.is_active:
             lang = language_for(session, submission.owner, submission.language)
             message = compose(event.kind, lang, user=submission.owner, **context)
             inbox.add(session, submission.owner, key, event.kind, message.subject,
