@@ -24,11 +24,11 @@ from jobs.notify import resume_retries
 
 log = logging.getLogger(__name__)
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
-# Work younger than this is still on its normal way; leave it alone.
-GRACE = timedelta(seconds=30)
 # Redis keeps a finished job this long (jobs.dispatch RESULT_TTL); a younger job it has
 # forgotten was lost with Redis, and is sent again under its own id.
 REPLAY_WINDOW = timedelta(seconds=RESULT_TTL) - timedelta(minutes=5)
+# RQ's scheduler moves a retry to its queue within a second; one this late lost its scheduler.
+OVERDUE = timedelta(seconds=10)
 
 
 def reconcile(settings: Settings, redis: Redis) -> int:
@@ -38,7 +38,8 @@ def reconcile(settings: Settings, redis: Redis) -> int:
     with session_scope(settings.database_url) as session:
         replayed = _replay_forgotten(session, redis)
         session.flush()
-        cutoff = utcnow() - GRACE
+        # Work younger than half a round is still on its normal way; leave it alone.
+        cutoff = utcnow() - timedelta(seconds=settings.reconcile_interval / 2)
         runs = session.scalars(select(PipelineRun).where(
             PipelineRun.state.in_(("queued", "extracting", "analysing")), PipelineRun.updated_at < cutoff))
         for run in runs:
@@ -79,19 +80,42 @@ def _replay_forgotten(session, redis: Redis) -> int:
 
 
 def _release_abandoned(redis: Redis) -> None:
-    """Jobs whose worker died stop reporting; RQ retries them (or fails them, and we re-enqueue)."""
+    """Jobs whose worker died stop reporting: RQ retries them (or fails them, and we re-enqueue).
+
+    A retry is scheduled by the RQ scheduler that runs inside one worker; when that worker was
+    the one killed, its lock outlives it for a while, so overdue retries are enqueued from here.
+    """
+    cutoff = (utcnow() - OVERDUE).timestamp()
     for name in QUEUES:
-        Queue(name, connection=redis).started_job_registry.cleanup()
+        queue = Queue(name, connection=redis)
+        queue.started_job_registry.cleanup()
+        registry = queue.scheduled_job_registry
+        for job_id in registry.get_jobs_to_schedule(int(cutoff)):
+            try:
+                job = Job.fetch(job_id, connection=redis)
+            except NoSuchJobError:
+                registry.remove(job_id)
+                continue
+            registry.remove(job)
+            queue.enqueue_job(job)
 
 
 def _alive(session, redis: Redis, func: str, ref: str) -> bool:
-    """Whether the newest job for (func, ref) still waits in the outbox or lives in Redis."""
+    """Whether the newest job for (func, ref) still waits in the outbox, or is really held by Redis."""
     row = latest(session, func, ref)
     if row is None:
         return False
     if row.enqueued_at is None:
         return True
     try:
-        return Job.fetch(str(row.id), connection=redis).get_status() in ALIVE
+        job = Job.fetch(str(row.id), connection=redis)
     except NoSuchJobError:
         return False
+    status = job.get_status()
+    queue = Queue(job.origin, connection=redis)
+    if status == JobStatus.QUEUED:
+        # A worker killed right after taking the job leaves it "queued" but in no queue.
+        return redis.lpos(queue.key, job.id) is not None
+    if status == JobStatus.SCHEDULED:
+        return redis.zscore(queue.scheduled_job_registry.key, job.id) is not None
+    return status in ALIVE

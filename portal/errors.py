@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, current_app, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from portal.api.problems import problem
 from portal.site import SITE_HEADERS, site_page_for_missing
+from statex.submissions import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,31 @@ def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError())
 
 
+def handle_storage_down(_error: StorageUnavailable):
+    return handle_http_error(ServiceUnavailable(
+        "Our file storage cannot be reached right now, so nothing was saved. Please try again in a few minutes."))
+
+
+DATABASE_DOWN = ("Statex cannot reach its database right now, so nothing was changed. "
+                 "Please try again in a few minutes.")
+
+
+def handle_database_down(error: OperationalError):
+    """A database outage is a 503 the client can act on, not a 500; the page needs no database."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    if request.path.startswith("/api/"):
+        response = problem(503, "Service Unavailable", DATABASE_DOWN)
+    else:
+        # Rendered without the context processors: the signed-in user would be read from the database.
+        page = current_app.jinja_env.get_template("unavailable.html").render(
+            message=DATABASE_DOWN, request=request, url_for=url_for)
+        response = current_app.make_response((page, 503))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(StorageUnavailable, handle_storage_down)
     app.register_error_handler(Exception, handle_unexpected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from redis import Redis
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from jobs.analyse import analyse_run
 from jobs.pipeline import begin_run
-from jobs.reconcile import GRACE, reconcile
+from jobs.reconcile import reconcile
 from statex import pipeline
 from statex.db import session_scope
 from statex.models import Delivery, OutboxMessage, QueuedJob, Submission, User
@@ -163,7 +164,7 @@ def test_reconciler_recovers_work_lost_with_redis(client, client_token, run_jobs
     submission_id = _submit(client, headers)
     Redis.from_url(settings.redis_url).flushdb()  # Redis restarted empty: the queued job is gone
     with session_scope(settings.database_url) as session:
-        session.execute(PipelineRun.__table__.update().values(updated_at=utcnow() - 2 * GRACE))
+        session.execute(PipelineRun.__table__.update().values(updated_at=utcnow() - timedelta(seconds=settings.reconcile_interval)))
     lost = db.query(QueuedJob).count()
     assert lost >= 1
     assert reconcile(settings, connect(settings.redis_url)) == lost
