@@ -77,7 +77,11 @@ def _wait_for_redis(url: str, timeout: float = 10) -> None:
 def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
     """Point every process of the test (jobs, CLI, forked workers) at the test services."""
     var_dir = tmp_path_factory.mktemp("var")
-    for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL"):
+    # A developer's shell settings must not change what the tests see.
+    for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL",
+                 "ANALYSER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "CONTENT_DIR", "TRANSCRIBE_URL",
+                 "OCR_ENGINE", "JOB_RETRY_INTERVALS", "WORKER_HEARTBEAT", "RECONCILE_INTERVAL",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STATEX_ENV", "test")
     monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
