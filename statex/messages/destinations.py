@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
@@ -56,8 +57,11 @@ def add(session: Session, settings: Settings, user: User, channel: str, value: s
         raise DestinationError(f"You can keep up to {MAX_DESTINATIONS} destinations: remove one first.")
     destination = Destination(user_id=user.id, channel=address.channel, address=address.address,
                               label=address.label)
-    session.add(destination)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(destination)
+    except IntegrityError:  # the same form sent twice at once
+        raise DestinationError("You have added this destination already.") from None
     send_code(session, settings, user, destination)
     return destination
 

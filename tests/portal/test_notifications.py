@@ -182,3 +182,10 @@ def test_codes_to_new_destinations_are_limited_per_account(client, client_user):
     statuses = [post(client, f"{SETTINGS}/destinations", channel="telegram", address=f"12345678{i:02d}").status_code
                 for i in range(11)]
     assert statuses == [303] * 10 + [429]
+
+
+def test_the_same_destination_twice_is_refused(client, client_user):
+    assert post(client, f"{SETTINGS}/destinations", channel="email", address="ann.work@example.com").status_code == 303
+    response = post(client, f"{SETTINGS}/destinations", channel="email", address="Ann.Work@example.com")
+    assert response.status_code == 422
+    assert "You have added this destination already." in response.get_data(as_text=True)
