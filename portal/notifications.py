@@ -51,9 +51,10 @@ def bell_context() -> dict:
 
 
 @bp.get("/notifications/bell")
-@login_required
 def bell():
-    """The bell alone, for htmx to refresh the unread count."""
+    """The bell alone, for htmx to refresh the unread count; signed out, htmx's 286 stops the polling."""
+    if not current_user.is_authenticated:
+        return "", 286, {"Vary": "HX-Request", "Cache-Control": "no-store"}
     return (render_template("notifications/_bell.html", unread=inbox.unread_count(get_db(), current_user)),
             200, {"Vary": "HX-Request", "Cache-Control": "no-store"})
 

@@ -189,3 +189,8 @@ def test_the_same_destination_twice_is_refused(client, client_user):
     response = post(client, f"{SETTINGS}/destinations", channel="email", address="Ann.Work@example.com")
     assert response.status_code == 422
     assert "You have added this destination already." in response.get_data(as_text=True)
+
+
+def test_a_signed_out_bell_stops_polling(client):
+    response = client.get("/portal/notifications/bell", headers={"HX-Request": "true"})
+    assert response.status_code == 286 and response.get_data() == b""
