@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
@@ -194,3 +195,20 @@ def test_the_same_destination_twice_is_refused(client, client_user):
 def test_a_signed_out_bell_stops_polling(client):
     response = client.get("/portal/notifications/bell", headers={"HX-Request": "true"})
     assert response.status_code == 286 and response.get_data() == b""
+
+
+def test_the_bells_polling_does_not_keep_an_idle_session_alive(client, app, client_user):
+    long_ago = time.time() - 120
+    with client.session_transaction() as session:
+        session["_seen"] = long_ago
+    assert client.get("/portal/notifications/bell").status_code == 200
+    with client.session_transaction() as session:
+        assert session["_seen"] == long_ago, "polling is not activity"
+    client.get("/portal/notifications")
+    with client.session_transaction() as session:
+        assert session["_seen"] > long_ago
+
+    idle = app.config["STATEX_SESSION_IDLE"].total_seconds()
+    with client.session_transaction() as session:
+        session["_seen"] = time.time() - idle - 60
+    assert client.get("/portal/notifications/bell").status_code == 286, "an idle session ends; the bell stops"
