@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+import uuid
+
+from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
 from statex.db import session_factory
@@ -13,6 +15,17 @@ def get_db() -> Session:
     if "db" not in g:
         g.db = session_factory(current_app.config["STATEX"].database_url)()
     return g.db
+
+
+def get_or_404(model, key: str):
+    """The row of `model` with this UUID for staff pages; a malformed id is as unknown as a missing one."""
+    try:
+        row = get_db().get(model, uuid.UUID(key))
+    except ValueError:
+        row = None
+    if row is None:
+        abort(404)
+    return row
 
 
 def close_db(_error: BaseException | None = None) -> None:

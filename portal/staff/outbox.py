@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
-from flask import abort, render_template
+from flask import render_template
 from sqlalchemy import select
 
 from portal.auth import staff_required
-from portal.db import get_db
+from portal.db import get_db, get_or_404
 from portal.staff import bp
 from statex.models import OutboxMessage
 
@@ -37,10 +35,4 @@ def outbox_message_html(message_id: str):
 
 
 def _message(message_id: str) -> OutboxMessage:
-    try:
-        message = get_db().get(OutboxMessage, uuid.UUID(message_id))
-    except ValueError:
-        message = None
-    if message is None:
-        abort(404)
-    return message
+    return get_or_404(OutboxMessage, message_id)

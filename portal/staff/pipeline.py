@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.auth import staff_required
-from portal.db import get_db
+from portal.db import get_db, get_or_404
 from portal.dispatch import dispatch_committed_jobs
-from portal.staff import bp
+from portal.staff import bp, submission_or_404 as _submission
 from statex import pipeline, submissions
 from statex.models import Submission
 from statex.models.pipeline import Extraction, PipelineRun
@@ -74,18 +72,5 @@ def extraction_retry_POST(extraction_id: str):
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 
 
-def _submission(submission_id: str) -> Submission:
-    submission = submissions.get_for(get_db(), current_user, submission_id)
-    if submission is None:
-        abort(404)
-    return submission
-
-
 def _extraction(extraction_id: str) -> Extraction:
-    try:
-        extraction = get_db().get(Extraction, uuid.UUID(extraction_id))
-    except ValueError:
-        extraction = None
-    if extraction is None:
-        abort(404)
-    return extraction
+    return get_or_404(Extraction, extraction_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length
 from portal.auth import staff_required
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
-from portal.staff import bp
-from statex import analysis, pipeline, submissions
+from portal.staff import bp, submission_or_404 as _submission
+from statex import analysis, pipeline
 from statex.models import Submission
 from statex.models.pipeline import ReviewEdit
 
@@ -115,13 +115,6 @@ def review_reject_POST(submission_id: str):
     dispatch_committed_jobs()
     flash("Sent back to the client with your note.", "success")
     return redirect(url_for("staff.review_queue"), code=303)
-
-
-def _submission(submission_id: str) -> Submission:
-    submission = submissions.get_for(get_db(), current_user, submission_id)
-    if submission is None:
-        abort(404)
-    return submission
 
 
 def _render(submission: Submission, edit_form: EditForm, reject_form: RejectForm):
