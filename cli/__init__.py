@@ -14,11 +14,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import accounts, db, run
+    from cli import accounts, backup, db, maintenance, run
     from cli.site import site_group
 
     for command in (run.up, run.web, run.worker, run.scheduler, run.reconcile, db.db, accounts.users,
-                    accounts.tokens, site_group):
+                    accounts.tokens, site_group, backup.backup, backup.restore, maintenance.gc):
         main.add_command(command)
 
 

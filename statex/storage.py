@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol
 from urllib.parse import quote
@@ -28,6 +29,7 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
     def check(self) -> None: ...
+    def list(self, prefix: str = "") -> Iterator[tuple[str, int, datetime]]: ...
 
 
 class _Hashing:
@@ -85,6 +87,22 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[tuple[str, int, datetime]]:
+        """(key, size, last modified) of every object whose key starts with `prefix`, unordered."""
+        root = self.root.resolve()
+        if not root.is_dir():
+            return
+        for path in root.rglob("*"):
+            key = path.relative_to(root).as_posix()
+            if not key.startswith(prefix) or path.is_symlink():
+                continue
+            try:
+                status = path.stat()
+            except FileNotFoundError:  # renamed or deleted while we walked
+                continue
+            if path.is_file():
+                yield key, status.st_size, datetime.fromtimestamp(status.st_mtime, timezone.utc)
 
     def check(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -148,6 +166,12 @@ class S3Storage:
                     "ResponseContentDisposition": content_disposition(filename, inline)},
             ExpiresIn=expires,
         )
+
+    def list(self, prefix: str = "") -> Iterator[tuple[str, int, datetime]]:
+        """(key, size, last modified) of every object whose key starts with `prefix`, by key."""
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield item["Key"], item["Size"], item["LastModified"]
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)

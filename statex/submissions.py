@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from contextlib import contextmanager
 from typing import BinaryIO, Iterable, Iterator
@@ -17,6 +18,11 @@ from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
 MAX_DESCRIPTION = 20_000
+log = logging.getLogger(__name__)
+
+
+class StorageUnavailable(RuntimeError):
+    """The file storage could not take a file; nothing of the change was kept."""
 
 
 def create(session: Session, owner: User, description: str, language: str | None = None, *,
@@ -118,7 +124,12 @@ def _store(session: Session, storage: Storage, submission: Submission, files: It
         for accepted in files:
             file_id = uuid.uuid4()
             key = f"submissions/{submission.id}/{file_id}"
-            stored = storage.put(key, accepted.stream, accepted.content_type)
+            try:
+                stored = storage.put(key, accepted.stream, accepted.content_type)
+            except Exception as error:
+                if _unreachable(error):
+                    raise StorageUnavailable("the file storage cannot be reached") from error
+                raise
             keys.append(key)
             session.add(SubmissionFile(id=file_id, submission=submission, kind=accepted.kind,
                                        name=accepted.name, storage_key=key,
@@ -132,9 +143,21 @@ def _store(session: Session, storage: Storage, submission: Submission, files: It
 
 
 def _discard(storage: Storage, keys: list[str]) -> None:
+    """Delete what was stored for a change that did not commit; statex.orphans collects what it cannot."""
     for key in keys:
-        storage.delete(key)
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001  (storage is down: keep the first error, leave this to orphan collection)
+            log.warning("could not delete %s; orphan collection will", key, exc_info=True)
     keys.clear()
+
+
+def _unreachable(error: Exception) -> bool:
+    """Whether a storage error means it is down or refusing writes, rather than a bug of ours."""
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(error, (OSError, BotoCoreError, ClientError, S3UploadFailedError))
 
 
 def find_by_key(session: Session, owner: User, idempotency_key: str) -> Submission | None:

@@ -46,6 +46,7 @@ ensure_packages() {
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   ldconfig -p | grep -q 'libGL\.so\.1' || missing+=(libgl1)  # OpenCV, under the bundled OCR engine
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v pg_dump >/dev/null || missing+=(postgresql-client)  # statex backup and restore
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 

@@ -21,6 +21,8 @@ from statex.uploads import Limits
 
 LANGUAGES = {"": "Detect automatically", "en": "English", "cs": "Čeština", "de": "Deutsch",
              "fr": "Français"}
+STORAGE_DOWN = ("Our file storage cannot be reached right now, so nothing was sent. "
+                "Please attach your files again and send the request in a few minutes.")
 PROMPTS = ("What problem do you have? How is it solved today? What should change, "
            "and what result do you expect?")
 
@@ -81,7 +83,11 @@ def new_POST():
     if any(field.errors for field in form):
         return render_form(form, 422, files_dropped=bool(checked.files))
     key = form.form_key.data if re.fullmatch(r"[0-9a-f]{32}", form.form_key.data or "") else None
-    submission, _created = submissions.submit(get_db(), get_storage(), current_user, draft, checked.files,
-                                              idempotency_key=key and f"form:{key}")
+    try:
+        submission, _created = submissions.submit(get_db(), get_storage(), current_user, draft, checked.files,
+                                                  idempotency_key=key and f"form:{key}")
+    except submissions.StorageUnavailable:
+        apply_errors(form, {"files": [STORAGE_DOWN]})
+        return render_form(form, 503, files_dropped=True)
     dispatch_committed_jobs()
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)

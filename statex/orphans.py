@@ -1,0 +1,59 @@
+"""Orphan collection: stored objects that no submission file refers to any more are deleted."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from itertools import islice
+from typing import Iterable, Iterator
+
+from sqlalchemy import select
+
+from statex.config import Settings
+from statex.db import session_scope
+from statex.models import SubmissionFile
+from statex.storage import Storage, storage_for
+
+log = logging.getLogger(__name__)
+
+# Every object Statex stores lives under this prefix (statex.submissions._store); nothing else in a
+# shared bucket is ever ours to delete.
+PREFIX = "submissions/"
+BATCH = 500
+
+
+def collect_orphans(settings: Settings, older_than: timedelta = timedelta(hours=1),
+                    dry_run: bool = False) -> list[str]:
+    """Delete (or only list, on a dry run) unreferenced objects older than `older_than`; returns their keys.
+
+    An object younger than the grace period may belong to an upload whose row is not committed
+    yet, so it is never an orphan, whatever the database says.
+    """
+    storage = storage_for(settings)
+    cutoff = datetime.now(timezone.utc) - older_than
+    # Listing before asking the database: a row committed meanwhile is seen, never missed.
+    candidates = (key for key, _size, modified in storage.list(PREFIX) if modified < cutoff)
+    orphans = []
+    for batch in _batches(candidates, BATCH):
+        orphans += sorted(set(batch) - _referenced(settings, batch))
+    if not dry_run:
+        _delete(storage, orphans)
+    return orphans
+
+
+def _referenced(settings: Settings, keys: list[str]) -> set[str]:
+    """Which of these keys a submission file refers to."""
+    with session_scope(settings.database_url) as session:
+        return set(session.scalars(select(SubmissionFile.storage_key).where(SubmissionFile.storage_key.in_(keys))))
+
+
+def _delete(storage: Storage, keys: list[str]) -> None:
+    for key in keys:
+        storage.delete(key)
+        log.info("deleted orphaned object %s", key)
+
+
+def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
