@@ -12,7 +12,7 @@ from sqlalchemy import select
 from statex.config import Settings
 from statex.db import session_scope
 from statex.models import SubmissionFile
-from statex.storage import Storage, storage_for
+from statex.storage import S3Storage, Storage, storage_for
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,9 @@ def collect_orphans(settings: Settings, older_than: timedelta = timedelta(hours=
     """Delete (or only list, on a dry run) unreferenced objects older than `older_than`; returns their keys.
 
     An object younger than the grace period may belong to an upload whose row is not committed
-    yet, so it is never an orphan, whatever the database says.
+    yet, so it is never an orphan, whatever the database says. On S3, multipart uploads begun
+    before the grace period and never completed (a cut connection) are aborted too, and their keys
+    returned with the rest.
     """
     storage = storage_for(settings)
     cutoff = datetime.now(timezone.utc) - older_than
@@ -38,7 +40,7 @@ def collect_orphans(settings: Settings, older_than: timedelta = timedelta(hours=
         orphans += sorted(set(batch) - _referenced(settings, batch))
     if not dry_run:
         _delete(storage, orphans)
-    return orphans
+    return orphans + _stale_uploads(storage, cutoff, dry_run)
 
 
 def _referenced(settings: Settings, keys: list[str]) -> set[str]:
@@ -51,6 +53,23 @@ def _delete(storage: Storage, keys: list[str]) -> None:
     for key in keys:
         storage.delete(key)
         log.info("deleted orphaned object %s", key)
+
+
+def _stale_uploads(storage: Storage, cutoff: datetime, dry_run: bool) -> list[str]:
+    """Abort S3 multipart uploads begun before `cutoff`: their parts are stored and billed, but no object."""
+    if not isinstance(storage, S3Storage):
+        return []
+    keys = []
+    for page in storage.client.get_paginator("list_multipart_uploads").paginate(Bucket=storage.bucket,
+                                                                                 Prefix=PREFIX):
+        for upload in page.get("Uploads", []):
+            if upload["Initiated"] < cutoff:
+                keys.append(upload["Key"])
+                if not dry_run:
+                    storage.client.abort_multipart_upload(Bucket=storage.bucket, Key=upload["Key"],
+                                                          UploadId=upload["UploadId"])
+                    log.info("aborted incomplete upload of %s", upload["Key"])
+    return keys
 
 
 def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -156,11 +156,15 @@ def test_storage_lost_in_the_middle_of_an_upload_keeps_nothing(s3_server, gate, 
 
     gate.cut_after = None
     gate.up()
-    # The invoice went in before the cut and could not be deleted while storage was away: no row
-    # names it, so orphan collection removes it (in production once past its hour of grace).
+    # The invoice went in before the cut and could not be deleted while storage was away, and the
+    # big file's multipart upload was left unfinished: no row names either, so orphan collection
+    # removes both (in production once past their hour of grace).
+    s3 = boto3.client("s3", endpoint_url=s3_server.endpoint)
     [leftover] = s3_keys(s3_server.endpoint, s3_server.bucket)
-    assert collect_orphans(load_settings(), older_than=timedelta(0)) == [leftover]
+    [unfinished] = [u["Key"] for u in s3.list_multipart_uploads(Bucket=s3_server.bucket)["Uploads"]]
+    assert collect_orphans(load_settings(), older_than=timedelta(0)) == [leftover, unfinished]
     assert s3_keys(s3_server.endpoint, s3_server.bucket) == []
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=s3_server.bucket)
     response = api_upload(client, token, {"invoice.txt": INVOICE, "notes.txt": BIG})
     assert response.status_code == 201
     assert len(s3_keys(s3_server.endpoint, s3_server.bucket)) == 2
