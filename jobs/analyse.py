@@ -23,6 +23,9 @@ def analyse_run(run_id: str) -> str:
         if run is None or run.state != "analysing":
             return "skipped"
         submission = run.submission
+        if not pipeline.mark_processing(session, submission):
+            run.state = "superseded"
+            return "cancelled"
         text, unreadable = pipeline.analysis_input(session, submission)
         if not text:
             pipeline.fail(session, run, pipeline.NOTHING_TO_READ, "no text: " + "; ".join(unreadable))

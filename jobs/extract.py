@@ -28,6 +28,8 @@ def extract_file(extraction_id: str) -> str:
         if extraction.final:
             pipeline.advance(session, extraction.file.submission)
             return "already done"
+        if not pipeline.mark_processing(session, extraction.file.submission):
+            return "cancelled"
         extraction.state, extraction.started_at = "running", utcnow()
         extraction.attempts += 1
         attempt = extraction.attempts

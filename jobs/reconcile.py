@@ -41,11 +41,9 @@ def reconcile(settings: Settings, redis: Redis) -> int:
         # Work younger than half a round is still on its normal way; leave it alone.
         cutoff = utcnow() - timedelta(seconds=settings.reconcile_interval / 2)
         runs = session.scalars(select(PipelineRun).where(
-            PipelineRun.state.in_(("queued", "extracting", "analysing")), PipelineRun.updated_at < cutoff))
+            PipelineRun.state.in_(("extracting", "analysing")), PipelineRun.updated_at < cutoff))
         for run in runs:
-            if run.state == "queued":
-                due.append(("jobs.pipeline.begin_run", str(run.id)))
-            elif run.state == "analysing":
+            if run.state == "analysing":
                 due.append(("jobs.analyse.analyse_run", str(run.id)))
             else:
                 for extraction in pipeline.extractions_of(session, run.submission):

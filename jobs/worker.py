@@ -53,17 +53,29 @@ class StatexWorker(Worker):
 def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool = False,
                metrics_port: int | None = None) -> bool:
     """Work on the named queues; the RQ scheduler runs inside for retries with backoff."""
-    if AI in queues:
-        from statex import analysis
-
-        # Loaded once here, the models are shared by every forked job instead of loaded per job.
-        analysis.warm_up(settings)
+    _warm_up(settings, queues)
     if metrics_port:
         start_http_server(metrics_port, addr="127.0.0.1" if not settings.production else "0.0.0.0")
     redis = connect(settings.redis_url)
     worker = StatexWorker([Queue(name, connection=redis) for name in queues], connection=redis,
                           job_monitoring_interval=settings.worker_heartbeat)
     return worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
+
+
+def _warm_up(settings: Settings, queues: tuple[str, ...]) -> None:
+    """Load here, once, what every job needs: each forked job process then starts with it ready."""
+    import jobs.analyse  # noqa: F401
+    import jobs.extract  # noqa: F401
+    import jobs.notify  # noqa: F401
+    from statex.db import warm_up as warm_up_database
+    from statex.messages.compose import warm_up as warm_up_messages
+
+    warm_up_database(settings.database_url)
+    warm_up_messages()
+    if AI in queues:
+        from statex import analysis
+
+        analysis.warm_up(settings)
 
 
 def run_scheduler(settings: Settings, interval: float = 2.0) -> None:

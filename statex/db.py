@@ -34,6 +34,18 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def warm_up(url: str) -> None:
+    """Configure the mappers and meet the database once, so forked job processes start ready."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import configure_mappers
+
+    import statex.models  # noqa: F401  (every model, so their mappers are configured here)
+
+    configure_mappers()
+    with engine_for(url).connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
 def session_factory(url: str) -> sessionmaker[Session]:
     """A session factory bound to the engine for `url`."""
     return sessionmaker(engine_for(url), expire_on_commit=False)

@@ -29,27 +29,17 @@ def latest_run(session: Session, submission_id: uuid.UUID, lock: bool = False) -
 
 
 def request_run(session: Session, submission: Submission) -> PipelineRun:
-    """Start the next round for the submission; a run still in progress is superseded."""
+    """Start the next round: schedule a job per file not yet read, or the analysis straight away.
+
+    A run still in progress is superseded; its late jobs find themselves out of date and stop.
+    """
     latest = latest_run(session, submission.id, lock=True)
     if latest is not None and latest.active:
         latest.state = "superseded"
-    run = PipelineRun(submission=submission, round=latest.round + 1 if latest else 1, updated_at=utcnow())
+    run = PipelineRun(submission=submission, round=latest.round + 1 if latest else 1, state="extracting",
+                      updated_at=utcnow())
     session.add(run)
     session.flush()
-    schedule(session, AI, "jobs.pipeline.begin_run", run.id)
-    return run
-
-
-def begin(session: Session, run: PipelineRun) -> None:
-    """Create an extraction for every file not yet read, and schedule them (or go straight on)."""
-    if run.state != "queued":
-        return
-    submission = _locked(session, run.submission_id)
-    if submission.status == "cancelled":
-        _set(run, "superseded")
-        return
-    _set_status(submission, "processing")
-    events.record(session, submission, "processing.started", round=run.round)
     for file in submission.files:
         extraction = session.scalar(select(Extraction).where(Extraction.file_id == file.id))
         if extraction is None:
@@ -57,14 +47,27 @@ def begin(session: Session, run: PipelineRun) -> None:
             session.add(extraction)
             session.flush()
             schedule(session, AI, "jobs.extract.extract_file", extraction.id)
-    _set(run, "extracting")
     advance(session, submission)
+    return run
+
+
+def mark_processing(session: Session, submission: Submission) -> bool:
+    """The first step that starts on a received submission tells the client; False if it is withdrawn."""
+    if submission.status == "cancelled":
+        return False
+    if submission.status == "received":
+        _set_status(submission, "processing")
+        events.record(session, submission, "processing.started")
+    return True
 
 
 def advance(session: Session, submission: Submission) -> None:
     """Once every file of the submission is read (or failed), schedule the analysis, once."""
     run = latest_run(session, submission.id, lock=True)
     if run is None or run.state != "extracting":
+        return
+    if submission.status == "cancelled":
+        _set(run, "superseded")
         return
     if any(not e.final for e in extractions_of(session, submission)):
         return

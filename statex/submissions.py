@@ -26,8 +26,8 @@ class StorageUnavailable(RuntimeError):
 
 
 def create(session: Session, owner: User, description: str, language: str | None = None, *,
-           draft: Draft | None = None, idempotency_key: str | None = None) -> Submission:
-    """Record a new submission and schedule its processing, in the caller's transaction."""
+           draft: Draft | None = None, idempotency_key: str | None = None, process: bool = True) -> Submission:
+    """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction."""
     draft = draft or Draft(description=description, language=language)
     submission = Submission(owner=owner, description=draft.description.strip(), language=draft.language,
                             category=draft.category, contact_channel=draft.contact_channel,
@@ -36,7 +36,8 @@ def create(session: Session, owner: User, description: str, language: str | None
     session.add(submission)
     session.flush()
     events.record(session, submission, "submission.created")
-    schedule_processing(session, submission)
+    if process:
+        schedule_processing(session, submission)
     return submission
 
 
@@ -56,8 +57,10 @@ def submit(session: Session, storage: Storage, owner: User, draft: Draft, files:
         return earlier, False
     stored: list[str] = []
     try:
-        submission = create(session, owner, draft.description, draft=draft, idempotency_key=idempotency_key)
+        submission = create(session, owner, draft.description, draft=draft, idempotency_key=idempotency_key,
+                            process=False)
         stored += _store(session, storage, submission, files)
+        schedule_processing(session, submission)
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -28,6 +28,13 @@ def _environment() -> Environment:
                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
 
+def warm_up() -> None:
+    """Compile every message template now, e.g. in a worker before it forks, not once per job."""
+    env = _environment()
+    for name in env.list_templates():
+        env.get_template(name)
+
+
 def language_of(*choices: str | None) -> str:
     """The first of `choices` we have templates in, else English."""
     for choice in choices:

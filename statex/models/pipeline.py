@@ -11,7 +11,7 @@ from statex.models.base import Base, created_at, json_data, timestamp, uuid_pk
 from statex.models.submissions import Submission, SubmissionFile
 from statex.models.users import User
 
-RUN_STATES = ("queued", "extracting", "analysing", "done", "failed", "superseded")
+RUN_STATES = ("extracting", "analysing", "done", "failed", "superseded")
 EXTRACTION_STATES = ("pending", "running", "completed", "failed")
 
 
@@ -24,7 +24,7 @@ class PipelineRun(Base):
     id: Mapped[uuid_pk]
     submission_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     round: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    state: Mapped[str] = mapped_column(String(16), default="extracting", index=True)
     analysis_attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[created_at]
@@ -35,7 +35,7 @@ class PipelineRun(Base):
 
     @property
     def active(self) -> bool:
-        return self.state in ("queued", "extracting", "analysing")
+        return self.state in ("extracting", "analysing")
 
 
 class Extraction(Base):

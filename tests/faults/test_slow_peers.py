@@ -35,7 +35,7 @@ def hanging_whisper(monkeypatch):
     server.server_close()
 
 
-def test_hanging_transcription_times_out_is_retried_then_failed(client, headers, hanging_whisper, run_jobs, db,
+def test_hanging_transcription_times_out_is_retried_then_failed(hanging_whisper, client, headers, run_jobs, db,
                                                                 tmp_path):
     response = client.post("/api/v1/submissions", headers=headers, content_type="multipart/form-data",
                            data={"description": DESCRIPTION, "voice": (io.BytesIO(samples.speech_wav(tmp_path)), "v.wav")})

@@ -15,7 +15,7 @@ from tests.faults.conftest import wait_until
 from tests.statex import extraction_samples as samples
 
 BATCH = 4
-STEPS = ("begin_run", "extract_file", "analyse_run")
+STEPS = ("extract_file", "analyse_run")
 LONG_TEXT = " ".join(
     ["We run a regional chain of bakeries and want to forecast demand for each shop and each day."] * 150)
 

@@ -12,7 +12,6 @@ from redis import Redis
 from sqlalchemy import select
 
 from jobs.analyse import analyse_run
-from jobs.pipeline import begin_run
 from jobs.reconcile import reconcile
 from statex import pipeline
 from statex.db import session_scope
@@ -88,7 +87,6 @@ def test_steps_run_twice_change_nothing(client, client_token, run_jobs, db):
     submission_id = _submit(client, headers)
     run_jobs()
     run = db.scalar(select(PipelineRun))
-    assert begin_run(str(run.id)) == "skipped"
     assert analyse_run(str(run.id)) == "skipped"
     run_jobs()
     body = _read(client, headers, submission_id)
@@ -96,7 +94,7 @@ def test_steps_run_twice_change_nothing(client, client_token, run_jobs, db):
     assert db.scalar(select(Delivery).where(Delivery.event == "submission.completed")).attempts == 1
 
 
-def test_transient_transcription_failure_is_retried(client, client_token, run_jobs, db, whisper, tmp_path):
+def test_transient_transcription_failure_is_retried(whisper, client, client_token, run_jobs, db, tmp_path):
     headers, _user = client_token
     whisper.answers = [(503, {"error": "overloaded"}),
                        (200, {"text": "please send the price", "language": "english", "segments": []})]
@@ -108,8 +106,8 @@ def test_transient_transcription_failure_is_retried(client, client_token, run_jo
     assert _read(client, headers, submission_id)["status"] == "completed"
 
 
-def test_permanent_failure_after_the_last_retry_is_told_to_the_client(client, client_token, run_jobs, db,
-                                                                         whisper, tmp_path):
+def test_permanent_failure_after_the_last_retry_is_told_to_the_client(whisper, client, client_token, run_jobs, db,
+                                                                         tmp_path):
     headers, _user = client_token
     whisper.answers = [(503, {"error": "overloaded"})] * 4
     submission_id = _submit(client, headers, description="", voice=samples.speech_wav(tmp_path))
@@ -186,7 +184,10 @@ def _staff(make_user, settings):
 
 @pytest.fixture
 def whisper(monkeypatch):
-    """An OpenAI-compatible transcription server on loopback; retries come at once."""
+    """An OpenAI-compatible transcription server on loopback; retries come at once.
+
+    Ask for it before `client`: the app reads the retry intervals when it is made.
+    """
     server = Whisper()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("TRANSCRIBE_URL", server.url)

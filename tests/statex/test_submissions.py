@@ -48,8 +48,8 @@ def test_submit_commits_the_submission_its_files_and_its_job(settings, owner_ema
     with session_scope(settings.database_url) as session:
         stored = session.get(Submission, submission.id)
         assert [f.name for f in stored.files] == ["a.pdf"]
-        run = session.query(PipelineRun).filter_by(submission_id=submission.id).one()
-        assert session.query(QueuedJob).filter_by(func="jobs.pipeline.begin_run", ref=str(run.id)).count() == 1
+        assert session.query(PipelineRun).filter_by(submission_id=submission.id).count() == 1
+        assert session.query(QueuedJob).filter_by(func="jobs.extract.extract_file").count() == 1
         with submissions.open_file(storage, stored.files[0]) as stream:
             assert stream.read()[:5] == b"%PDF-"
     assert len(_stored(storage)) == 1
