@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import uuid
 from contextlib import contextmanager
 from typing import BinaryIO, Iterable, Iterator
@@ -11,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from statex import events, pipeline
+from statex import audio, events, pipeline
 from statex.models import Submission, SubmissionFile, User
 from statex.models.base import utcnow
 from statex.storage import Storage
@@ -209,6 +211,17 @@ def open_file(storage: Storage, submission_file: SubmissionFile) -> Iterator[Bin
         yield stream
     finally:
         stream.close()
+
+
+def audio_seconds(storage: Storage, submission: Submission) -> float:
+    """How many seconds of audio the submission's stored files hold (read back from storage)."""
+    total = 0.0
+    for item in submission.files:
+        if item.is_audio:
+            with open_file(storage, item) as stream, tempfile.SpooledTemporaryFile(8 * 1024 * 1024) as copy:
+                shutil.copyfileobj(stream, copy, 1024 * 1024)
+                total += audio.duration(copy) or 0.0
+    return total
 
 
 def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,

@@ -13,7 +13,7 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.submissions.files import get_storage, uploads_from
-from portal.submissions.form import apply_errors, limits
+from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
 from statex import submissions, uploads
 from statex.models import Submission
 
@@ -60,7 +60,8 @@ def add_POST(submission_id: str):
     if not submission.is_open:
         abort(409, "A cancelled request cannot take more information.")
     rules = limits()
-    checked = uploads.check_files(uploads_from(request.files, "files"), _remaining(rules, submission))
+    remaining = _remaining(rules, submission, submissions.audio_seconds(get_storage(), submission))
+    checked = uploads.check_files(uploads_from(request.files, "files"), remaining)
     text = (request.form.get("text") or "").strip()
     errors = dict(checked.errors)
     if len(submission.description) + len(text) > rules.max_text_chars:
@@ -70,20 +71,25 @@ def add_POST(submission_id: str):
     if errors:
         apply_errors(form, errors)
         return render_detail(submission, form, 422)
-    submissions.add_information(get_db(), get_storage(), submission, text, checked.files)
+    try:
+        submissions.add_information(get_db(), get_storage(), submission, text, checked.files)
+    except submissions.StorageUnavailable:
+        apply_errors(form, {"files": [STORAGE_DOWN]})
+        return render_detail(submission, form, 503)
     dispatch_committed_jobs()
     flash(f"Thank you: we process your request again with what you added"
           f"{' (' + str(len(checked.files)) + ' files)' if checked.files else ''}.", "success")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
 
 
-def _remaining(rules: uploads.Limits, submission: Submission) -> uploads.Limits:
-    """What is left of the per-submission limits once its current files are counted."""
+def _remaining(rules: uploads.Limits, submission: Submission, seconds: float) -> uploads.Limits:
+    """What is left of the per-submission limits once its current files and audio are counted."""
     used = sum(f.size for f in submission.files)
     return uploads.Limits(max_files=max(rules.max_files - len(submission.files), 0),
                           max_file_bytes=rules.max_file_bytes,
                           max_total_bytes=max(rules.max_total_bytes - used, 0),
-                          max_audio_seconds=rules.max_audio_seconds, max_text_chars=rules.max_text_chars)
+                          max_audio_seconds=max(int(rules.max_audio_seconds - seconds), 0),
+                          max_text_chars=rules.max_text_chars)
 
 
 def _submission_or_404(submission_id: str) -> Submission:

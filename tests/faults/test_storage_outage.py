@@ -135,7 +135,7 @@ def api_upload(client, token: str, files: dict[str, bytes]):
 def test_api_answers_503_while_storage_is_down_and_the_retry_succeeds(s3_server, client, token, db):
     s3_server.stop()
     response = api_upload(client, token, {"invoice.txt": INVOICE})
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert response.mimetype == "application/problem+json"
     assert "file storage cannot be reached" in response.get_json()["detail"]
     assert nothing_kept(db)
@@ -182,7 +182,7 @@ def test_the_form_says_so_and_keeps_what_was_typed(s3_server, client, auth, make
     response = client.post("/portal/submissions/new", content_type="multipart/form-data",
                            data={**form, "files": [(io.BytesIO(INVOICE), "invoice.txt")]})
     html = response.get_data(as_text=True)
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "Our file storage cannot be reached right now, so nothing was sent." in html
     assert "please attach them again" in html
     assert DESCRIPTION in html
@@ -192,5 +192,36 @@ def test_the_form_says_so_and_keeps_what_was_typed(s3_server, client, auth, make
     assert s3_keys(s3_server.endpoint, s3_server.bucket) == []
     response = client.post("/portal/submissions/new", content_type="multipart/form-data",
                            data={**form, "files": [(io.BytesIO(INVOICE), "invoice.txt")]})
+    assert response.status_code == 303
+    assert len(s3_keys(s3_server.endpoint, s3_server.bucket)) == 1
+
+
+def test_adding_files_while_storage_is_down_changes_nothing(s3_server, client, auth, make_user, db):
+    email, password, _id = make_user()
+    auth.login(email, password)
+    page = client.get("/portal/submissions/new").get_data(as_text=True)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    created = client.post("/portal/submissions/new", data={"description": DESCRIPTION, "csrf_token": csrf})
+    detail = created.headers["Location"]
+    jobs_before = db.scalar(select(func.count()).select_from(QueuedJob))
+
+    s3_server.stop()
+    response = client.post(f"{detail}/add", content_type="multipart/form-data",
+                           data={"text": "Prices are in CZK.", "csrf_token": csrf,
+                                 "files": [(io.BytesIO(INVOICE), "invoice.txt")]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Our file storage cannot be reached right now, so nothing was sent." in html
+    assert "Prices are in CZK." in html
+    db.expire_all()
+    [submission] = db.scalars(select(Submission)).all()
+    assert "Prices are in CZK." not in submission.description
+    assert db.scalar(select(func.count()).select_from(SubmissionFile)) == 0
+    assert db.scalar(select(func.count()).select_from(QueuedJob)) == jobs_before
+
+    s3_server.start()
+    response = client.post(f"{detail}/add", content_type="multipart/form-data",
+                           data={"text": "Prices are in CZK.", "csrf_token": csrf,
+                                 "files": [(io.BytesIO(INVOICE), "invoice.txt")]})
     assert response.status_code == 303
     assert len(s3_keys(s3_server.endpoint, s3_server.bucket)) == 1

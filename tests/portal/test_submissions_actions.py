@@ -88,3 +88,24 @@ def test_a_cancelled_submission_takes_no_more_information(client, page):
     client.post(f"{page}/cancel", data={"csrf_token": _csrf(client, page)})
     response = client.post(f"{page}/add", data={"text": "more", "csrf_token": _csrf(client, page)})
     assert response.status_code == 409
+
+
+def test_added_audio_counts_with_the_audio_already_sent(monkeypatch, make_user):
+    from portal import create_app
+    from statex.config import load_settings
+
+    monkeypatch.setenv("UPLOAD_MAX_AUDIO_SECONDS", "60")
+    client = create_app(test_config={"TESTING": True}, settings=load_settings()).test_client()
+    email, password, _id = make_user()
+    client.post("/portal/login", data={"email": email, "password": password,
+                                       "csrf_token": _csrf(client, "/portal/login")})
+    page = client.post("/portal/submissions/new", content_type="multipart/form-data", data={
+        "description": DESCRIPTION, "voice": (io.BytesIO(samples.silence_wav(40)), "first.wav"),
+        "csrf_token": _csrf(client, "/portal/submissions/new")}).headers["Location"]
+    refused = client.post(f"{page}/add", content_type="multipart/form-data", data={
+        "files": [(io.BytesIO(samples.silence_wav(30)), "second.wav")], "csrf_token": _csrf(client, page)})
+    assert refused.status_code == 422
+    assert "The audio lasts 0:30 min; the limit is 0:20 min" in refused.get_data(as_text=True)
+    accepted = client.post(f"{page}/add", content_type="multipart/form-data", data={
+        "files": [(io.BytesIO(samples.silence_wav(15)), "third.wav")], "csrf_token": _csrf(client, page)})
+    assert accepted.status_code == 303
