@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, abort, current_app, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -42,5 +42,41 @@ def _personal() -> bool:
     return "Authorization" in request.headers or "_user_id" in session
 
 
+def _nul_field(data, path: str = "") -> str | None:
+    """The name of the first value holding a NUL character, in a form, query or JSON body."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(data))
+    else:
+        return None
+    for key, value in items:
+        name = key if isinstance(data, list) else (f"{path}.{key}" if path else str(key))
+        found = name if "\x00" in name else _nul_field(value, name)
+        if found is not None:
+            return found
+    return None
+
+
+def reject_nul_characters():
+    """No text we store may hold NUL (PostgreSQL refuses it): name the field instead of failing later."""
+    found = next((str(key) for key, value in request.values.items(multi=True)
+                  if "\x00" in f"{key}{value}"), None)
+    if found is None and request.is_json:
+        found = _nul_field(request.get_json(silent=True))
+    if found is None:
+        return None
+    found = found.replace("\x00", "")
+    message = f"“{found}” contains a NUL character (\\0), which is never part of valid text: remove it."
+    if request.path.startswith("/api/"):
+        from portal.api.problems import problem
+
+        return problem(400, "Bad Request", message, errors={found: [message]})
+    abort(400, message)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(reject_nul_characters)
     app.after_request(add_security_headers)

@@ -19,6 +19,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Delivery",
+    "LinkToken",
     "Destination",
     "LinkToken",
     "Notification",

@@ -98,3 +98,15 @@ def test_state_never_changes_over_get(app, admin_client):
     for rule in app.url_map.iter_rules():
         if any(word in rule.rule for word in ("logout", "revoke", "delete", "signout", "/role", "/active", "cancel")):
             assert "GET" not in rule.methods, rule.rule
+
+
+def test_a_nul_character_anywhere_is_a_named_400_not_a_500(admin_client, make_token, make_user):
+    token = csrf(admin_client, "/portal/account/")
+    response = admin_client.post("/portal/account/profile", data={"name": "a\x00b", "csrf_token": token})
+    assert response.status_code == 400 and "“name” contains a NUL character" in response.get_data(as_text=True)
+    assert admin_client.get("/portal/staff/audit", query_string={"who": "\x00"}).status_code == 400
+    email, _, _ = make_user()
+    api = admin_client.post("/api/v1/submissions", headers={"Authorization": f"Bearer {make_token(email)}"},
+                            json={"description": "fine", "meta": [{"note": "bad\x00"}]})
+    assert api.status_code == 400 and api.mimetype == "application/problem+json"
+    assert api.get_json()["errors"] == {"meta[0].note": [api.get_json()["detail"]]}
