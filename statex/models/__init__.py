@@ -19,7 +19,6 @@ __all__ = [
     "ApiToken",
     "Base",
     "Delivery",
-    "LinkToken",
     "Destination",
     "LinkToken",
     "Notification",
