@@ -31,8 +31,10 @@ def handle_unexpected(error: Exception):
 
 
 def handle_storage_down(_error: StorageUnavailable):
-    return handle_http_error(ServiceUnavailable(
-        "Our file storage cannot be reached right now, so nothing was saved. Please try again in a few minutes."))
+    response = current_app.make_response(handle_http_error(ServiceUnavailable(
+        "Our file storage cannot be reached right now, so nothing was saved. Please try again in a few minutes.")))
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 DATABASE_DOWN = ("Statex cannot reach its database right now, so nothing was changed. "

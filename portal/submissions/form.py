@@ -88,6 +88,6 @@ def new_POST():
                                                   idempotency_key=key and f"form:{key}")
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
-        return render_form(form, 503, files_dropped=True)
+        return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)
     dispatch_committed_jobs()
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
