@@ -140,8 +140,10 @@ def test_restore_refuses_a_database_that_is_not_empty_without_yes(scratch_url, c
     assert refused.exit_code == 1
     assert "the database is not empty" in refused.output and "add --yes" in refused.output
 
-    done = statex("restore", "--from", str(target), "--yes")
+    [folder] = [p for p in target.iterdir() if p.name != "objects"]
+    done = statex("restore", "--from", str(folder), "--yes")
     assert done.exit_code == 0, done.output
+    assert f"restored backup {folder.name}" in done.output
     assert client.get(f"/api/v1/submissions/{later['id']}", headers=headers).status_code == 404
     assert downloads(client, headers, submission["id"]) == FILES
 
