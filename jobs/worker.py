@@ -13,10 +13,14 @@ from statex.config import Settings
 from statex.queue import AI, QUEUES, connect
 from statex.telemetry import request_id
 
+from statex.orphans import collect_orphans
+
 from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
 
 log = logging.getLogger(__name__)
+# Files no submission refers to (an upload cut off, a commit that failed) are removed hourly.
+COLLECT_ORPHANS_EVERY = 3600.0
 
 JOB_SECONDS = Histogram("statex_job_duration_seconds", "Time a job took, by step and outcome.",
                         ["step", "outcome"], buckets=(.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900))
@@ -79,7 +83,7 @@ def _warm_up(settings: Settings, queues: tuple[str, ...]) -> None:
 
 
 def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
-    """Relay committed jobs to Redis every `interval`, reconcile every minute, until told to stop."""
+    """Relay committed jobs every `interval`, reconcile and collect orphaned files now and then, until stopped."""
     stopping = False
 
     def stop(_signum, _frame):
@@ -89,7 +93,7 @@ def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler relaying the outbox every %.1fs", interval)
-    next_reconcile = time.monotonic()
+    next_reconcile = next_collection = time.monotonic()
     while not stopping:
         try:
             redis = connect(settings.redis_url)
@@ -97,6 +101,9 @@ def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
             if time.monotonic() >= next_reconcile:
                 reconcile(settings, redis)
                 next_reconcile = time.monotonic() + settings.reconcile_interval
+            if time.monotonic() >= next_collection:
+                collect_orphans(settings)
+                next_collection = time.monotonic() + COLLECT_ORPHANS_EVERY
         except Exception:  # noqa: BLE001  (a dependency being down must not stop the loop)
             log.warning("scheduler round failed; retrying", exc_info=True)
         time.sleep(interval)
