@@ -10,10 +10,9 @@ from prometheus_client import Counter, Histogram, start_http_server
 from rq import Queue, Worker
 
 from statex.config import Settings
+from statex.orphans import collect_orphans
 from statex.queue import AI, QUEUES, connect
 from statex.telemetry import request_id
-
-from statex.orphans import collect_orphans
 
 from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
