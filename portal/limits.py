@@ -46,7 +46,9 @@ def _breached(request_limit) -> Response:
 
 
 # Headers stay off: flask-limiter would put its own Retry-After on every limited response.
-limiter = Limiter(key_func=get_remote_address, headers_enabled=False, key_prefix="statex", on_breach=_breached)
+# With Redis down, limits fall back to this process's memory instead of failing the request.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=False, key_prefix="statex", on_breach=_breached,
+                  swallow_errors=True, in_memory_fallback_enabled=True)
 
 
 def limit(name: str):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
+from functools import wraps
 
-from redis import Redis
+from redis import Redis, RedisError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,23 @@ class Policy:
     delay: float = 2.0         # seconds to wait after the first slowed failure, doubling
     lock_after: int = 10       # failures that lock the account
     lock_seconds: float = 900  # how long the lock lasts; also how long failures are remembered
+
+
+def _open_without_redis(default):
+    """With Redis unreachable, sign-in stays possible (rate limits still hold per process)."""
+
+    def decorate(method):
+        @wraps(method)
+        def wrapped(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except RedisError:
+                log.warning("lockout counters unavailable (Redis): %s not applied", method.__name__, exc_info=True)
+                return default
+
+        return wrapped
+
+    return decorate
 
 
 class Lockout:
@@ -27,6 +48,7 @@ class Lockout:
     def _key(self, email: str) -> str:
         return "lockout:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
+    @_open_without_redis(0.0)
     def wait(self, email: str, now: float | None = None) -> float:
         """Seconds until this account may try again; 0 when it may now."""
         now = time.time() if now is None else now
@@ -47,6 +69,7 @@ class Lockout:
             return min(policy.delay * 2 ** (failures - policy.slow_after), policy.lock_seconds)
         return 0.0
 
+    @_open_without_redis(0.0)
     def fail(self, email: str, now: float | None = None) -> float:
         """Count a failure; returns the wait it imposes before the next attempt."""
         now = time.time() if now is None else now
@@ -58,11 +81,13 @@ class Lockout:
             failures = pipe.execute()[0]
         return self._pause(failures)
 
+    @_open_without_redis(False)
     def locked(self, email: str) -> bool:
         """Whether the account is past the lock threshold (not merely slowed)."""
         failures = self.redis.hget(self._key(email), "failures")
         return failures is not None and int(failures) >= self.policy.lock_after
 
+    @_open_without_redis(None)
     def clear(self, email: str) -> None:
         """Forget the failures (after a successful sign-in or a password reset)."""
         self.redis.delete(self._key(email))

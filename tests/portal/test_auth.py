@@ -160,3 +160,13 @@ def test_creating_submissions_is_limited_per_account_in_the_portal_and_the_api(s
     again = client.post("/api/v1/submissions", json=body, headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 429
     assert again.mimetype == "application/problem+json" and int(again.headers["Retry-After"]) > 0
+
+
+def test_signing_in_works_while_redis_is_unreachable(database_url, make_user, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    from statex.config import load_settings
+
+    client = create_app(test_config={"TESTING": True}, settings=load_settings()).test_client()
+    email, _, _ = make_user()
+    assert login(client, email, "a wrong password, once").status_code == 422
+    assert login(client, email).status_code == 302

@@ -100,3 +100,11 @@ def test_maintenance_purges_expired_sessions_and_stale_links(db):
     links.issue(db, user, "reset_password")
     assert sessions.purge_expired(db) == 1 and sessions.user_for(db, str(live.id)) is user
     assert links.purge_stale(db) == 1
+
+
+def test_lockout_lets_sign_in_proceed_when_redis_is_unreachable():
+    from redis import Redis
+
+    guard = Lockout(Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1), Policy())
+    assert guard.fail("ann@example.com") == 0 and guard.wait("ann@example.com") == 0
+    assert guard.locked("ann@example.com") is False and guard.clear("ann@example.com") is None
