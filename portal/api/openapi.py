@@ -88,7 +88,8 @@ def _contact_when(channels, pattern: str, required: bool) -> dict:
 
 
 FIELDS = {
-    "description": {"type": "string", "maxLength": 20000, "pattern": r"\S",
+    "description": {"type": "string", "maxLength": 20000,
+                    "allOf": [{"pattern": r"\S"}, {"pattern": r"^[^\x00]*$"}],  # not blank; no NUL (400)
                     "description": "What the client needs; required unless a voice recording is sent."},
     "language": _enum_or_empty(LANGUAGES),
     "category": _enum_or_empty(CATEGORIES),
@@ -101,6 +102,7 @@ NEW_JSON = {
     "type": "object",
     "required": ["description"],
     "properties": FIELDS,
+    "additionalProperties": False,
     "allOf": [
         _contact_when(["telegram"], f"{TELEGRAM}|{PHONE}", required=True),
         _contact_when(["whatsapp", "phone"], PHONE, required=True),
@@ -113,6 +115,7 @@ NEW_JSON = {
 }
 NEW_MULTIPART = {
     "type": "object",
+    "additionalProperties": False,
     "properties": {
         **{name: {"type": "string"} for name in FIELDS},
         "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}},

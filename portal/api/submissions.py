@@ -18,6 +18,7 @@ from statex.models.submissions import STATUSES
 from statex.uploads import Limits
 
 MAX_PAGE = 100_000
+FIELDS = ("description", "language", "category", "contact_channel", "contact")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
@@ -39,6 +40,9 @@ def create_submission():
     checked = uploads.check_files(files, rules)
     has_voice = any(item.kind == "voice" for item in checked.files)
     draft, errors = uploads.check_fields(data, rules, has_voice=has_voice)
+    if isinstance(data, dict):
+        unknown = {str(name or "") for name in data if name not in FIELDS}  # a malformed part has no name
+        errors.update({name: [f"Unknown field; send only {', '.join(FIELDS)}."] for name in unknown})
     if errors or checked.errors:
         return _invalid({**errors, **checked.errors})
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
