@@ -125,3 +125,9 @@ def test_on_s3_downloads_redirect_to_a_presigned_link(s3_bucket, s3_endpoint, ma
     fetched = requests.get(response.headers["Location"], timeout=10)
     assert fetched.content == docx
     assert fetched.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_unknown_fields_are_named(client, headers):
+    response = client.post("/api/v1/submissions", json={"description": DESCRIPTION, "budget": 5}, headers=headers)
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["budget"]
