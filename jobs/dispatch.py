@@ -19,12 +19,14 @@ DEFAULT_TIMEOUT = 120
 RESULT_TTL = 3600
 
 
-def dispatch_pending(settings: Settings, redis: Redis) -> int:
-    """Enqueue every committed job not yet enqueued; the job id is the row id, so a repeat is harmless."""
+def dispatch_pending(settings: Settings, redis: Redis, only: list | None = None) -> int:
+    """Enqueue committed jobs not yet enqueued (`only` these ids, if given); the job id is the row id."""
+    if only is not None and not only:
+        return 0
     intervals = list(settings.job_retry_intervals)
     count = 0
     with session_scope(settings.database_url) as session:
-        for job in outbox.pending(session):
+        for job in outbox.pending(session, only):
             Queue(job.queue, connection=redis).enqueue(
                 job.func, *job.args, job_id=str(job.id), retry=Retry(max=len(intervals), interval=intervals),
                 job_timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT), result_ttl=RESULT_TTL,

@@ -20,7 +20,10 @@ def job_session() -> Iterator[tuple[Settings, Session]]:
     settings = load_settings()
     with session_scope(settings.database_url) as session:
         yield settings, session
-    dispatch_pending(settings, connect(settings.redis_url))
+        session.flush()
+        # Only the jobs this session wrote: scanning the whole outbox is the scheduler's work.
+        scheduled = [job.id for job in session.info.get("scheduled_jobs", [])]
+    dispatch_pending(settings, connect(settings.redis_url), only=scheduled)
 
 
 def retries_left(settings: Settings, attempt: int) -> bool:

@@ -19,12 +19,17 @@ def schedule(session: Session, queue: str, func: str, *args: str) -> QueuedJob:
     args = [str(arg) for arg in args]
     job = QueuedJob(queue=queue, func=func, args=args, ref=args[0] if args else "", request_id=request_id.get())
     session.add(job)
+    # The session remembers what it scheduled, so its owner can hand exactly those to Redis.
+    session.info.setdefault("scheduled_jobs", []).append(job)
     return job
 
 
-def pending(session: Session, limit: int = 500) -> list[QueuedJob]:
-    """Jobs committed to the outbox but not yet handed to Redis, oldest first."""
-    query = (select(QueuedJob).where(QueuedJob.enqueued_at.is_(None))
+def pending(session: Session, only: list | None = None, limit: int = 500) -> list[QueuedJob]:
+    """Jobs committed to the outbox but not yet handed to Redis (`only` these ids, if given), oldest first."""
+    query = select(QueuedJob).where(QueuedJob.enqueued_at.is_(None))
+    if only is not None:
+        query = query.where(QueuedJob.id.in_(only))
+    query = (query
              .order_by(QueuedJob.created_at).limit(limit)
              .with_for_update(skip_locked=True))
     return list(session.scalars(query))
