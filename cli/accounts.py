@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from cli.common import settings_or_exit
-from statex import accounts
+from statex import accounts, passwords
 from statex.db import session_scope
 from statex.models.base import utcnow
 from statex.models.users import ROLES
@@ -25,8 +25,9 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="client", show_default=True)
 def create_user(email: str, password: str, name: str, role: str) -> None:
     """Create a user, verified and active."""
-    if len(password) < 12:
-        raise click.BadParameter("use at least 12 characters", param_hint="--password")
+    refused = passwords.problem(password, email=email, name=name)
+    if refused:
+        raise click.BadParameter(refused, param_hint="--password")
     with session_scope(settings_or_exit().database_url) as session:
         if accounts.find_user(session, email):
             raise click.ClickException(f"a user with the email {email} exists already")

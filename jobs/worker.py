@@ -9,7 +9,9 @@ import time
 from prometheus_client import Counter, Histogram, start_http_server
 from rq import Queue, Worker
 
+from statex import links, sessions
 from statex.config import Settings
+from statex.db import session_scope
 from statex.orphans import collect_orphans
 from statex.queue import AI, QUEUES, connect
 from statex.telemetry import request_id
@@ -18,7 +20,7 @@ from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
 
 log = logging.getLogger(__name__)
-# Files no submission refers to (an upload cut off, a commit that failed) are removed hourly.
+# Hourly: files no submission refers to (an upload cut off, a failed commit), dead sessions and links.
 COLLECT_ORPHANS_EVERY = 3600.0
 
 JOB_SECONDS = Histogram("statex_job_duration_seconds", "Time a job took, by step and outcome.",
@@ -81,6 +83,13 @@ def _warm_up(settings: Settings, queues: tuple[str, ...]) -> None:
         analysis.warm_up(settings)
 
 
+def _purge_expired(settings: Settings) -> None:
+    """Ended sessions and spent or expired sign-in links are of no use to anyone: drop them."""
+    with session_scope(settings.database_url) as session:
+        sessions.purge_expired(session)
+        links.purge_stale(session)
+
+
 def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
     """Relay committed jobs every `interval`, reconcile and collect orphaned files now and then, until stopped."""
     stopping = False
@@ -102,6 +111,7 @@ def run_scheduler(settings: Settings, interval: float = 2.0) -> None:
                 next_reconcile = time.monotonic() + settings.reconcile_interval
             if time.monotonic() >= next_collection:
                 collect_orphans(settings)
+                _purge_expired(settings)
                 next_collection = time.monotonic() + COLLECT_ORPHANS_EVERY
         except Exception:  # noqa: BLE001  (a dependency being down must not stop the loop)
             log.warning("scheduler round failed; retrying", exc_info=True)

@@ -42,6 +42,21 @@ FILE = {
         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "created_at": {"type": "string", "format": "date-time"},
         "download_url": {"type": "string"},
+        "extraction": {
+            "type": ["object", "null"],
+            "description": "What was read from the file; null until its extraction is scheduled.",
+            "required": ["status", "method", "text", "language", "machine_made", "error", "details"],
+            "properties": {
+                "status": {"type": "string", "enum": ["pending", "running", "completed", "failed"]},
+                "method": {"type": ["string", "null"], "description": "e.g. pypdf, tesseract, pocketsphinx."},
+                "text": {"type": "string"},
+                "language": {"type": ["string", "null"]},
+                "machine_made": {"type": "boolean", "description": "OCR or speech recognition made the text."},
+                "error": {"type": ["string", "null"], "description": "Why the file could not be read."},
+                "details": {"type": "array", "items": {"type": "object"},
+                            "description": "Per page or per segment, where the tool gives it."},
+            },
+        },
     },
 }
 SUBMISSION = {
