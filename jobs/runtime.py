@@ -11,12 +11,12 @@ from statex.config import Settings, load_settings
 from statex.db import session_scope
 from statex.queue import connect
 
+from jobs.dispatch import dispatch_pending
+
 
 @contextmanager
 def job_session() -> Iterator[tuple[Settings, Session]]:
     """Settings and a committing session for one job; queued follow-ups are dispatched after commit."""
-    from jobs.dispatch import dispatch_pending
-
     settings = load_settings()
     with session_scope(settings.database_url) as session:
         yield settings, session

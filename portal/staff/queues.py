@@ -37,10 +37,7 @@ def queues():
 @bp.post("/queues/<queue_name>/failed/<job_id>/retry")
 @staff_required
 def failed_retry_POST(queue_name: str, job_id: str):
-    registry = _queue(queue_name).failed_job_registry
-    if job_id not in registry.get_job_ids():
-        abort(404)
-    registry.requeue(job_id)
+    _failed_registry(queue_name, job_id).requeue(job_id)
     flash("The job is queued again.", "success")
     return redirect(url_for("staff.queues"), code=303)
 
@@ -48,10 +45,7 @@ def failed_retry_POST(queue_name: str, job_id: str):
 @bp.post("/queues/<queue_name>/failed/<job_id>/discard")
 @staff_required
 def failed_discard_POST(queue_name: str, job_id: str):
-    registry = _queue(queue_name).failed_job_registry
-    if job_id not in registry.get_job_ids():
-        abort(404)
-    registry.remove(job_id, delete_job=True)
+    _failed_registry(queue_name, job_id).remove(job_id, delete_job=True)
     flash("The failed job is discarded.", "success")
     return redirect(url_for("staff.queues"), code=303)
 
@@ -62,6 +56,14 @@ def _queue(name: str) -> Queue:
     return Queue(name, connection=connect(current_app.config["STATEX"].redis_url))
 
 
+def _failed_registry(queue_name: str, job_id: str):
+    """The queue's failed-job registry, if `job_id` is in it; 404 otherwise."""
+    registry = _queue(queue_name).failed_job_registry
+    if job_id not in registry:
+        abort(404)
+    return registry
+
+
 def _jobs(redis, job_ids: list[str]) -> list[dict]:
     jobs = []
     for job_id in job_ids:
@@ -69,7 +71,8 @@ def _jobs(redis, job_ids: list[str]) -> list[dict]:
             job = Job.fetch(job_id, connection=redis)
         except NoSuchJobError:
             continue
-        error = (job.latest_result().exc_string if job.latest_result() else "") or ""
+        latest = job.latest_result()
+        error = (latest.exc_string if latest else "") or ""
         jobs.append({"id": job.id, "func": job.func_name, "args": job.args, "started_at": job.started_at,
                      "ended_at": job.ended_at, "error": error.strip().splitlines()[-1] if error.strip() else "",
                      "traceback": error[-3000:]})
