@@ -29,12 +29,13 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, limits, notifications, security, staff, submissions, theme
-    from portal import telemetry
+    from portal import account, auth, db, errors, health, limits, notifications, page_cache, security, staff
+    from portal import submissions, telemetry, theme
     from portal.api import bp as api_bp
 
     telemetry.init_app(app)
     db.init_app(app)
+    page_cache.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import select
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,10 +20,27 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_size=5, max_overflow=10)
+        _replace_dead_connections(engine)
     # A forked child (an RQ work horse, a gunicorn worker) must not share its parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     return engine
+
+
+def _replace_dead_connections(engine: Engine) -> None:
+    """Before a pooled connection is used, replace it if the server has hung up on it.
+
+    An idle PostgreSQL connection hears nothing from its server unless the server is going away
+    (a restart, an administrator's kill), so a socket with something to read is a dead connection.
+    Checking that costs one poll() call, where pool_pre_ping costs a round trip on every checkout.
+    """
+
+    @event.listens_for(engine, "checkout")
+    def check(dbapi_connection, _record, _proxy) -> None:
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        if poller.poll(0):
+            raise exc.DisconnectionError("the database closed this connection")
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -47,8 +65,10 @@ def warm_up(url: str) -> None:
 
 
 def session_factory(url: str) -> sessionmaker[Session]:
-    """A session factory bound to the engine for `url`."""
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+    """A session factory bound to the engine for `url`; its commits bump the change stamps they must."""
+    from statex.changes import StampingSession
+
+    return sessionmaker(engine_for(url), class_=StampingSession, expire_on_commit=False)
 
 
 @contextmanager

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from functools import lru_cache
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from statex.audit import Origin
 from statex.models import User, UserSession
+from statex.models.changes import EVERYONE, ChangeStamp
 from statex.models.base import utcnow
 
 
@@ -26,16 +29,44 @@ def start(session: Session, user: User, origin: Origin, lifetime: timedelta) -> 
 
 
 def user_for(session: Session, session_id: str) -> User | None:
-    """The active user of a live session, with `session_id` set on it; None otherwise."""
+    """The active user of a live session, with `session_id` and `change_stamp` set on it; None otherwise.
+
+    Every signed-in request asks this, so it is one plain query (session, user and change stamps) on a
+    connection of its own in autocommit mode, unless `session` already holds one; the user joins
+    `session` as if loaded there, so views may change and commit it as usual.
+    """
     try:
         key = uuid.UUID(session_id)
     except ValueError:
         return None
-    row = session.get(UserSession, key, options=[joinedload(UserSession.user)])
-    if row is None or row.expires_at <= utcnow() or not row.user.is_active:
+    if session.in_transaction():
+        row = session.connection().execute(_signed_in(), {"key": key}).first()
+    else:
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            row = connection.execute(_signed_in(), {"key": key}).first()
+    if row is None or row.expires_at <= utcnow() or not row.is_active:
         return None
-    row.user.session_id = row.id
-    return row.user
+    user = session.identity_map.get(identity_key(User, row.id)) or _attach(session, row)
+    user.session_id, user.change_stamp = key, (row[1] or 0, row[2] or 0)
+    return user
+
+
+@lru_cache(maxsize=1)
+def _signed_in() -> Select:
+    """The session by its id, with its user and the user's and everyone's change stamps (built once)."""
+    mine, everyone = aliased(ChangeStamp), aliased(ChangeStamp)
+    return (select(UserSession.expires_at, mine.stamp, everyone.stamp, *User.__table__.columns)
+            .join(User, User.id == UserSession.user_id)
+            .outerjoin(mine, mine.owner_id == User.id).outerjoin(everyone, everyone.owner_id == EVERYONE)
+            .where(UserSession.id == bindparam("key")))
+
+
+def _attach(session: Session, row) -> User:
+    """A User built from a row already read, made part of `session` without asking the database again."""
+    user = User(**{column.key: row._mapping[column] for column in User.__table__.columns})
+    make_transient_to_detached(user)
+    session.add(user)
+    return user
 
 
 def end(session: Session, session_id: uuid.UUID | str | None) -> None:

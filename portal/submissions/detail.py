@@ -10,6 +10,7 @@ from wtforms import MultipleFileField, TextAreaField
 
 from portal import htmx
 from portal.db import get_db
+from portal.page_cache import cached_page
 from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.submissions.files import get_storage, uploads_from
@@ -32,6 +33,7 @@ def render_detail(submission: Submission, add_form: AddForm | None = None, statu
 
 @bp.get("/submissions/<submission_id>")
 @login_required
+@cached_page
 def detail(submission_id: str):
     """The full page, or only its status block when htmx polls for it."""
     submission = _submission_or_404(submission_id)

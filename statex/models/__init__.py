@@ -7,6 +7,7 @@ from statex.models.audit import AuditEvent
 from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent, SubmissionFile
 from statex.models.queue import QueuedJob
 from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
+from statex.models.changes import ChangeStamp
 from statex.models.notifications import Delivery, Destination, Notification, NotificationSettings, OutboxMessage
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Setting",
     "AnalysisResult",
     "AuditEvent",
+    "ChangeStamp",
     "ApiToken",
     "Base",
     "Delivery",
