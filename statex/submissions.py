@@ -225,9 +225,14 @@ def audio_seconds(storage: Storage, submission: Submission) -> float:
 
 
 def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,
-             per_page: int = 20, search: str | None = None) -> tuple[list[Submission], int]:
-    """One page of the owner's submissions, newest first, and how many there are in all."""
-    query = owned_by(owner).options(selectinload(Submission.files))
+             per_page: int = 20, search: str | None = None,
+             with_results: bool = False) -> tuple[list[Submission], int]:
+    """One page of the owner's submissions, newest first, and how many there are in all.
+
+    Their files come with them; their results (a large JSON each) only when asked for.
+    """
+    query = owned_by(owner) if with_results else select(Submission).where(Submission.owner_id == owner.id)
+    query = query.options(selectinload(Submission.files))
     if status:
         query = query.where(Submission.status == status)
     if search:
