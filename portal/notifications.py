@@ -9,9 +9,10 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal import htmx
-from portal.limits import MESSAGE, limiter, user_key
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
+from portal.limits import MESSAGE, limiter, user_key
+from portal.page_cache import cached_page
 from statex.messages import channels, destinations, inbox, preferences
 from statex.messages.compose import LANGUAGES
 
@@ -51,6 +52,7 @@ def bell_context() -> dict:
 
 
 @bp.get("/notifications/bell")
+@cached_page
 def bell():
     """The bell alone, for htmx to refresh the unread count; signed out, htmx's 286 stops the polling."""
     if not current_user.is_authenticated:

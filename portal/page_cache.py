@@ -22,7 +22,7 @@ MAX_BYTES = 256 * 1024
 # A safety net, not the means of freshness: a change made outside the application (an operator's SQL)
 # shows after at most this many seconds.
 MAX_AGE = 60
-KEPT_HEADERS = ("Content-Type", "Vary")
+KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
 
 
 @dataclass(frozen=True)
