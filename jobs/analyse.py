@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from statex import analysis, events, pipeline
 from statex.models.pipeline import PipelineRun
@@ -15,29 +18,28 @@ log = logging.getLogger(__name__)
 FAILED = "We could not analyse your request. Our staff have been told and will look into it."
 
 
+@dataclass(frozen=True)
+class Work:
+    """What one attempt at a run's analysis reads: the text, what could not be read, and the attempt."""
+
+    text: str
+    unreadable: list[str]
+    language: str | None
+    attempt: int
+
+
 def analyse_run(run_id: str) -> str:
     """Analyse the run's submission once; transient failures retry, the last one fails the run."""
     key = uuid.UUID(run_id)
     with job_session() as (settings, session):
-        run = session.get(PipelineRun, key, with_for_update=True)
-        if run is None or run.state != "analysing":
-            return "skipped"
-        submission = run.submission
-        if not pipeline.mark_processing(session, submission):
-            run.state = "superseded"
-            return "cancelled"
-        text, unreadable = pipeline.analysis_input(session, submission)
-        if not text:
-            pipeline.fail(session, run, pipeline.NOTHING_TO_READ, "no text: " + "; ".join(unreadable))
-            return "failed"
-        run.analysis_attempts += 1
-        events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
-        language, attempt = submission.language, run.analysis_attempts
+        work = begin(session, key)
+    if not isinstance(work, Work):
+        return work
 
     try:
-        result = analysis.analyse(text, settings, language_hint=language)
+        result = analysis.analyse(work.text, settings, language_hint=work.language)
     except Exception as error:  # noqa: BLE001  (every failure ends recorded, none silently)
-        if retries_left(settings, attempt):
+        if retries_left(settings, work.attempt):
             raise
         with job_session() as (_settings, session):
             run = session.get(PipelineRun, key, with_for_update=True)
@@ -45,11 +47,33 @@ def analyse_run(run_id: str) -> str:
         return "failed"
 
     data = result.model_dump(mode="json")
-    if unreadable:
-        data["notes"] = [*data.get("notes", []), *(f"Not read: {line}" for line in unreadable)]
+    if work.unreadable:
+        data["notes"] = [*data.get("notes", []), *(f"Not read: {line}" for line in work.unreadable)]
     with job_session() as (_settings, session):
-        run = session.get(PipelineRun, key, with_for_update=True)
-        stored = pipeline.store_result(session, run, data, result.provenance.provider)
+        stored = store(session, key, data, result.provenance.provider)
     log.info("analysed run %s: %s", run_id, "stored" if stored else "superseded")
     return "completed" if stored else "skipped"
 
+
+def begin(session: Session, key: uuid.UUID) -> Work | str:
+    """Start an attempt at the run's analysis: what to read, or the outcome when there is nothing to do."""
+    run = session.get(PipelineRun, key, with_for_update=True)
+    if run is None or run.state != "analysing":
+        return "skipped"
+    submission = run.submission
+    if not pipeline.mark_processing(session, submission):
+        run.state = "superseded"
+        return "cancelled"
+    text, unreadable = pipeline.analysis_input(session, submission)
+    if not text:
+        pipeline.fail(session, run, pipeline.NOTHING_TO_READ, "no text: " + "; ".join(unreadable))
+        return "failed"
+    run.analysis_attempts += 1
+    events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
+    return Work(text, unreadable, submission.language, run.analysis_attempts)
+
+
+def store(session: Session, key: uuid.UUID, data: dict, provider: str) -> bool:
+    """Keep the analysis if the run still wants it; False when a newer round superseded it."""
+    run = session.get(PipelineRun, key, with_for_update=True)
+    return pipeline.store_result(session, run, data, provider)

@@ -6,6 +6,7 @@ import logging
 
 from redis import Redis
 from rq import Queue, Retry
+from sqlalchemy.orm import Session
 
 from statex import queue as outbox
 from statex.config import Settings
@@ -23,17 +24,31 @@ def dispatch_pending(settings: Settings, redis: Redis, only: list | None = None)
     """Enqueue committed jobs not yet enqueued (`only` these ids, if given); the job id is the row id."""
     if only is not None and not only:
         return 0
-    intervals = list(settings.job_retry_intervals)
-    count = 0
     with session_scope(settings.database_url) as session:
-        for job in outbox.pending(session, only):
-            Queue(job.queue, connection=redis).enqueue(
-                job.func, *job.args, job_id=str(job.id), retry=Retry(max=len(intervals), interval=intervals),
-                job_timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT), result_ttl=RESULT_TTL,
-                failure_ttl=7 * 24 * 3600, meta={"request_id": job.request_id},
-            )
-            job.enqueued_at = utcnow()
-            count += 1
-    if count:
-        log.info("dispatched %d queued job(s)", count)
-    return count
+        return hand_over(session, settings, redis, only)
+
+
+def hand_over(session: Session, settings: Settings, redis: Redis, only: list | None = None) -> int:
+    """Enqueue pending jobs (`only` these ids) in one Redis round trip and mark them; the caller commits.
+
+    The rows stay locked until that commit, so two relays never hand over the same job.
+    """
+    jobs = outbox.pending(session, only)
+    if not jobs:
+        return 0
+    intervals = list(settings.job_retry_intervals)
+    retry = Retry(max=len(intervals), interval=intervals)
+    by_queue: dict[str, list] = {}
+    for job in jobs:
+        by_queue.setdefault(job.queue, []).append(Queue.prepare_data(
+            job.func, job.args, job_id=str(job.id), retry=retry, timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT),
+            result_ttl=RESULT_TTL, failure_ttl=7 * 24 * 3600, meta={"request_id": job.request_id}))
+    with redis.pipeline() as pipe:
+        for name, prepared in by_queue.items():
+            Queue(name, connection=redis).enqueue_many(prepared, pipeline=pipe)
+        pipe.execute()
+    handed = utcnow()
+    for job in jobs:
+        job.enqueued_at = handed
+    log.info("dispatched %d queued job(s)", len(jobs))
+    return len(jobs)

@@ -25,7 +25,7 @@ from statex.models import Delivery, SubmissionEvent, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, connect
 
-from jobs.runtime import job_session
+from jobs.runtime import job_redis, job_session
 
 log = logging.getLogger(__name__)
 # Submission events staff hear about, and the template each uses.
@@ -37,26 +37,31 @@ def notify_event(event_id: str) -> str:
     """Tell the submission's owner (and staff, for some events); a repeat run sends nothing."""
     retries: list[tuple[str, int, datetime]] = []
     with job_session() as (settings, session):
-        event = session.get(SubmissionEvent, int(event_id))
-        if event is None:
-            return "skipped"
-        submission = event.submission
-        context = dict(submission=submission, result=submission.result, data=event.data or {},
-                       owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
-                       settings_link=f"{settings.portal_url}/account/notifications")
-        outcome = "skipped"
-        key = f"{event.kind}:{event.id}"
-        if event.kind in EVENT_TOPICS and submission.owner.is_active:
-            lang = language_for(session, submission.owner, submission.language)
-            message = compose(event.kind, lang, user=submission.owner, **context)
-            inbox.add(session, submission.owner, key, event.kind, message.subject,
-                      message.short, context["link"])
-            outcome = _to_user(session, settings, submission.owner, event.kind, key, message, retries)
-        if event.kind in STAFF_EVENTS:
-            template, path = STAFF_EVENTS[event.kind]
-            staff_link = settings.portal_url + path.format(id=submission.id)
-            _to_staff(session, settings, template, key, {**context, "link": staff_link}, retries)
+        outcome = tell(session, settings, int(event_id), retries)
     _schedule_retries(settings, retries)
+    return outcome
+
+
+def tell(session: Session, settings: Settings, event_id: int, retries: list) -> str:
+    """Deliver the event's messages in `session`, noting deliveries to retry in `retries`."""
+    event = session.get(SubmissionEvent, event_id)
+    if event is None:
+        return "skipped"
+    submission = event.submission
+    context = dict(submission=submission, result=submission.result, data=event.data or {},
+                   owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
+                   settings_link=f"{settings.portal_url}/account/notifications")
+    outcome = "skipped"
+    key = f"{event.kind}:{event.id}"
+    if event.kind in EVENT_TOPICS and submission.owner.is_active:
+        lang = language_for(session, submission.owner, submission.language)
+        message = compose(event.kind, lang, user=submission.owner, **context)
+        inbox.add(session, submission.owner, key, event.kind, message.subject, message.short, context["link"])
+        outcome = _to_user(session, settings, submission.owner, event.kind, key, message, retries)
+    if event.kind in STAFF_EVENTS:
+        template, path = STAFF_EVENTS[event.kind]
+        staff_link = settings.portal_url + path.format(id=submission.id)
+        _to_staff(session, settings, template, key, {**context, "link": staff_link}, retries)
     return outcome
 
 
@@ -167,7 +172,7 @@ def _schedule_retries(settings: Settings, retries: list[tuple[str, int, datetime
     """Hand each retry to RQ's scheduler for its time; the row keeps that time if Redis loses it."""
     if not retries:
         return
-    queue = Queue(NOTIFICATIONS, connection=connect(settings.redis_url))
+    queue = Queue(NOTIFICATIONS, connection=job_redis(settings))
     for delivery_id, attempts, when in retries:
         queue.enqueue_at(when, "jobs.notify.send_delivery", delivery_id,
                          job_id=f"delivery-{delivery_id}-{attempts}", job_timeout=300)

@@ -18,6 +18,7 @@ from statex.telemetry import request_id
 
 from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
+from jobs.rehearsal import rehearse
 
 log = logging.getLogger(__name__)
 # Hourly: files no submission refers to (an upload cut off, a failed commit), dead sessions and links.
@@ -81,6 +82,10 @@ def _warm_up(settings: Settings, queues: tuple[str, ...]) -> None:
         from statex import analysis
 
         analysis.warm_up(settings)
+    try:
+        rehearse(settings)
+    except Exception:  # noqa: BLE001  (without it jobs only start slower)
+        log.warning("the jobs' rehearsal failed; work horses will compile their statements", exc_info=True)
 
 
 def _purge_expired(settings: Settings) -> None:
