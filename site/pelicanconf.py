@@ -12,8 +12,11 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "/portal").rstrip("/")
 
 PATH = str(ROOT / "content")
 OUTPUT_PATH = os.environ.get("SITE_OUTPUT_DIR", str(ROOT / "var" / "site"))
-# Stale pages from earlier builds must not survive (publish mirrors this folder).
-DELETE_OUTPUT_DIRECTORY = True
+# Development builds overwrite the last output in place, as in Pelican's quickstart: deleting it and
+# creating its ~2,000 files and folders again (Pagefind reuses its unchanged fragments) was the largest
+# cost we added to Pelican's. A page whose source was removed stays until the folder is deleted;
+# production builds start from an empty folder (publishconf.py).
+DELETE_OUTPUT_DIRECTORY = False
 THEME = str(ROOT / "themes" / "statex")
 # The statex_assets plugin copies (and in production fingerprints) the theme's static files.
 THEME_STATIC_PATHS = []

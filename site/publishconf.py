@@ -13,4 +13,6 @@ SITEURL = os.environ.get("SITE_URL", "").rstrip("/")
 if not SITEURL.startswith(("http://", "https://")):
     raise SystemExit("publishconf: set SITE_URL to the site's absolute base, e.g. https://statex.cz")
 RELATIVE_URLS = False
+# Stale pages and search files from earlier builds must not survive: publish mirrors this folder.
+DELETE_OUTPUT_DIRECTORY = True
 FINGERPRINT_ASSETS = True

@@ -17,6 +17,7 @@ class Assets:
         self.fingerprint = settings.get("FINGERPRINT_ASSETS", False)
         self.siteurl = settings["SITEURL"]
         self._files = None
+        self._urls = {}
 
     def files(self):
         """Return {name: bytes} for every published asset, read once."""
@@ -42,8 +43,10 @@ class Assets:
         return f"theme/{stem}.{digest}.{ext}"
 
     def url(self, name):
-        """Return the URL templates use for an asset."""
-        return f"{self.siteurl}/{self.output_name(name)}"
+        """Return the URL templates use for an asset, hashed once per build, not once per page."""
+        if name not in self._urls:
+            self._urls[name] = f"{self.siteurl}/{self.output_name(name)}"
+        return self._urls[name]
 
     def write(self, output_path):
         """Write every asset into the output folder."""

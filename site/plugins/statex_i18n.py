@@ -15,21 +15,21 @@ def place(item, lang):
     """Return (url, save_as) of an item published in `lang`."""
     settings = item.settings
     prefix = settings["LANGUAGES"][lang]["prefix"]
-    kind = section(item)
     special = settings["SPECIAL_PAGE_URLS"]
-    if kind == "pages" and item.slug in special:
+    if item.section == "pages" and item.slug in special:
         url = prefix + special[item.slug]
     else:
-        url = prefix + settings["URL_PATTERNS"][kind].format(slug=item.slug)
+        url = prefix + settings["URL_PATTERNS"][item.section].format(slug=item.slug)
     save_as = url + "index.html" if url == "" or url.endswith("/") else url
     return url, save_as
 
 
 def content_object_init(item):
     """Give pages, services and posts their URL and services their template."""
-    if not hasattr(item, "slug") or section(item) not in item.settings["URL_PATTERNS"]:
+    kind = section(item)  # once: Pelican computes the relative path anew on every call
+    if not hasattr(item, "slug") or kind not in item.settings["URL_PATTERNS"]:
         return
-    item.section = section(item)
+    item.section = kind
     item.is_fallback = False
     item.override_url, item.override_save_as = place(item, item.lang)
     if item.section == "services" and "template" not in item.metadata:

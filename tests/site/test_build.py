@@ -5,7 +5,8 @@ from __future__ import annotations
 import filecmp
 import json
 
-from cli.site.build import build
+from cli.site.build import CONTENT_DIR, build
+from cli.site.check import read_front_matter
 from tests.site.conftest import SITE_URL
 from tests.site.pages import parse
 
@@ -28,10 +29,14 @@ def test_production_assets_are_fingerprinted_and_absolute(prod_site):
     assert not (prod_site / "theme" / "css" / "statex.css").exists()
 
 
-def test_search_index_covers_both_languages(prod_site):
+def test_search_indexes_every_content_page_of_each_language_and_no_list(prod_site):
+    expected = {"en": 0, "cs": 0}
+    for source in CONTENT_DIR.glob("*/*.md"):
+        lang = "cs" if source.name.endswith(".cs.md") else "en"
+        expected[lang] += "noindex" not in "".join(read_front_matter(source).get("robots", []))
     entry = json.loads((prod_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert set(entry["languages"]) == {"en", "cs"}
-    assert all(language["page_count"] >= 20 for language in entry["languages"].values())
+    # One index per <html lang>: Czech pages are searched as Czech, from Czech pages only.
+    assert {lang: data["page_count"] for lang, data in entry["languages"].items()} == expected
     assert (prod_site / "pagefind" / "pagefind-ui.js").exists()
 
 
