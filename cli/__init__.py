@@ -18,7 +18,8 @@ def _register() -> None:
     from cli.site import site_group
 
     for command in (run.up, run.web, run.worker, run.scheduler, run.reconcile, db.db, accounts.users,
-                    accounts.tokens, site_group, backup.backup, backup.restore, maintenance.gc):
+                    accounts.tokens, site_group, backup.backup, backup.restore, backup.prune_backups,
+                    maintenance.gc):
         main.add_command(command)
 
 

@@ -1,22 +1,29 @@
-"""`statex backup` and `statex restore`: the database and every stored file, to a folder or a bucket."""
+"""`statex backup`, `restore` and `prune-backups`: the database and every stored file, to a folder or a bucket."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.common import settings_or_exit
 
+if TYPE_CHECKING:
+    from statex.backup import Pruned
+
 
 @click.command()
 @click.option("--to", "target", envvar="BACKUP_URL", required=True, metavar="DIR|s3://BUCKET/PREFIX",
               help="Where backups go (default: $BACKUP_URL); each run adds a folder named by its UTC time.")
-def backup(target: str) -> None:
+@click.option("--prune", is_flag=True, help="Then delete the backups the retention policy drops (see prune-backups).")
+def backup(target: str, prune: bool) -> None:
     """Back up the database and every stored file; exits 1 when a file the database names is missing."""
-    from statex.backup import BackupError, backup as run_backup
+    from statex.backup import BackupError, backup as run_backup, prune as run_prune
     from statex.dumps import DumpError
 
+    settings = settings_or_exit()
     try:
-        index = run_backup(settings_or_exit(), target)
+        index = run_backup(settings, target)
     except (BackupError, DumpError) as error:
         raise click.ClickException(str(error)) from error
     objects = index["objects"]
@@ -28,8 +35,14 @@ def backup(target: str) -> None:
                f"{objects['already_backed_up']} already backed up")
     problems = [f"missing from storage: {key}" for key in objects["missing"]] + \
                [f"does not match its size or sha256: {key}" for key in objects["damaged"]]
+    if prune:
+        # Even when files are missing: this backup is written, and the policy keeps the older ones holding them.
+        try:
+            _echo_pruned(run_prune(settings, target), dry_run=False)
+        except BackupError as error:
+            problems.append(f"old backups were not pruned: {error}")
     if problems:
-        raise click.ClickException("the backup is written, but not every file is in it:\n  " + "\n  ".join(problems))
+        raise click.ClickException("the backup is written, but:\n  " + "\n  ".join(problems))
 
 
 @click.command()
@@ -54,3 +67,28 @@ def restore(source: str, yes: bool) -> None:
     if done.failed:
         raise click.ClickException("some files could not be restored:\n  " + "\n  ".join(done.failed))
     click.echo("next: `statex db upgrade` (when this release is newer than the backup), then `statex reconcile`")
+
+
+@click.command("prune-backups")
+@click.option("--from", "source", envvar="BACKUP_URL", required=True, metavar="DIR|s3://BUCKET/PREFIX",
+              help="Where backups go (default: $BACKUP_URL).")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+def prune_backups(source: str, dry_run: bool) -> None:
+    """Delete the backups beyond retention: all of the last 48 hours, then hourly for 7 days, daily for 30."""
+    from statex.backup import BackupError, prune
+
+    try:
+        pruned = prune(settings_or_exit(), source, dry_run=dry_run)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    _echo_pruned(pruned, dry_run)
+
+
+def _echo_pruned(pruned: Pruned, dry_run: bool) -> None:
+    deleted = "to delete" if dry_run else "deleted"
+    unfinished = f", {len(pruned.unfinished)} unfinished {deleted}" if pruned.unfinished else ""
+    click.echo(f"backups: {len(pruned.kept)} kept, {len(pruned.deleted)} {deleted}{unfinished}")
+    for name in pruned.deleted + pruned.unfinished:
+        click.echo(f"  {deleted}: {name}")
+    click.echo(f"files: {pruned.objects_kept} kept, {pruned.objects_deleted} {deleted} (no kept backup holds them)")
+    click.echo(f"bytes: {pruned.bytes_kept:,} kept, {pruned.bytes_deleted:,} {deleted}")

@@ -3,7 +3,8 @@
 A backup target (a folder, or s3://bucket/prefix) holds one folder per backup, named by its UTC time,
 with the database copy, `manifest.json` (every stored file: key, size, sha256) and `index.json`
 (time, schema revisions, row counts), plus `objects/`, the files' bytes by sha256, shared by every
-backup there: each run copies only the files no earlier backup holds.
+backup there: each run copies only the files no earlier backup holds. `prune` applies the runbook's
+retention: every backup of the last 48 hours, the newest of each hour for 7 days, of each day for 30.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 import tempfile
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -71,12 +72,25 @@ def object_key(sha256: str) -> str:
     return f"objects/{sha256[:2]}/{sha256}"
 
 
+def backup_name(when: datetime) -> str:
+    """The folder name of a backup started at `when` (UTC, to the millisecond): names sort by time."""
+    return when.strftime("%Y%m%dT%H%M%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def backup_time(name: str) -> datetime | None:
+    """When the backup `name` was started, or None when `name` is not a backup's."""
+    try:
+        return datetime.strptime(name, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
 def backup(settings: Settings, to: str) -> dict[str, Any]:
     """Write a complete backup under `to` and return its index; a backup without index.json is incomplete."""
     place = place_for(to, settings)
     kind = dumps.kind_of(settings.database_url)
     now = datetime.now(timezone.utc)
-    name = now.strftime("%Y%m%dT%H%M%S.") + f"{now.microsecond // 1000:03d}Z"
+    name = backup_name(now)
     with _workdir(place, name) as work:
         found = dumps.dump(settings.database_url, work / DUMPS[kind])
         copied = _copy_objects(storage_for(settings), place, found.files)
@@ -205,3 +219,97 @@ def _fetch(place: Place, name: str, filename: str, scratch: Path) -> Path:
     with closing(place.storage.reader(place.key(name, filename))) as stream, path.open("wb") as out:
         shutil.copyfileobj(stream, out)
     return path
+
+
+@dataclass
+class Pruned:
+    """What pruning kept and deleted (or would delete, on a dry run), in backups, files and bytes."""
+
+    kept: list[str]
+    deleted: list[str]
+    unfinished: list[str]
+    objects_kept: int
+    objects_deleted: int
+    bytes_kept: int
+    bytes_deleted: int
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Which backups to keep: all recent ones, then the newest of each hour, then of each day; always the newest."""
+
+    all_hours: int = 48
+    hourly_days: int = 7
+    daily_days: int = 30
+
+    def keeps(self, times: dict[str, datetime], now: datetime) -> set[str]:
+        """The names, among backups started at `times`, this policy keeps at `now`."""
+        kept = {name for name, when in times.items() if now - when <= timedelta(hours=self.all_hours)}
+        for days, period in ((self.hourly_days, "%Y%m%d%H"), (self.daily_days, "%Y%m%d")):
+            newest = {times[name].strftime(period): name for name in sorted(times, key=times.__getitem__)}
+            kept |= {name for name in newest.values() if now - times[name] <= timedelta(days=days)}
+        # A day's newest is also its hour's newest, and stays so: no run wants what an earlier run deleted.
+        return kept | ({max(times, key=times.__getitem__)} if times else set())
+
+
+def prune(settings: Settings, source: str, now: datetime | None = None, *, retention: Retention = Retention(),
+          grace: timedelta = timedelta(days=1), dry_run: bool = False) -> Pruned:
+    """Delete the backups at `source` that `retention` does not keep, then the files no kept backup names."""
+    place = place_for(source, settings)
+    now = now or datetime.now(timezone.utc)
+    folders, objects = _contents(place)
+    complete = {name: when for name in folders
+                if (when := backup_time(name)) and place.key(name, INDEX) in folders[name]}
+    kept = retention.keeps(complete, now)
+    # Unfinished: a backup being written (`.NAME.partial` beside local backups, a folder without index.json
+    # in a bucket) or one that died; a backup takes minutes, so one started over `grace` ago is a left-over.
+    unfinished = sorted(folder for folder in folders if folder not in complete
+                        and (when := backup_time(folder.removeprefix(".").removesuffix(".partial")))
+                        and now - when > grace)
+    needed = {place.key(object_key(sha)) for name in kept for sha in _manifest_hashes(place, name)}
+    # A running backup copies its new files into objects/ before it publishes the manifest naming them, so
+    # a file no manifest names may be one it has just copied: only files older than `grace` go. (It may
+    # also reuse an old file only deleted backups named, when the same bytes are uploaded again; should
+    # pruning delete it meanwhile, that one backup lacks the file and the next run copies it again.
+    # `statex backup --prune` runs the two in turn, so the CronJob never races itself.)
+    garbage = {key: size for key, (size, modified) in objects.items() if key not in needed and now - modified > grace}
+    dropped = sorted(set(complete) - kept)
+    gone = dropped + unfinished
+    freed = sum(garbage.values()) + sum(size for name in gone for size in folders[name].values())
+    total = sum(size for files in folders.values() for size in files.values()) + sum(s for s, _ in objects.values())
+    if not dry_run:
+        for name in gone:
+            _delete_folder(place, name, folders[name])
+        for key in garbage:
+            place.storage.delete(key)
+    return Pruned(sorted(kept), dropped, unfinished, len(objects) - len(garbage), len(garbage), total - freed, freed)
+
+
+def _contents(place: Place) -> tuple[dict[str, dict[str, int]], dict[str, tuple[int, datetime]]]:
+    """The place's folders ({folder: {key: size}}) and stored files ({key: (size, last modified)})."""
+    folders: dict[str, dict[str, int]] = {}
+    objects: dict[str, tuple[int, datetime]] = {}
+    for key, size, modified in place.storage.list(place.prefix):
+        top, _, rest = key.removeprefix(place.prefix).partition("/")
+        if top == "objects":
+            objects[key] = (size, modified)
+        elif rest:
+            folders.setdefault(top, {})[key] = size
+    return folders, objects
+
+
+def _manifest_hashes(place: Place, name: str) -> set[str]:
+    """The sha256 of every file backup `name` holds; an unreadable manifest stops pruning before it deletes."""
+    try:
+        return {entry["sha256"] for entry in _read_json(place, name, MANIFEST)["objects"]}
+    except Exception as error:  # noqa: BLE001  (any failure: deleting files it may need would be worse)
+        raise BackupError(f"cannot read the manifest of backup {name} ({type(error).__name__}: {error}); "
+                          "nothing was pruned: repair or remove that backup by hand") from error
+
+
+def _delete_folder(place: Place, name: str, keys: dict[str, int]) -> None:
+    if place.folder is not None:
+        shutil.rmtree(place.folder / name, ignore_errors=True)
+        return
+    for key in keys:
+        place.storage.delete(key)
