@@ -7,14 +7,11 @@ import subprocess
 import kubernetes_validate
 import pytest
 
-from cli import main as statex_command
 from statex.config import load_settings
 from tests.deploy.conftest import K8S, ROOT, by_kind, parse_statex_args, pod_labels, pod_specs
 
 # The oldest Kubernetes we support and the newest schemas kubernetes-validate ships.
 VERSIONS = ("1.29.0", kubernetes_validate.latest_version())
-# Commands the manifests run that issue 8 adds later: `statex backup` (the CronJob's command).
-INTENDED_COMMANDS = {"backup"}
 WORKERS = ("statex-worker-ai", "statex-worker-notifications")
 
 
@@ -40,10 +37,8 @@ def test_the_platform_has_its_workloads_and_everything_lives_in_the_statex_names
 
 
 def test_workloads_run_statex_commands_with_options_it_accepts(manifests):
-    for name, spec in pod_specs(manifests).items():
+    for spec in pod_specs(manifests).values():
         for container in spec["containers"]:
-            if container["args"][0] in INTENDED_COMMANDS - set(statex_command.commands):
-                continue
             parse_statex_args(container["args"])
     assert pod_specs(manifests)["Job/statex-migrate"]["containers"][0]["args"] == ["db", "upgrade"]
 
@@ -246,6 +241,6 @@ def test_the_cron_jobs_reconcile_and_back_up_without_overlapping(manifests):
     for cron_job in cron_jobs.values():
         assert cron_job["spec"]["concurrencyPolicy"] == "Forbid"
     backup = cron_jobs["statex-backup"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
-    assert backup["args"] == ["backup", "--to", "$(BACKUP_URL)"]
+    assert backup["args"] == ["backup", "--to", "$(BACKUP_URL)", "--prune"], "back up, then apply the retention"
     config = next(iter(by_kind(manifests, "ConfigMap").values()))["data"]
     assert config["BACKUP_URL"].startswith("s3://")
