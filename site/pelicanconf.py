@@ -50,6 +50,9 @@ PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
 URL_PATTERNS = {"pages": "{slug}/", "services": "services/{slug}/", "blog": "blog/{slug}/"}
 SPECIAL_PAGE_URLS = {"home": "", "404": "404.html"}
 BLOG_INDEX_URL = "blog/"
+# The blog index lists ten posts a page: /blog/, /blog/page/2/, ... (and /cs/blog/page/2/, ...).
+BLOG_PAGE_SIZE = 10
+PAGINATION_PATTERNS = [(1, "{url}", "{save_as}"), (2, "{url}page/{number}/", "{base_name}/page/{number}/index.html")]
 FEED_URL = "feeds/{lang}.atom.xml"
 STATIC_URL = "{path}"
 STATIC_SAVE_AS = "{path}"
@@ -140,6 +143,10 @@ UI_STRINGS = {
         "feed": "Atom feed",
         "blog_title": "Blog",
         "blog_summary": "Notes from our projects: what worked, what did not, and what it cost.",
+        "blog_pages": "Blog pages",
+        "page_of": "Page {number} of {count}",
+        "newer_posts": "Newer posts",
+        "older_posts": "Older posts",
         "footer_tagline": "Applied AI for small and mid-sized businesses, from Prague.",
         "footer_nav": "Footer",
         "privacy": "Privacy",
@@ -181,6 +188,10 @@ UI_STRINGS = {
         "feed": "Atom feed",
         "blog_title": "Blog",
         "blog_summary": "Poznámky z našich projektů: co fungovalo, co ne a kolik to stálo.",
+        "blog_pages": "Stránky blogu",
+        "page_of": "Strana {number} z {count}",
+        "newer_posts": "Novější články",
+        "older_posts": "Starší články",
         "footer_tagline": "Aplikovaná umělá inteligence pro malé a střední firmy, z Prahy.",
         "footer_nav": "Patička",
         "privacy": "Ochrana osobních údajů",

@@ -4,6 +4,7 @@ import copy
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.paginator import Paginator
 
 
 def section(item):
@@ -86,6 +87,12 @@ def in_language(originals, lang):
     return found
 
 
+def blog_pages(url, posts, settings):
+    """The pages of a blog index at `url`: Pelican's paginator, URLs from PAGINATION_PATTERNS."""
+    paginator = Paginator(url + "index.html", url, posts, settings, settings["BLOG_PAGE_SIZE"])
+    return [paginator.page(number) for number in paginator.page_range]
+
+
 class LanguageGenerator(Generator):
     """Per-language lists for templates, and the blog index and Atom feed of each language."""
 
@@ -102,19 +109,24 @@ class LanguageGenerator(Generator):
             urls = {p.slug: p.url for p in site_pages}
             urls["blog"] = info["prefix"] + self.settings["BLOG_INDEX_URL"]
             urls["feed"] = self.settings["FEED_URL"].format(lang=lang)
-            by_lang[lang] = {"services": services, "posts": posts, "urls": urls}
+            by_lang[lang] = {"services": services, "posts": posts, "urls": urls,
+                             "blog_pages": blog_pages(urls["blog"], posts, self.settings)}
         self.context["by_lang"] = by_lang
 
     def generate_output(self, writer):
-        """Write the blog index and the Atom feed of every language."""
+        """Write the blog index pages and the Atom feed of every language."""
         template = self.get_template("blog")
-        for lang, info in self.settings["LANGUAGES"].items():
-            data = self.context["by_lang"][lang]
-            writer.write_file(
-                data["urls"]["blog"] + "index.html", template, self.context,
-                lang=lang, posts=data["posts"], url=data["urls"]["blog"],
-                alternate_urls={other: d["urls"]["blog"] for other, d in self.context["by_lang"].items()},
-            )
+        by_lang = self.context["by_lang"]
+        for lang, data in by_lang.items():
+            pages = data["blog_pages"]
+            # Every post has a version (or a fallback) in every language, so page n lists the same posts.
+            for index, page in enumerate(pages):
+                writer.write_file(
+                    page.save_as, template, self.context, lang=lang, posts_page=page,
+                    previous_page=pages[index - 1] if index else None,
+                    next_page=pages[index + 1] if index + 1 < len(pages) else None,
+                    alternate_urls={other: d["blog_pages"][index].url for other, d in by_lang.items()},
+                )
             real_posts = [post for post in data["posts"] if not post.is_fallback]
             writer.write_feed(
                 real_posts, self.context, data["urls"]["feed"],

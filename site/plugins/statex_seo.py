@@ -40,15 +40,16 @@ def groups(context):
 
 
 class SitemapGenerator(Generator):
-    """Writes sitemap.xml from the pages, services, posts and blog indexes of every language."""
+    """Writes sitemap.xml from the pages, services, posts and blog index pages of every language."""
 
     def generate_output(self, writer):
         """Write sitemap.xml into the output folder."""
         siteurl = self.settings["SITEURL"]
         entries = []
-        blog_urls = {lang: data["urls"]["blog"] for lang, data in self.context["by_lang"].items()}
-        for url in blog_urls.values():
-            entries.append(url_entry(siteurl, url, blog_urls))
+        by_lang = self.context["by_lang"]
+        for index in range(len(by_lang[self.settings["DEFAULT_LANG"]]["blog_pages"])):
+            blog_urls = {lang: data["blog_pages"][index].url for lang, data in by_lang.items()}
+            entries += [url_entry(siteurl, url, blog_urls) for url in blog_urls.values()]
         for group in groups(self.context):
             alternates = {item.lang: item.url for item in group}
             for item in group:
