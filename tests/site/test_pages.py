@@ -91,6 +91,17 @@ def test_atom_feeds_parse_per_language(prod_site):
             assert entry.find(f"{atom}title").text
 
 
+def test_every_page_announces_the_atom_feed_of_its_language(prod_site):
+    for path in html_pages(prod_site):
+        page = parse(path)
+        where = path.relative_to(prod_site).as_posix()
+        feeds = [link for link in page.rel("alternate") if link.get("type") == "application/atom+xml"]
+        assert [link["href"] for link in feeds] == [f"{SITE_URL}/feeds/{page.lang}.atom.xml"], where
+        assert feeds[0].get("title"), where
+    for lang in ("en", "cs"):
+        assert (prod_site / "feeds" / f"{lang}.atom.xml").is_file()
+
+
 def test_json_ld_parses_with_the_right_types(prod_site):
     for path in html_pages(prod_site):
         where = path.relative_to(prod_site).as_posix()
