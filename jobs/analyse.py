@@ -7,9 +7,10 @@ import traceback
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from statex import analysis, events, pipeline
+from statex.models import Submission
 from statex.models.pipeline import PipelineRun
 
 from jobs.runtime import job_session, retries_left
@@ -57,7 +58,9 @@ def analyse_run(run_id: str) -> str:
 
 def begin(session: Session, key: uuid.UUID) -> Work | str:
     """Start an attempt at the run's analysis: what to read, or the outcome when there is nothing to do."""
-    run = session.get(PipelineRun, key, with_for_update=True)
+    # The run (locked), its submission and its files in one query.
+    run = session.get(PipelineRun, key, with_for_update={"of": PipelineRun},
+                      options=[joinedload(PipelineRun.submission).joinedload(Submission.files)])
     if run is None or run.state != "analysing":
         return "skipped"
     submission = run.submission

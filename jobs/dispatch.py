@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from statex import queue as outbox
 from statex.config import Settings
 from statex.db import session_scope
-from statex.models.base import utcnow
 
 log = logging.getLogger(__name__)
 # Seconds a job may run before RQ stops it; reading a long recording takes longest.
@@ -29,11 +28,11 @@ def dispatch_pending(settings: Settings, redis: Redis, only: list | None = None)
 
 
 def hand_over(session: Session, settings: Settings, redis: Redis, only: list | None = None) -> int:
-    """Enqueue pending jobs (`only` these ids) in one Redis round trip and mark them; the caller commits.
+    """Mark pending jobs (`only` these ids) and enqueue them in one Redis round trip; the caller commits.
 
     The rows stay locked until that commit, so two relays never hand over the same job.
     """
-    jobs = outbox.pending(session, only)
+    jobs = outbox.take_pending(session, only)
     if not jobs:
         return 0
     intervals = list(settings.job_retry_intervals)
@@ -47,8 +46,5 @@ def hand_over(session: Session, settings: Settings, redis: Redis, only: list | N
         for name, prepared in by_queue.items():
             Queue(name, connection=redis).enqueue_many(prepared, pipeline=pipe)
         pipe.execute()
-    handed = utcnow()
-    for job in jobs:
-        job.enqueued_at = handed
     log.info("dispatched %d queued job(s)", len(jobs))
     return len(jobs)

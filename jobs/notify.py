@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 
 from rq import Queue
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from statex.config import Settings
 from statex.messages import channels, inbox
 from statex.messages.compose import Message, compose
 from statex.messages.deliver import attempt, claim, staff_label
 from statex.messages.preferences import EVENT_TOPICS, Target, language_for, targets_for
-from statex.models import Delivery, SubmissionEvent, User
+from statex.models import Delivery, Submission, SubmissionEvent, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, connect
 
@@ -44,7 +44,8 @@ def notify_event(event_id: str) -> str:
 
 def tell(session: Session, settings: Settings, event_id: int, retries: list) -> str:
     """Deliver the event's messages in `session`, noting deliveries to retry in `retries`."""
-    event = session.get(SubmissionEvent, event_id)
+    event = session.get(SubmissionEvent, event_id, options=[joinedload(SubmissionEvent.submission).options(
+        joinedload(Submission.owner), joinedload(Submission.result))])
     if event is None:
         return "skipped"
     submission = event.submission

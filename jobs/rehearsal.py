@@ -25,7 +25,6 @@ from statex.config import Settings
 from statex.db import engine_for, session_factory
 from statex.events import NOTIFYING
 from statex.models import SubmissionEvent
-from statex.models.base import utcnow
 
 from jobs import analyse, notify
 
@@ -63,8 +62,7 @@ def _text_request(step, settings: Settings) -> None:
         session.commit()
         scheduled = [job.id for job in session.info.pop("scheduled_jobs", [])]
         # What jobs.dispatch.hand_over does in the database once the step has committed.
-        for job in outbox.pending(session, scheduled):
-            job.enqueued_at = utcnow()
+        outbox.take_pending(session, scheduled)
     with step() as session:
         events = session.scalars(select(SubmissionEvent.id).where(
             SubmissionEvent.submission_id == submission_id, SubmissionEvent.kind.in_(NOTIFYING))).all()

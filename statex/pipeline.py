@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from statex import events
 from statex.models import AnalysisResult, Submission, User
@@ -205,7 +205,9 @@ def edit_result(session: Session, submission: Submission, reviewer: User, change
 
 
 def _locked(session: Session, submission_id: uuid.UUID) -> Submission:
-    return session.get(Submission, submission_id, with_for_update=True, populate_existing=True)
+    """The submission, locked and read afresh, with its result."""
+    return session.get(Submission, submission_id, with_for_update={"of": Submission}, populate_existing=True,
+                       options=[joinedload(Submission.result)])
 
 
 def _set(run: PipelineRun, state: str, finished: bool = False) -> None:

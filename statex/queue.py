@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from statex.models import QueuedJob
+from statex.models.base import utcnow
 from statex.telemetry import request_id
 
 AI = "ai"
@@ -24,15 +25,19 @@ def schedule(session: Session, queue: str, func: str, *args: str) -> QueuedJob:
     return job
 
 
-def pending(session: Session, only: list | None = None, limit: int = 500) -> list[QueuedJob]:
-    """Jobs committed to the outbox but not yet handed to Redis (`only` these ids, if given), oldest first."""
-    query = select(QueuedJob).where(QueuedJob.enqueued_at.is_(None))
+def take_pending(session: Session, only: list | None = None, limit: int = 500) -> list[QueuedJob]:
+    """Mark committed jobs not yet handed to Redis (`only` these ids, if given) as handed, oldest first.
+
+    The caller hands them to Redis, then commits: until then the rows stay locked (another relay skips
+    them), and a rollback leaves them pending.
+    """
+    pending = select(QueuedJob.id).where(QueuedJob.enqueued_at.is_(None))
     if only is not None:
-        query = query.where(QueuedJob.id.in_(only))
-    query = (query
-             .order_by(QueuedJob.created_at).limit(limit)
-             .with_for_update(skip_locked=True))
-    return list(session.scalars(query))
+        pending = pending.where(QueuedJob.id.in_(only))
+    pending = pending.order_by(QueuedJob.created_at).limit(limit).with_for_update(skip_locked=True)
+    taken = session.scalars(update(QueuedJob).where(QueuedJob.id.in_(pending)).values(enqueued_at=utcnow())
+                            .returning(QueuedJob))
+    return sorted(taken, key=lambda job: job.created_at)
 
 
 def latest(session: Session, func: str, ref: str) -> QueuedJob | None:

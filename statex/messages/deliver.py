@@ -12,7 +12,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
@@ -32,17 +32,13 @@ VERIFY_EVENT = "destination.verify"
 def claim(session: Session, key: str, user: User | None, event: str, channel: str,
           recipient: str, message: Message, destination_id: uuid.UUID | None = None) -> Delivery | None:
     """The pending delivery for `key`, created if new; None when it was already sent."""
-    delivery = session.scalar(select(Delivery).where(Delivery.key == key).with_for_update())
+    # One statement in the usual case, a new key; another run's row is waited for, then read and locked.
+    delivery = session.scalar(_insert_once(session, Delivery).values(
+        key=key, user_id=user.id if user else None, event=event, channel=channel, recipient=recipient[:255],
+        subject=message.subject, body_text=message.text, body_html=message.html,
+        destination_id=destination_id).returning(Delivery))
     if delivery is None:
-        delivery = Delivery(key=key, user_id=user.id if user else None, event=event, channel=channel,
-                            recipient=recipient[:255], subject=message.subject, body_text=message.text,
-                            body_html=message.html, destination_id=destination_id)
-        try:
-            with session.begin_nested():
-                session.add(delivery)
-        except IntegrityError:
-            # Another run of the same job wrote it first; take that row.
-            delivery = session.scalar(select(Delivery).where(Delivery.key == key).with_for_update())
+        delivery = session.scalar(select(Delivery).where(Delivery.key == key).with_for_update())
     return None if delivery.status == "sent" else delivery
 
 
@@ -145,11 +141,9 @@ def staff_label(url: str) -> str:
 
 def send_to_outbox(session: Session, delivery: Delivery, keep_status: bool = False) -> None:
     """The development transport: keep the message where staff can read it."""
-    exists = session.scalar(select(OutboxMessage.id).where(OutboxMessage.delivery_id == delivery.id))
-    if exists is None:
-        session.add(OutboxMessage(delivery_id=delivery.id, channel=delivery.channel,
-                                  recipient=delivery.recipient, subject=delivery.subject,
-                                  body_text=delivery.body_text, body_html=delivery.body_html))
+    session.execute(_insert_once(session, OutboxMessage).values(
+        delivery_id=delivery.id, channel=delivery.channel, recipient=delivery.recipient,
+        subject=delivery.subject, body_text=delivery.body_text, body_html=delivery.body_html))
     if not keep_status:
         mark_sent(delivery)
 
@@ -168,3 +162,9 @@ def resend(session: Session, delivery: Delivery) -> None:
     delivery.attempts = 0
     delivery.next_attempt_at = None
     schedule(session, NOTIFICATIONS, "jobs.notify.send_delivery", delivery.id)
+
+
+def _insert_once(session: Session, model):
+    """An INSERT of `model` that leaves out a row whose unique key is taken (ON CONFLICT DO NOTHING)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()

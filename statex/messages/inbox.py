@@ -17,11 +17,9 @@ PER_PAGE = 30
 def add(session: Session, user: User, key: str, event: str, title: str, body: str = "",
         link: str = "") -> Notification:
     """The notification for `key`, created once however often it is asked for."""
-    existing = session.scalar(select(Notification).where(Notification.key == key))
-    if existing is not None:
-        return existing
     notification = Notification(key=key, user_id=user.id, event=event, title=title, body=body, link=link)
     try:
+        # Written at once, not looked for first: asked for again is the rare case.
         with session.begin_nested():
             session.add(notification)
     except IntegrityError:

@@ -74,9 +74,10 @@ def targets_for(session: Session, user: User, event: str) -> list[Target]:
         return [account]
     keys = set(chosen_for(session, user, topic))
     targets = [account] if ACCOUNT_EMAIL in keys else []
-    for destination in verified_destinations(session, user):
-        if str(destination.id) in keys:
-            targets.append(Target(destination.channel, destination.label, destination.id, destination.address))
+    if keys - {ACCOUNT_EMAIL}:
+        for destination in verified_destinations(session, user):
+            if str(destination.id) in keys:
+                targets.append(Target(destination.channel, destination.label, destination.id, destination.address))
     return targets
 
 
