@@ -39,12 +39,15 @@ def build_command(production: bool, strict: bool, output: Path | None) -> None:
 @site_group.command("serve")
 @click.option("--port", default=8001, show_default=True, help="Port of the preview server.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
-def serve(port: int, bind: str) -> None:
+@click.option("--content", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Content folder to preview (default content/).")
+def serve(port: int, bind: str, content: Path | None) -> None:
     """Preview the site, rebuilding it whenever content, theme or settings change."""
     output = output_dir()
     click.echo(f"Serving {output} on http://{bind}:{port}/ (Ctrl-C stops)")
     # Pelican serves from child processes of its own: run it in a process group and stop the group.
-    process = subprocess.Popen(pelican_serve_command(output, port, bind), cwd=ROOT, start_new_session=True)
+    command = pelican_serve_command(output, port, bind, content)
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         process.wait()

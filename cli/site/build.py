@@ -63,6 +63,6 @@ def build(output: Path | None = None, production: bool = False, strict: bool = F
     return log
 
 
-def serve_command(output: Path, port: int, bind: str) -> list[str]:
+def serve_command(output: Path, port: int, bind: str, content: Path | None = None) -> list[str]:
     """Pelican's own preview server, rebuilding whenever content, theme or settings change."""
-    return pelican_command(output) + ["--autoreload", "--listen", "--port", str(port), "--bind", bind]
+    return pelican_command(output, content=content) + ["--autoreload", "--listen", "--port", str(port), "--bind", bind]
