@@ -47,6 +47,8 @@ BENCHES = {
         ("fragment_ratio", "status fragment / minimal app throughput", (">=", 0.5)),
         ("fragment_p50_ms", "status fragment p50 latency, ms", None),
         ("fragment_p99_ms", "status fragment p99 latency, ms", ("<", 100)),
+        ("dashboard_rendered_ratio", "dashboard rendered every time / minimal", None),
+        ("fragment_rendered_ratio", "status fragment rendered every time / minimal", None),
     ]),
     "pipeline": (["--quick"], [
         ("submissions_per_s", "pipeline: submissions/s, 2 workers", None),
