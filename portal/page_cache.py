@@ -17,8 +17,8 @@ from cachetools import TTLCache
 from flask import Flask, current_app, get_flashed_messages, request, session
 from flask_login import current_user
 
-MAX_PAGES = 512  # per process: a few MB of HTML
-MAX_BYTES = 256 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # of HTML, per process
+MAX_PAGE_BYTES = 256 * 1024
 # A safety net, not the means of freshness: a change made outside the application (an operator's SQL)
 # shows after at most this many seconds.
 MAX_AGE = 60
@@ -33,10 +33,10 @@ class Page:
 
 
 class PageCache:
-    """A bounded, thread-safe map from request keys to rendered pages."""
+    """A thread-safe map from request keys to rendered pages, bounded in bytes, least recently used out."""
 
     def __init__(self) -> None:
-        self.pages: TTLCache = TTLCache(MAX_PAGES, MAX_AGE)
+        self.pages: TTLCache = TTLCache(MAX_BYTES, MAX_AGE, getsizeof=lambda page: len(page.body))
         self.lock = Lock()
 
     def get(self, key: tuple) -> Page | None:
@@ -63,7 +63,7 @@ def cached_page(view):
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code == 200 and not response.is_streamed and not _shows_flashes():
             body = response.get_data()
-            if len(body) <= MAX_BYTES:
+            if len(body) <= MAX_PAGE_BYTES:
                 headers = tuple((name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers)
                 cache.put(_key(), Page(stamp, body, headers))
         return response
