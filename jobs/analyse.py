@@ -42,7 +42,7 @@ def analyse_run(run_id: str) -> str:
     except Exception as error:  # noqa: BLE001  (every failure ends recorded, none silently)
         if retries_left(settings, work.attempt):
             raise
-        with job_session() as (_settings, session):
+        with job_session(settings) as (_settings, session):
             run = session.get(PipelineRun, key, with_for_update=True)
             pipeline.fail(session, run, FAILED, "".join(traceback.format_exception(error))[-4000:])
         return "failed"
@@ -50,7 +50,7 @@ def analyse_run(run_id: str) -> str:
     data = result.model_dump(mode="json")
     if work.unreadable:
         data["notes"] = [*data.get("notes", []), *(f"Not read: {line}" for line in work.unreadable)]
-    with job_session() as (_settings, session):
+    with job_session(settings) as (_settings, session):
         stored = store(session, key, data, result.provenance.provider)
     log.info("analysed run %s: %s", run_id, "stored" if stored else "superseded")
     return "completed" if stored else "skipped"

@@ -46,7 +46,7 @@ def extract_file(extraction_id: str) -> str:
         _record_failure(key, error)
         return "failed"
 
-    with job_session() as (_settings, session):
+    with job_session(settings) as (_settings, session):
         extraction = session.get(Extraction, key, with_for_update=True)
         if extraction.final:
             return "already done"

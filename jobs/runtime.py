@@ -17,9 +17,9 @@ from jobs.dispatch import hand_over
 
 
 @contextmanager
-def job_session() -> Iterator[tuple[Settings, Session]]:
-    """Settings and a committing session for one job; queued follow-ups are dispatched after commit."""
-    settings = load_settings()
+def job_session(settings: Settings | None = None) -> Iterator[tuple[Settings, Session]]:
+    """Settings (read now, unless given) and a committing session; queued follow-ups are dispatched after commit."""
+    settings = settings or load_settings()
     with session_scope(settings.database_url) as session:
         yield settings, session
         session.commit()
