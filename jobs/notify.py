@@ -20,8 +20,8 @@ from statex.config import Settings
 from statex.messages import channels, inbox
 from statex.messages.compose import Message, compose
 from statex.messages.deliver import attempt, claim, staff_label
-from statex.messages.preferences import EVENT_TOPICS, Target, language_for, targets_for
-from statex.models import Delivery, Submission, SubmissionEvent, User
+from statex.messages.preferences import EVENT_TOPICS, Target, language_for, settings_of, targets_for
+from statex.models import Delivery, NotificationSettings, Submission, SubmissionEvent, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, connect
 
@@ -55,10 +55,10 @@ def tell(session: Session, settings: Settings, event_id: int, retries: list) -> 
     outcome = "skipped"
     key = f"{event.kind}:{event.id}"
     if event.kind in EVENT_TOPICS and submission.owner.is_active:
-        lang = language_for(session, submission.owner, submission.language)
-        message = compose(event.kind, lang, user=submission.owner, **context)
+        chosen = settings_of(session, submission.owner)
+        message = compose(event.kind, language_for(chosen, submission.language), user=submission.owner, **context)
         inbox.add(session, submission.owner, key, event.kind, message.subject, message.short, context["link"])
-        outcome = _to_user(session, settings, submission.owner, event.kind, key, message, retries)
+        outcome = _to_user(session, settings, submission.owner, chosen, event.kind, key, message, retries)
     if event.kind in STAFF_EVENTS:
         template, path = STAFF_EVENTS[event.kind]
         staff_link = settings.portal_url + path.format(id=submission.id)
@@ -74,8 +74,9 @@ def send_message(user_id: str, event: str, key: str, context: str) -> str:
         if user is None:
             return "skipped"
         values = {"settings_link": f"{settings.portal_url}/account/notifications", **json.loads(context)}
-        message = compose(event, language_for(session, user), user=user, **values)
-        outcome = _to_user(session, settings, user, event, key, message, retries)
+        chosen = settings_of(session, user)
+        message = compose(event, language_for(chosen), user=user, **values)
+        outcome = _to_user(session, settings, user, chosen, event, key, message, retries)
     _schedule_retries(settings, retries)
     return outcome
 
@@ -122,11 +123,11 @@ def resume_retries(grace: timedelta = timedelta(minutes=1)) -> int:
     return len(rows)
 
 
-def _to_user(session: Session, settings: Settings, user: User, event: str, key: str,
-             message: Message, retries: list) -> str:
+def _to_user(session: Session, settings: Settings, user: User, chosen: NotificationSettings | None, event: str,
+             key: str, message: Message, retries: list) -> str:
     outcomes = [_deliver(session, settings, user, event, f"{key}:{user.id}:{target.channel}:{target.name}",
                          target, message, retries)
-                for target in targets_for(session, user, event)]
+                for target in targets_for(session, user, chosen, event)]
     return _summary(outcomes)
 
 

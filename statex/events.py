@@ -17,7 +17,8 @@ def record(session: Session, submission: Submission, kind: str, **data) -> Submi
     """Add an event to the submission's timeline, in the caller's transaction."""
     event = SubmissionEvent(submission=submission, kind=kind, data=data, created_at=utcnow())
     session.add(event)
-    session.flush()
     if kind in NOTIFYING:
+        # Its notification job needs its id now; other events are written with the caller's next flush.
+        session.flush()
         schedule(session, NOTIFICATIONS, "jobs.notify.notify_event", event.id)
     return event

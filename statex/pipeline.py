@@ -102,12 +102,14 @@ def store_result(session: Session, run: PipelineRun, data: dict, provider: str) 
     if run.state != "analysing":
         return False
     submission = _locked(session, run.submission_id)
+    # Read before anything is written, so that everything below is written in one flush.
+    review = review_required(session, data.get("category"))
     result = submission.result or AnalysisResult(submission=submission, provider=provider, data={})
     result.provider, result.data = provider, data
     session.add(result)
     _set(run, "done", finished=True)
     events.record(session, submission, "analysis.completed", round=run.round, provider=provider)
-    if review_required(session, data.get("category")):
+    if review:
         _set_status(submission, "in_review")
         events.record(session, submission, "review.requested")
     else:

@@ -16,7 +16,7 @@ from statex.config import Settings
 from statex.messages import channels, transports
 from statex.messages.compose import compose
 from statex.messages.deliver import VERIFY_EVENT, claim
-from statex.messages.preferences import language_for
+from statex.messages.preferences import language_for, settings_of
 from statex.models import Destination, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, schedule
@@ -75,7 +75,7 @@ def send_code(session: Session, settings: Settings, user: User, destination: Des
     destination.code_hash = _hash(settings, destination, code)
     destination.code_sent_at = now
     destination.code_attempts = 0
-    message = compose(VERIFY_EVENT, language_for(session, user), user=user, code=code,
+    message = compose(VERIFY_EVENT, language_for(settings_of(session, user)), user=user, code=code,
                       channel=channels.CHANNELS[destination.channel],
                       link=f"{settings.portal_url}/account/notifications")
     message = channels.shaped(message, destination.channel, destination.address)

@@ -52,33 +52,35 @@ def settings_of(session: Session, user: User) -> NotificationSettings | None:
     return session.get(NotificationSettings, user.id)
 
 
-def language_for(session: Session, user: User, *fallbacks: str | None) -> str:
-    """The language the user chose for messages, else the first fallback we have, else English."""
-    chosen = settings_of(session, user)
+def language_for(chosen: NotificationSettings | None, *fallbacks: str | None) -> str:
+    """The language in a user's settings (`chosen`, from settings_of), else the first fallback we have, else English."""
     return language_of(chosen.language if chosen else None, *fallbacks)
 
 
 def chosen_for(session: Session, user: User, topic: str) -> list[str]:
     """The destination keys chosen for `topic` ("account" or destination ids); default the account email."""
-    chosen = settings_of(session, user)
-    if chosen is None or topic not in (chosen.topics or {}):
-        return [ACCOUNT_EMAIL]
-    return list(chosen.topics[topic])
+    return _chosen_keys(settings_of(session, user), topic)
 
 
-def targets_for(session: Session, user: User, event: str) -> list[Target]:
-    """Where `event`'s message to `user` goes: the chosen destinations that are verified."""
+def targets_for(session: Session, user: User, chosen: NotificationSettings | None, event: str) -> list[Target]:
+    """Where `event`'s message to `user` (settings `chosen`) goes: the chosen destinations that are verified."""
     account = Target("email", user.email, address=user.email)
     topic = topic_of(event)
     if topic == "security":
         return [account]
-    keys = set(chosen_for(session, user, topic))
+    keys = set(_chosen_keys(chosen, topic))
     targets = [account] if ACCOUNT_EMAIL in keys else []
     if keys - {ACCOUNT_EMAIL}:
         for destination in verified_destinations(session, user):
             if str(destination.id) in keys:
                 targets.append(Target(destination.channel, destination.label, destination.id, destination.address))
     return targets
+
+
+def _chosen_keys(chosen: NotificationSettings | None, topic: str) -> list[str]:
+    if chosen is None or topic not in (chosen.topics or {}):
+        return [ACCOUNT_EMAIL]
+    return list(chosen.topics[topic])
 
 
 def verified_destinations(session: Session, user: User) -> list[Destination]:
