@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -47,6 +51,13 @@ def latest(session: Session, func: str, ref: str) -> QueuedJob | None:
     return session.scalar(query)
 
 
+@lru_cache(maxsize=None)
 def connect(redis_url: str) -> Redis:
-    """A Redis client for `redis_url` (redis://, rediss:// or unix://)."""
-    return Redis.from_url(redis_url, socket_connect_timeout=5, health_check_interval=30)
+    """The process's Redis client for `redis_url` (redis://, rediss:// or unix://), made on first use.
+
+    Its connections are pooled, so a request or a relay round does not open one of its own (about 2 ms);
+    a forked child starts with an empty pool (redis-py checks the pid). A pooled connection that Redis
+    dropped (a restart) is replaced once at once rather than failing the command.
+    """
+    return Redis.from_url(redis_url, socket_connect_timeout=5, health_check_interval=30,
+                          retry=Retry(NoBackoff(), 1))
