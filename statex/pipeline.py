@@ -36,18 +36,18 @@ def request_run(session: Session, submission: Submission) -> PipelineRun:
     latest = latest_run(session, submission.id, lock=True)
     if latest is not None and latest.active:
         latest.state = "superseded"
-    run = PipelineRun(submission=submission, round=latest.round + 1 if latest else 1, state="extracting",
-                      updated_at=utcnow())
-    session.add(run)
-    session.flush()
+    # Ids given here, so that jobs are scheduled without writing their rows first: each row is written
+    # once, at the next flush, in its final state.
     for file in submission.files:
         extraction = session.scalar(select(Extraction).where(Extraction.file_id == file.id))
         if extraction is None:
-            extraction = Extraction(file=file)
+            extraction = Extraction(id=uuid.uuid4(), file=file)
             session.add(extraction)
-            session.flush()
             schedule(session, AI, "jobs.extract.extract_file", extraction.id)
-    advance(session, submission)
+    run = PipelineRun(id=uuid.uuid4(), submission=submission, round=latest.round + 1 if latest else 1,
+                      state="extracting", updated_at=utcnow())
+    session.add(run)
+    _advance(session, submission, run)
     return run
 
 
@@ -66,6 +66,10 @@ def advance(session: Session, submission: Submission) -> None:
     run = latest_run(session, submission.id, lock=True)
     if run is None or run.state != "extracting":
         return
+    _advance(session, submission, run)
+
+
+def _advance(session: Session, submission: Submission, run: PipelineRun) -> None:
     if submission.status == "cancelled":
         _set(run, "superseded")
         return
