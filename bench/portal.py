@@ -82,15 +82,21 @@ def check_page(url: str, headers: dict, must_contain: str) -> int:
     return len(answer.content)
 
 
-# Makes every request's URL unique (?fresh=<thread>-<n>), so the portal's page cache never has it:
-# each answer is rendered from the database.
-FRESH_URLS = """
+# wrk behaves as a browser does: it sends back the cookie the server last set (the portal renews its
+# session cookie every 30 s of activity); with the argument "fresh", every request's URL is new
+# (?fresh=<thread>-<n>, which the views ignore), so the portal's page cache never has it.
+BROWSER = """
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("id", threads) end
-function init(args) n = 0 end
+function init(args) n = 0; fresh = args[1] == "fresh" end
 function request()
   n = n + 1
-  return wrk.format(nil, wrk.path .. "?fresh=" .. id .. "-" .. n)
+  if fresh then return wrk.format(nil, wrk.path .. "?fresh=" .. id .. "-" .. n) end
+  return wrk.format(nil, wrk.path)
+end
+function response(status, headers, body)
+  local cookie = headers["Set-Cookie"]
+  if cookie then wrk.headers["Cookie"] = cookie:match("^[^;]+") end
 end
 """
 
@@ -102,9 +108,9 @@ def wrk(url: str, headers: dict, connections: int, seconds: float, fresh: bool =
     for name, value in headers.items():
         argv += ["--header", f"{name}: {value}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(FRESH_URLS)
+        script.write(BROWSER)
         script.flush()
-        output = subprocess.run([*argv, *(["--script", script.name] if fresh else []), url],
+        output = subprocess.run([*argv, "--script", script.name, url, *(["--", "fresh"] if fresh else [])],
                                 check=True, capture_output=True, text=True).stdout
     latency = {share: _ms(value, unit) for share, value, unit in
                re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)}
