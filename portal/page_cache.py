@@ -16,6 +16,9 @@ from threading import Lock
 from cachetools import TTLCache
 from flask import Flask, current_app, get_flashed_messages, request, session
 from flask_login import current_user
+from sqlalchemy import inspect
+
+from portal.db import get_db
 
 MAX_BYTES = 16 * 1024 * 1024  # of HTML, per process
 MAX_PAGE_BYTES = 256 * 1024
@@ -55,12 +58,12 @@ def cached_page(view):
     def wrapped(*args, **kwargs):
         stamp = getattr(current_user, "change_stamp", None)
         if stamp is None or current_user.is_staff or "_flashes" in session:
-            return view(*args, **kwargs)
+            return _render(view, *args, **kwargs)
         cache: PageCache = current_app.extensions["statex.page_cache"]
         page = cache.get(_key())
         if page is not None and page.stamp == stamp:
             return current_app.response_class(page.body, 200, page.headers)
-        response = current_app.make_response(view(*args, **kwargs))
+        response = current_app.make_response(_render(view, *args, **kwargs))
         if response.status_code == 200 and not response.is_streamed and not _shows_flashes():
             body = response.get_data()
             if len(body) <= MAX_PAGE_BYTES:
@@ -68,7 +71,16 @@ def cached_page(view):
                 cache.put(_key(), Page(stamp, body, headers))
         return response
 
+    # Tells the user loader (portal.auth) that a database session may not be needed at all.
+    wrapped.page_cached = True
     return wrapped
+
+
+def _render(view, *args, **kwargs):
+    """Run the view, its signed-in user part of the request's database session as it expects."""
+    if current_user.is_authenticated and inspect(current_user._get_current_object()).detached:
+        get_db().add(current_user._get_current_object())
+    return view(*args, **kwargs)
 
 
 def _shows_flashes() -> bool:

@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Connection, Engine, Select, bindparam, delete, select
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -35,38 +35,49 @@ def user_for(session: Session, session_id: str) -> User | None:
     connection of its own in autocommit mode, unless `session` already holds one; the user joins
     `session` as if loaded there, so views may change and commit it as usual.
     """
+    if session.in_transaction():
+        user = _signed_in(session.connection(), session_id)
+    else:
+        user = signed_in(session.get_bind(), session_id)
+    if user is None:
+        return None
+    loaded = session.identity_map.get(identity_key(User, user.id))
+    if loaded is None:
+        session.add(user)
+        return user
+    loaded.session_id, loaded.change_stamp = user.session_id, user.change_stamp
+    return loaded
+
+
+def signed_in(engine: Engine, session_id: str) -> User | None:
+    """The same as `user_for`, but the user is part of no session yet (detached): `Session.add` it to
+    use the database through it. For a request that may need nothing else from the database."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return _signed_in(connection, session_id)
+
+
+def _signed_in(connection: Connection, session_id: str) -> User | None:
     try:
         key = uuid.UUID(session_id)
     except ValueError:
         return None
-    if session.in_transaction():
-        row = session.connection().execute(_signed_in(), {"key": key}).first()
-    else:
-        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            row = connection.execute(_signed_in(), {"key": key}).first()
+    row = connection.execute(_query(), {"key": key}).first()
     if row is None or row.expires_at <= utcnow() or not row.is_active:
         return None
-    user = session.identity_map.get(identity_key(User, row.id)) or _attach(session, row)
+    user = User(**{column.key: row._mapping[column] for column in User.__table__.columns})
+    make_transient_to_detached(user)  # as if loaded: no pending changes, its identity known
     user.session_id, user.change_stamp = key, (row[1] or 0, row[2] or 0)
     return user
 
 
 @lru_cache(maxsize=1)
-def _signed_in() -> Select:
+def _query() -> Select:
     """The session by its id, with its user and the user's and everyone's change stamps (built once)."""
     mine, everyone = aliased(ChangeStamp), aliased(ChangeStamp)
     return (select(UserSession.expires_at, mine.stamp, everyone.stamp, *User.__table__.columns)
             .join(User, User.id == UserSession.user_id)
             .outerjoin(mine, mine.owner_id == User.id).outerjoin(everyone, everyone.owner_id == EVERYONE)
             .where(UserSession.id == bindparam("key")))
-
-
-def _attach(session: Session, row) -> User:
-    """A User built from a row already read, made part of `session` without asking the database again."""
-    user = User(**{column.key: row._mapping[column] for column in User.__table__.columns})
-    make_transient_to_detached(user)
-    session.add(user)
-    return user
 
 
 def end(session: Session, session_id: uuid.UUID | str | None) -> None:
