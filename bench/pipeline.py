@@ -218,7 +218,9 @@ def figures_of(rows: list, noop_seconds: float, noops: int, jobs: int, last_end:
     per_submission = WORKERS * span / count  # worker-seconds each submission took
     every_job = WORKERS * (last_end - first).total_seconds() / count  # the same, up to the last job's end
     per_noop = WORKERS * noop_seconds / noops
+    arrival = (max(r.created_at for r in rows) - first).total_seconds()
     return {"submissions": count, "span_s": round(span, 3), "submissions_per_s": round(count / span, 3),
+            "arrival_s": round(arrival, 3),
             "latency_p50_s": round(percentile(latencies, 0.5), 3),
             "latency_p95_s": round(percentile(latencies, 0.95), 3),
             "analysis_ms_mean": round(analysis * 1000, 2), "worker_ms_per_submission": round(per_submission * 1000, 2),
@@ -235,7 +237,8 @@ def figures_of(rows: list, noop_seconds: float, noops: int, jobs: int, last_end:
 def report(f: dict) -> None:
     print(f"machine: {machine()}")
     print(f"submissions:              {f['submissions']} in {f['span_s']:.2f} s (first created to last completed), "
-          f"{f['submissions_per_s']:.2f} per second with {WORKERS} workers")
+          f"{f['submissions_per_s']:.2f} per second with {WORKERS} workers; the API took {f['arrival_s']:.2f} s "
+          "to accept them all")
     print(f"end-to-end latency:       p50 {f['latency_p50_s']:.2f} s, p95 {f['latency_p95_s']:.2f} s")
     print(f"RQ jobs per submission:   {f['rq_jobs_per_submission']:.2f} (from the job outbox)")
     print("jobs run (warm-up included):  " + ", ".join(f"{step} {n} x {ms:.0f} ms" for step, (n, ms) in f["job_ms"].items()))
