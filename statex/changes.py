@@ -37,7 +37,12 @@ def _note_changes(session: Session, _context) -> None:
         if type(row) in OWNED:
             touched["owners"].add(getattr(row, OWNED[type(row)]))
         elif isinstance(row, PART_OF_SUBMISSION):
-            touched["submissions"].add(row.submission_id)
+            # Known now, while the submission is in the session; by commit time it may have left it.
+            owner = _loaded_owner(session, row.submission_id)
+            if owner:
+                touched["owners"].add(owner)
+            else:
+                touched["submissions"].add(row.submission_id)
         elif isinstance(row, Extraction):
             touched["files"].add(row.file_id)
 
@@ -70,9 +75,9 @@ def owners_of(session: Session, touched: dict) -> set[uuid.UUID]:
     """The users whose data was touched: directly, through a submission, or through a submission's file."""
     owners, submissions = set(touched["owners"]), set()
     for submission_id in touched["submissions"]:
-        loaded = session.identity_map.get(identity_key(Submission, submission_id))
-        if loaded is not None and "owner_id" in loaded.__dict__:
-            owners.add(loaded.owner_id)
+        owner = _loaded_owner(session, submission_id)
+        if owner:
+            owners.add(owner)
         else:
             submissions.add(submission_id)
     if submissions:
@@ -82,6 +87,12 @@ def owners_of(session: Session, touched: dict) -> set[uuid.UUID]:
                                       .where(SubmissionFile.id.in_(touched["files"]))))
     owners.discard(None)
     return owners
+
+
+def _loaded_owner(session: Session, submission_id: uuid.UUID) -> uuid.UUID | None:
+    """The owner of a submission this session holds, without asking the database; else None."""
+    loaded = session.identity_map.get(identity_key(Submission, submission_id))
+    return loaded.__dict__.get("owner_id") if loaded is not None else None
 
 
 def bump(session: Session, owners: set[uuid.UUID]) -> None:
