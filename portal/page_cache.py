@@ -68,6 +68,7 @@ def cached_page(view):
             body = response.get_data()
             if len(body) <= MAX_PAGE_BYTES:
                 headers = tuple((name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers)
+                # Keyed anew: rendering may have given the session its CSRF secret.
                 cache.put(_key(), Page(stamp, body, headers))
         return response
 

@@ -32,7 +32,7 @@ class StampingSession(Session):
 @event.listens_for(StampingSession, "after_flush")
 def _note_changes(session: Session, _context) -> None:
     """Note, by id, whose data this flush wrote; the stamps are bumped once, at commit."""
-    touched = session.info.setdefault("touched", {"owners": set(), "submissions": set(), "files": set()})
+    touched = _touched(session)
     for row in chain(session.new, session.dirty, session.deleted):
         if type(row) in OWNED:
             touched["owners"].add(getattr(row, OWNED[type(row)]))
@@ -52,9 +52,12 @@ def _note_bulk_changes(state) -> None:
     """A bulk UPDATE or DELETE names no rows one by one: everyone's pages are invalidated."""
     if (state.is_update or state.is_delete) and state.bind_mapper is not None \
             and state.bind_mapper.class_ in TRACKED:
-        session = state.session
-        session.info.setdefault("touched", {"owners": set(), "submissions": set(), "files": set()})
-        session.info["touched"]["owners"].add(EVERYONE)
+        _touched(state.session)["owners"].add(EVERYONE)
+
+
+def _touched(session: Session) -> dict[str, set]:
+    """What this transaction has touched so far, by kind of id."""
+    return session.info.setdefault("touched", {"owners": set(), "submissions": set(), "files": set()})
 
 
 @event.listens_for(StampingSession, "before_commit")
