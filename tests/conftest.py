@@ -9,12 +9,13 @@ import socket
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 from redis import Redis
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from statex import accounts, migrate
 from statex.config import load_settings
@@ -152,6 +153,19 @@ def make_token(settings):
         return plain
 
     return make
+
+
+@contextmanager
+def statements_run(database_url: str):
+    """The SQL statements run inside the block (in this process), counted with an engine event."""
+    statements: list[str] = []
+    engine = engine_for(database_url)
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
 
 
 class Auth:

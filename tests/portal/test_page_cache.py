@@ -1,10 +1,10 @@
 """Pages served from memory while nothing they show has changed, and rendered afresh the moment something has."""
 
 import pytest
-from sqlalchemy import event
 
 from statex import accounts, submissions
-from statex.db import engine_for, session_scope
+from statex.db import session_scope
+from tests.conftest import Auth, statements_run
 
 
 @pytest.fixture
@@ -22,14 +22,8 @@ def _create(settings, email: str, text: str) -> str:
 
 def _get(client, settings, path, **headers):
     """The answer to one request and the SQL statements it ran."""
-    statements = []
-    engine = engine_for(settings.database_url)
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements_run(settings.database_url) as statements:
         response = client.get(path, headers=headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return response, statements
 
 
@@ -70,8 +64,6 @@ def test_a_cached_page_outlives_neither_the_session_nor_its_owner(client, ann, a
     assert client.get(page).status_code == 200
     other = app.test_client()
     email, password, _id = make_user(email="bob@example.com")
-    from tests.conftest import Auth
-
     Auth(other).login(email, password)
     assert other.get(page).status_code == 404
     auth.logout()

@@ -1,12 +1,11 @@
 """The dashboard: filter by status, search in descriptions, pages, and a bounded number of queries."""
 
 import pytest
-from sqlalchemy import event
 
 from statex import submissions
 from statex.accounts import find_user
-from statex.db import engine_for
 from statex.models import Submission
+from tests.conftest import statements_run
 
 
 @pytest.fixture
@@ -53,15 +52,9 @@ def test_pages_of_twenty_and_htmx_gets_only_the_results(client, owner, db):
 
 
 def _queries(client, settings, path):
-    """The SQL statements one request runs, counted with an engine event."""
-    statements = []
-    engine = engine_for(settings.database_url)
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    """The SQL statements one request runs."""
+    with statements_run(settings.database_url) as statements:
         response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200
     return statements, response.get_data(as_text=True)
 
