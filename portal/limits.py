@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -69,10 +69,13 @@ def email_key() -> str:
 def user_key() -> str:
     """The signed-in or API user; falls back to the address."""
     if request.blueprint == "api":
-        # Limits are checked before the API authenticates the request, so name the token's owner here.
-        _scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        owner = accounts.token_owner_id(get_db(), token.strip()) if token.strip() else None
-        return f"user:{owner}" if owner else ip_key()
+        # Limits are checked before the API authenticates the request, so name the token's owner here,
+        # once per request however many limits ask.
+        if "limit_key" not in g:
+            _scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            owner = accounts.token_owner_id(get_db(), token.strip()) if token.strip() else None
+            g.limit_key = f"user:{owner}" if owner else ip_key()
+        return g.limit_key
     return f"user:{current_user.id}" if current_user.is_authenticated else ip_key()
 
 

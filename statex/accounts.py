@@ -6,19 +6,21 @@ import hashlib
 import os
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from statex.models import ApiToken, User, UserSession
 from statex.models.base import utcnow
 from statex.models.users import ROLES
 
 TOKEN_PREFIX = "stx_"
+# How exactly a token's "last used" time is kept.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @lru_cache(maxsize=None)
@@ -96,12 +98,15 @@ def create_token(session: Session, user: User, name: str,
 
 
 def user_for_token(session: Session, plain: str) -> User | None:
-    """The active owner of a usable token, noting when it was last used."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    """The active owner of a usable token, noting when it was last used (to the minute)."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
+                           .options(joinedload(ApiToken.user)))
     now = utcnow()
     if token is None or not token.usable_at(now) or not token.user.is_active:
         return None
-    token.last_used_at = now
+    # Not written on every call: a client sending many requests a second would make each one a write.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
     return token.user
 
 

@@ -28,12 +28,13 @@ def latest_run(session: Session, submission_id: uuid.UUID, lock: bool = False) -
     return session.scalar(query.with_for_update() if lock else query)
 
 
-def request_run(session: Session, submission: Submission) -> PipelineRun:
+def request_run(session: Session, submission: Submission, new: bool = False) -> PipelineRun:
     """Start the next round: schedule a job per file not yet read, or the analysis straight away.
 
     A run still in progress is superseded; its late jobs find themselves out of date and stop.
+    A `new` submission, created in this transaction, has no run to look for.
     """
-    latest = latest_run(session, submission.id, lock=True)
+    latest = None if new else latest_run(session, submission.id, lock=True)
     if latest is not None and latest.active:
         latest.state = "superseded"
     # Ids given here, so that jobs are scheduled without writing their rows first: each row is written

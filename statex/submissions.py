@@ -31,21 +31,22 @@ def create(session: Session, owner: User, description: str, language: str | None
            draft: Draft | None = None, idempotency_key: str | None = None, process: bool = True) -> Submission:
     """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction."""
     draft = draft or Draft(description=description, language=language)
+    # Its (empty) list of files is given, so that reading it does not ask the database.
     submission = Submission(owner=owner, description=draft.description.strip(), language=draft.language,
                             category=draft.category, contact_channel=draft.contact_channel,
-                            contact=draft.contact, idempotency_key=idempotency_key,
+                            contact=draft.contact, idempotency_key=idempotency_key, files=[],
                             created_at=utcnow(), updated_at=utcnow())
     session.add(submission)
     session.flush()
     events.record(session, submission, "submission.created")
     if process:
-        schedule_processing(session, submission)
+        schedule_processing(session, submission, new=True)
     return submission
 
 
-def schedule_processing(session: Session, submission: Submission) -> None:
-    """Queue whatever processes a new or updated submission (the one place that decides it)."""
-    pipeline.request_run(session, submission)
+def schedule_processing(session: Session, submission: Submission, new: bool = False) -> None:
+    """Queue whatever processes a `new` or updated submission (the one place that decides it)."""
+    pipeline.request_run(session, submission, new=new)
 
 
 def submit(session: Session, storage: Storage, owner: User, draft: Draft, files: Iterable[Accepted],
@@ -62,7 +63,7 @@ def submit(session: Session, storage: Storage, owner: User, draft: Draft, files:
         submission = create(session, owner, draft.description, draft=draft, idempotency_key=idempotency_key,
                             process=False)
         stored += _store(session, storage, submission, files)
-        schedule_processing(session, submission)
+        schedule_processing(session, submission, new=True)
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -23,7 +23,8 @@ def authenticate():
     if user is None:
         return _unauthorised("The API token is unknown, revoked or expired.")
     g.api_user = user
-    db.commit()
+    if db.dirty:
+        db.commit()  # the token's last use stands even if the request then fails
 
 def _unauthorised(detail: str):
     response = problem(401, "Unauthorized", detail)

@@ -2,7 +2,13 @@
 
 from datetime import timedelta
 
+from sqlalchemy import select, update
+
+from statex import accounts
+from statex.db import session_scope
+from statex.models import ApiToken
 from statex.models.base import utcnow
+from tests.conftest import statements_run
 
 DESCRIPTION = ("Our online shop gets hundreds of customer emails a week. We want an assistant that "
                "drafts answers about orders, returns and delivery times, in Czech and English.")
@@ -84,3 +90,42 @@ def test_unknown_api_route_is_problem_json(client, make_user, make_token):
     response = client.get("/api/v1/nothing-here", headers=_headers(make_token(email)))
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def _last_used(settings, token):
+    with session_scope(settings.database_url) as session:
+        return session.scalar(select(ApiToken.last_used_at).where(ApiToken.token_hash == accounts.hash_token(token)))
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute(client, make_user, make_token, settings):
+    email, _p, _i = make_user()
+    token = make_token(email)
+    assert _last_used(settings, token) is None
+    assert client.get("/api/v1/submissions", headers=_headers(token)).status_code == 200
+    first = _last_used(settings, token)
+    assert first is not None
+
+    # A request within the minute does not write the token again...
+    assert client.get("/api/v1/submissions", headers=_headers(token)).status_code == 200
+    assert _last_used(settings, token) == first
+    # ...one after it does.
+    with session_scope(settings.database_url) as session:
+        session.execute(update(ApiToken).values(last_used_at=first - timedelta(minutes=2)))
+        session.commit()
+    assert client.get("/api/v1/submissions", headers=_headers(token)).status_code == 200
+    assert _last_used(settings, token) > first
+
+
+def test_creating_a_submission_costs_a_bounded_number_of_statements(client, make_user, make_token, settings):
+    email, _p, _i = make_user()
+    token = make_token(email)
+    counts = []
+    for number in range(3):
+        with statements_run(settings.database_url) as statements:
+            response = client.post("/api/v1/submissions", json={"description": f"{DESCRIPTION} ({number})"},
+                                   headers=_headers(token))
+        assert response.status_code == 201
+        counts.append(len(statements))
+    # The token and its owner, the owner again for the rate limit, the submission with its event, run,
+    # two jobs and change stamp, and the jobs handed to Redis.
+    assert counts[1:] == [9, 9]
