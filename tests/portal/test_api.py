@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
+from rq.job import Job
 from sqlalchemy import select, update
 
-from statex import accounts
+from statex import accounts, queue
 from statex.db import session_scope
-from statex.models import ApiToken
+from statex.models import ApiToken, QueuedJob
 from statex.models.base import utcnow
 from tests.conftest import statements_run
 
@@ -129,3 +130,21 @@ def test_creating_a_submission_costs_a_bounded_number_of_statements(client, make
     # The token and its owner, the owner again for the rate limit, the submission with its event, run,
     # two jobs and change stamp, and the jobs handed to Redis.
     assert counts[1:] == [9, 9]
+
+
+def test_a_request_hands_its_own_jobs_to_redis_and_leaves_a_backlog_to_the_scheduler(
+        client, make_user, make_token, settings, redis):
+    email, _p, _i = make_user()
+    token = make_token(email)
+    with session_scope(settings.database_url) as session:
+        queue.schedule(session, queue.NOTIFICATIONS, "jobs.notify.notify_event", "1")
+        session.flush()
+        backlog = set(session.scalars(select(QueuedJob.id)))
+    response = client.post("/api/v1/submissions", json={"description": DESCRIPTION}, headers=_headers(token))
+    assert response.status_code == 201
+
+    with session_scope(settings.database_url) as session:
+        jobs = session.scalars(select(QueuedJob)).all()
+    own = [job for job in jobs if job.id not in backlog]
+    assert own and all(job.enqueued_at is not None and redis.exists(Job.key_for(str(job.id))) for job in own)
+    assert all(job.enqueued_at is None for job in jobs if job.id in backlog)
