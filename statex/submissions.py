@@ -179,9 +179,10 @@ def visible_to(user: User) -> Select[tuple[Submission]]:
     return query
 
 
-def owned_by(owner: User) -> Select[tuple[Submission]]:
-    """The owner's own submissions, whatever their role."""
-    return select(Submission).options(selectinload(Submission.result)).where(Submission.owner_id == owner.id)
+def owned_by(owner: User, with_results: bool = True) -> Select[tuple[Submission]]:
+    """The owner's own submissions, whatever their role; their results (a large JSON each) unless told not to."""
+    query = select(Submission).where(Submission.owner_id == owner.id)
+    return query.options(selectinload(Submission.result)) if with_results else query
 
 
 def get_for(session: Session, user: User, submission_id: str | uuid.UUID) -> Submission | None:
@@ -228,12 +229,8 @@ def audio_seconds(storage: Storage, submission: Submission) -> float:
 def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,
              per_page: int = 20, search: str | None = None,
              with_results: bool = False) -> tuple[list[Submission], int]:
-    """One page of the owner's submissions, newest first, and how many there are in all.
-
-    Their files come with them; their results (a large JSON each) only when asked for.
-    """
-    query = owned_by(owner) if with_results else select(Submission).where(Submission.owner_id == owner.id)
-    query = query.options(selectinload(Submission.files))
+    """One page of the owner's submissions, newest first, with their files, and how many there are in all."""
+    query = owned_by(owner, with_results).options(selectinload(Submission.files))
     if status:
         query = query.where(Submission.status == status)
     if search:
