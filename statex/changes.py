@@ -11,10 +11,10 @@ import uuid
 from itertools import chain
 
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from statex.db import insert_for
 from statex.models import (AnalysisResult, Extraction, Notification, PipelineRun, ReviewEdit, Submission,
                            SubmissionEvent, SubmissionFile, User)
 from statex.models.changes import EVERYONE, ChangeStamp
@@ -102,8 +102,7 @@ def bump(session: Session, owners: set[uuid.UUID]) -> None:
     """Add one to each owner's stamp, creating it at 1, in one statement."""
     if not owners:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ChangeStamp).values([{"owner_id": owner, "stamp": 1} for owner in sorted(owners)])
+    statement = insert_for(session, ChangeStamp).values([{"owner_id": owner, "stamp": 1} for owner in sorted(owners)])
     session.execute(statement.on_conflict_do_update(index_elements=[ChangeStamp.owner_id],
                                                     set_={"stamp": ChangeStamp.stamp + 1}))
 

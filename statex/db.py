@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from sqlalchemy import create_engine, event, exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,6 +63,12 @@ def warm_up(url: str) -> None:
     configure_mappers()
     with engine_for(url).connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def insert_for(session: Session, model):
+    """An INSERT of `model` in the dialect of the session's database, with its ON CONFLICT clauses."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -12,10 +12,10 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
+from statex.db import insert_for
 from statex.messages import channels, transports
 from statex.messages.compose import Message
 from statex.models import Delivery, Destination, OutboxMessage, User
@@ -166,5 +166,4 @@ def resend(session: Session, delivery: Delivery) -> None:
 
 def _insert_once(session: Session, model):
     """An INSERT of `model` that leaves out a row whose unique key is taken (ON CONFLICT DO NOTHING)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
+    return insert_for(session, model).on_conflict_do_nothing()
