@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from cli.common import settings_or_exit
-from statex import accounts, passwords
+from statex import accounts, emails, passwords
 from statex.db import session_scope
 from statex.models.base import utcnow
 from statex.models.users import ROLES
@@ -25,6 +25,10 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), default="client", show_default=True)
 def create_user(email: str, password: str, name: str, role: str) -> None:
     """Create a user, verified and active."""
+    try:
+        email = emails.check(email)
+    except emails.InvalidEmail as error:
+        raise click.BadParameter(str(error), param_hint="--email") from None
     refused = passwords.problem(password, email=email, name=name)
     if refused:
         raise click.BadParameter(refused, param_hint="--password")

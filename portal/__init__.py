@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from statex.config import Settings, load_settings
 
@@ -50,4 +51,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     from portal.site import serve_site
 
     serve_site(app, settings.site_dir)
+    if settings.trusted_proxies:
+        # The client's address (rate limits, the audit log) is the one the nearest trusted proxy saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app

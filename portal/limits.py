@@ -1,6 +1,7 @@
 """Abuse limits (flask-limiter on Redis): per IP and per account on sign-in, sign-up, links, submissions.
 
-Other blueprints apply `@limits.submission_creation` to the view that creates a submission.
+Other blueprints apply `@limits.submission_creation` to the view that creates a submission, and
+`@limits.information_addition` to the one that adds to it.
 Each limit is a flask-limiter string; `app.config["STATEX_LIMITS"]` overrides any of them.
 """
 
@@ -27,6 +28,8 @@ DEFAULTS = {
     "link_account": "5 per hour",
     "submission_ip": "120 per hour",
     "submission_account": "60 per hour; 500 per day",
+    "addition_ip": "120 per hour",
+    "addition_account": "10 per minute; 60 per hour",
 }
 MESSAGE = "Too many requests. Wait a little and try again."
 
@@ -97,6 +100,12 @@ def submission_creation(view):
                                 error_message=MESSAGE)(view)
     return limiter.shared_limit(limit("submission_ip"), scope="submission-ip", key_func=ip_key,
                                 error_message=MESSAGE)(view)
+
+
+def information_addition(view):
+    """Limit adding information to submissions per address and per account: each add reprocesses one."""
+    view = limiter.limit(limit("addition_account"), key_func=user_key, error_message=MESSAGE)(view)
+    return limiter.limit(limit("addition_ip"), key_func=ip_key, error_message=MESSAGE)(view)
 
 
 def storage_uri(redis_url: str) -> str:

@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from statex import emails
 from statex.models import ApiToken, User, UserSession
 from statex.models.base import utcnow
 from statex.models.users import ROLES
@@ -50,16 +51,23 @@ def find_user(session: Session, email: str) -> User | None:
 
 def create_user(session: Session, email: str, password: str | None, name: str = "",
                 role: str = "client") -> User:
-    """Add a user; the caller has checked that the email is free and the password acceptable."""
-    user = User(email=normalise_email(email), name=name.strip(), role=role,
+    """Add a user; the caller has checked that the email is free and the password acceptable.
+
+    An address outside statex.emails' rule raises InvalidEmail: whatever is created here signs in.
+    """
+    user = User(email=emails.check(email), name=name.strip(), role=role,
                 password_hash=_hasher().hash(password) if password else None)
     session.add(user)
     session.flush()
     return user
 
 
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
 def set_password(user: User, password: str) -> None:
-    user.password_hash = _hasher().hash(password)
+    user.password_hash = hash_password(password)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

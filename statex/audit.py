@@ -14,9 +14,10 @@ from statex.models.base import utcnow
 
 ACTIONS = (
     "signin.success", "signin.failure", "signin.locked", "signin.magic_link", "signout",
-    "signout.everywhere", "signup", "email.verified", "password.changed", "password.reset",
+    "signout.everywhere", "signup", "signup.existing", "email.verified", "password.changed", "password.reset",
     "token.created", "token.revoked", "role.changed", "user.deactivated", "user.reactivated",
     "account.exported", "account.deleted", "file.downloaded",
+    "submission.cancelled", "submission.retried", "extraction.retried",
 )
 
 

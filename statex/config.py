@@ -58,6 +58,7 @@ class Settings:
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     worker_heartbeat: int = 30
     reconcile_interval: float = 60.0
+    trusted_proxies: int = 0
 
     @property
     def production(self) -> bool:
@@ -101,6 +102,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         job_retry_intervals=_retry_intervals(env),
         worker_heartbeat=_positive_int(env, "WORKER_HEARTBEAT", 30),
         reconcile_interval=float(_positive_int(env, "RECONCILE_INTERVAL", 60)),
+        trusted_proxies=_trusted_proxies(env),
         **_upload_limits(env),
         **_analysis_settings(env),
         **_extraction_settings(env),
@@ -115,6 +117,15 @@ def _positive_int(env: dict, name: str, default: int) -> int:
     if value < 1:
         raise ConfigError(f"{name} must be 1 or more.")
     return value
+
+
+def _trusted_proxies(env: dict) -> int:
+    """How many proxies in front of the web process add to X-Forwarded-For (TRUSTED_PROXIES, 0 to 5)."""
+    raw = env.get("TRUSTED_PROXIES") or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number from 0 to 5 (the proxies in front of "
+                          f"statex web, e.g. 1 behind nginx or the ingress), not {raw!r}.")
+    return int(raw)
 
 
 def _retry_intervals(env: dict) -> tuple[int, ...]:

@@ -8,9 +8,11 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from statex.accounts import hash_token
+from statex.accounts import find_user, hash_token, normalise_email
+from statex.messages.notify import notify_user
 from statex.models import LinkToken, User
 from statex.models.base import utcnow
+from statex.queue import NOTIFICATIONS, schedule
 
 # How long each kind of link works; short for what signs in, longer for verifying an address.
 LIFETIMES = {
@@ -18,6 +20,14 @@ LIFETIMES = {
     "magic_signin": timedelta(minutes=15),
     "reset_password": timedelta(hours=1),
 }
+# purpose → the message that carries the link, and the portal page it opens (below PORTAL_URL).
+MESSAGES = {
+    "verify_email": ("account.verify_email", "/verify/{token}"),
+    "magic_signin": ("account.magic_signin", "/login/link/{token}"),
+    "reset_password": ("account.reset_password", "/password/reset/{token}"),
+}
+# What a person may ask for by typing an address: a sign-in link, a reset link, or an account.
+REQUESTS = ("magic_signin", "reset_password", "signup")
 
 
 def issue(session: Session, user: User, purpose: str, lifetime: timedelta | None = None) -> tuple[LinkToken, str]:
@@ -31,6 +41,43 @@ def issue(session: Session, user: User, purpose: str, lifetime: timedelta | None
     session.add(link)
     session.flush()
     return link, plain
+
+
+def send(session: Session, portal_url: str, user: User, purpose: str, event: str | None = None) -> None:
+    """Issue a link and queue the message that carries it (`event`, else the purpose's own)."""
+    default_event, path = MESSAGES[purpose]
+    link, plain = issue(session, user, purpose)
+    notify_user(session, user, event or default_event, key=f"{purpose}:{link.id}",
+                link=portal_url + path.format(token=plain), expires=f"{link.expires_at:%d %b %Y %H:%M} UTC")
+
+
+def ask(session: Session, email: str, purpose: str) -> None:
+    """Queue the answer to what someone asked for with this address, account or not.
+
+    The job decides (see `answer`), so a request for an address with an account does the same
+    work in the web process, and takes as long, as one without: the answer tells nobody which.
+    """
+    if purpose not in REQUESTS:
+        raise ValueError(f"purpose must be one of {', '.join(REQUESTS)}")
+    schedule(session, NOTIFICATIONS, "jobs.accounts.answer_request", normalise_email(email), purpose)
+
+
+def answer(session: Session, portal_url: str, email: str, purpose: str) -> str:
+    """Send the account with this address what was asked for; an unknown or stopped one gets nothing.
+
+    A sign-up for an address not yet confirmed gets the link that confirms it; one for an account
+    that exists already tells its owner, with a sign-in link in case it was them.
+    """
+    user = find_user(session, email)
+    if user is None or not user.is_active:
+        return "skipped"
+    if purpose != "signup":
+        send(session, portal_url, user, purpose)
+    elif user.email_verified_at is None:
+        send(session, portal_url, user, "verify_email")
+    else:
+        send(session, portal_url, user, "magic_signin", event="account.signup_existing")
+    return "sent"
 
 
 def find(session: Session, purpose: str, plain: str) -> LinkToken | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from statex import audit
 from statex.models import AuditEvent, Delivery, Destination, Notification, OutboxMessage, Submission, User
 from statex.storage import Storage
-from statex.submissions import owned_by
+from statex.submissions import client_result, owned_by
 
 
 def _iso(moment) -> str | None:
@@ -61,7 +61,7 @@ def _submission(submission: Submission) -> dict:
         "status": submission.status, "created_at": _iso(submission.created_at),
         "completed_at": _iso(submission.completed_at),
         "events": [{"kind": e.kind, "at": _iso(e.created_at), "data": e.data} for e in submission.events],
-        "result": submission.result.data if submission.result else None,
+        "result": client_result(submission),
         "files": [{"name": f.name, "path": _file_path(submission, f), "content_type": f.content_type,
                    "size": f.size, "sha256": f.sha256} for f in _files(submission)],
     }

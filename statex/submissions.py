@@ -179,6 +179,13 @@ def visible_to(user: User) -> Select[tuple[Submission]]:
     return query
 
 
+def client_result(submission: Submission) -> dict | None:
+    """The result its client may see (page, API, export): none until completed, so none while in review."""
+    if submission.status != "completed" or submission.result is None:
+        return None
+    return dict(submission.result.data)
+
+
 def owned_by(owner: User, with_results: bool = True) -> Select[tuple[Submission]]:
     """The owner's own submissions, whatever their role; their results (a large JSON each) unless told not to."""
     query = select(Submission).where(Submission.owner_id == owner.id)
@@ -191,6 +198,15 @@ def get_for(session: Session, user: User, submission_id: str | uuid.UUID) -> Sub
     if key is None:
         return None
     query = visible_to(user).options(selectinload(Submission.files), selectinload(Submission.events))
+    return session.scalar(query.where(Submission.id == key))
+
+
+def own(session: Session, owner: User, submission_id: str | uuid.UUID) -> Submission | None:
+    """The owner's own submission with this id, else None: write routes use it, so staff get 404 there too."""
+    key = _uuid(submission_id)
+    if key is None:
+        return None
+    query = owned_by(owner).options(selectinload(Submission.files), selectinload(Submission.events))
     return session.scalar(query.where(Submission.id == key))
 
 

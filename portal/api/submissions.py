@@ -84,7 +84,7 @@ def get_submission(submission_id: str):
 def cancel_submission(submission_id: str):
     """Withdraw a submission that is not yet processed; 409 when it is too late."""
     db = get_db()
-    submission = submissions.get_for(db, g.api_user, submission_id)
+    submission = submissions.own(db, g.api_user, submission_id)  # staff cancel on the staff pages
     if submission is None:
         return _not_found()
     if not submissions.cancel(db, submission):
@@ -123,7 +123,7 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
         "created_at": submission.created_at.isoformat(),
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
         "files": [_file(submission, f) for f in submission.files],
-        "result": _result(submission),
+        "result": submissions.client_result(submission),
     }
     if with_events:
         body["events"] = [{"kind": e.kind, "at": e.created_at.isoformat(), "data": e.data}
@@ -145,9 +145,3 @@ def _extraction(extraction) -> dict | None:
     return {"status": extraction.state, "method": extraction.method or None, "text": extraction.text,
             "language": extraction.language, "machine_made": extraction.machine_made,
             "error": extraction.error or None, "details": extraction.details}
-
-
-def _result(submission: Submission) -> dict | None:
-    if submission.status != "completed" or submission.result is None:
-        return None
-    return dict(submission.result.data)

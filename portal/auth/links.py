@@ -7,9 +7,11 @@ scanner that follows links cannot use them up or sign anyone in.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from portal.auth import bp, lockout, record, start_session
 from portal.auth.forms import ConfirmForm, EmailForm, ResetForm
+from portal.auth.landing import after_signin
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import by_ip_and_email
@@ -17,13 +19,6 @@ from statex import accounts, links, sessions
 from statex.messages.notify import notify_user
 from statex.models import User
 from statex.models.base import utcnow
-
-# purpose → (message event, the page the link opens)
-LINKS = {
-    "verify_email": ("account.verify_email", "auth.verify_GET"),
-    "magic_signin": ("account.magic_signin", "auth.magic_GET"),
-    "reset_password": ("account.reset_password", "auth.reset_GET"),
-}
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -34,10 +29,7 @@ def external_url(endpoint: str, **values) -> str:
 
 def send_link(user: User, purpose: str) -> None:
     """Issue a link and queue its email, in the request's transaction (the caller commits)."""
-    event, endpoint = LINKS[purpose]
-    link, plain = links.issue(get_db(), user, purpose)
-    notify_user(get_db(), user, event, key=f"{purpose}:{link.id}", link=external_url(endpoint, token=plain),
-                expires=f"{link.expires_at:%d %b %Y %H:%M} UTC")
+    links.send(get_db(), current_app.config["STATEX"].portal_url, user, purpose)
 
 
 def _invalid():
@@ -68,21 +60,23 @@ def verify_POST(token: str):
         return _invalid()
     _mark_verified(link.user)
     db.commit()
-    flash(f"Thank you: {link.email} is confirmed.", "success")
-    return redirect(url_for("account.index"))
+    if current_user.is_authenticated:
+        flash(f"Thank you: {link.email} is confirmed.", "success")
+        return redirect(url_for("account.index"))
+    # The link only confirms the address; signing in still takes the password (or a sign-in link).
+    flash(f"Thank you: {link.email} is confirmed. Sign in with your password.", "success")
+    return redirect(url_for("auth.login_GET"))
 
 
 def _request_link(purpose: str, template: str, sent_message: str):
-    """Send a link to the address if it has an account; answer the same either way."""
+    """Queue the answer for the address, account or not: the same page, the same work, either way."""
     form = EmailForm()
     if not form.validate():
         return render_template(template, form=form), 422
     db = get_db()
-    user = accounts.find_user(db, form.email.data)
-    if user is not None and user.is_active:
-        send_link(user, purpose)
-        db.commit()
-        dispatch_committed_jobs()
+    links.ask(db, form.email.data, purpose)
+    db.commit()
+    dispatch_committed_jobs()
     flash(sent_message.format(email=accounts.normalise_email(form.email.data)), "success")
     return render_template(template, form=EmailForm(formdata=None), sent=True)
 
@@ -120,7 +114,7 @@ def magic_POST(token: str):
     start_session(link.user)
     record("signin.success", link.user, method="magic_link")
     db.commit()
-    return redirect(url_for("submissions.dashboard"))
+    return redirect(after_signin(link.user))
 
 
 @bp.get("/password/forgot")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, timezone
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.auth import bp, end_session, lockout, record, start_session
 from portal.auth.forms import LoginForm
+from portal.auth.landing import after_signin
 from portal.db import get_db
 from portal.limits import by_ip_and_email
 from statex import accounts
@@ -45,7 +46,7 @@ def login_POST():
     start_session(user)
     record("signin.success", user, method="password")
     db.commit()
-    return redirect(safe_next() or url_for("submissions.dashboard"))
+    return redirect(after_signin(user))
 
 
 def _try_again(seconds: float, locked: bool) -> str:
@@ -68,11 +69,3 @@ def logout_POST():
     get_db().commit()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login_GET"))
-
-
-def safe_next() -> str | None:
-    """Follow `next` only to a path on this site, never to another host."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None

@@ -1,17 +1,17 @@
-"""Sign-up: create the account, sign in, and send the link that verifies the address."""
+"""Sign-up: create the account and send the link that verifies the address; resend that link."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.auth import bp, record, start_session
+from portal.auth import bp, record
 from portal.auth.forms import SignupForm
 from portal.auth.links import send_link
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import by_ip_and_email, limiter, limit, user_key
-from statex import accounts
+from statex import accounts, emails, links
 
 
 @bp.get("/signup")
@@ -22,21 +22,27 @@ def signup_GET():
 @bp.post("/signup")
 @by_ip_and_email("signup_ip", "link_account")
 def signup_POST():
+    """Make the account unless the address has one; answer alike, and do alike, either way.
+
+    The password is hashed in both cases and the email is the job's to choose (statex.links.answer):
+    a confirmation link for a new account, a note with a sign-in link to an existing one's owner.
+    """
     form = SignupForm()
     if not form.validate():
         return render_template("auth/signup.html", form=form), 422
-    db = get_db()
-    if accounts.find_user(db, form.email.data) is not None:
-        form.email.errors.append("An account with this email exists already: sign in instead.")
-        return render_template("auth/signup.html", form=form), 422
-    user = accounts.create_user(db, form.email.data, form.password.data, name=form.name.data)
-    record("signup", user)
-    send_link(user, "verify_email")
-    start_session(user)
+    db, email = get_db(), emails.check(form.email.data)
+    password_hash = accounts.hash_password(form.password.data)
+    existing = accounts.find_user(db, email)
+    if existing is None:
+        user = accounts.create_user(db, email, None, name=form.name.data)
+        user.password_hash = password_hash
+        record("signup", user)
+    else:
+        record("signup.existing", actor_label=email, target=existing)
+    links.ask(db, email, "signup")
     db.commit()
     dispatch_committed_jobs()
-    flash(f"Welcome to Statex. We sent a link to {user.email}: open it to confirm your address.", "success")
-    return redirect(url_for("submissions.new_GET"))
+    return render_template("auth/signup_sent.html", email=email)
 
 
 @bp.post("/verify/resend")

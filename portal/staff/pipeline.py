@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal.auth import staff_required
+from portal.auth import record, staff_required
 from portal.db import get_db, get_or_404
 from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp, submission_or_404 as _submission
@@ -53,6 +53,7 @@ def submission_retry_POST(submission_id: str):
         flash("A cancelled request is not processed again.", "error")
     else:
         pipeline.retry(db, submission)
+        _audit("submission.retried", submission)
         db.commit()
         dispatch_committed_jobs()
         flash("Processing starts again from the files that failed.", "success")
@@ -66,10 +67,32 @@ def extraction_retry_POST(extraction_id: str):
     extraction = _extraction(extraction_id)
     submission = _submission(str(extraction.file.submission_id))
     pipeline.retry_extraction(db, extraction)
+    _audit("extraction.retried", submission, file=str(extraction.file_id), name=extraction.file.name)
     db.commit()
     dispatch_committed_jobs()
     flash(f"Reading {extraction.file.name} again.", "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
+
+
+@bp.post("/submissions/<submission_id>/cancel")
+@staff_required
+def submission_cancel_POST(submission_id: str):
+    """Withdraw a client's request for them (e.g. at their request), recorded with who did it."""
+    db = get_db()
+    submission = _submission(submission_id)
+    if submissions.cancel(db, submission):
+        _audit("submission.cancelled", submission)
+        db.commit()
+        flash("The request is cancelled; its client sees it as cancelled.", "success")
+    else:
+        flash("This request can no longer be cancelled: it is processed already.", "error")
+    return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
+
+
+def _audit(action: str, submission: Submission, **data: str) -> None:
+    """Note in the audit log which staff member acted on whose submission."""
+    record(action, current_user._get_current_object(), target=submission.owner, submission=str(submission.id),
+           **data)
 
 
 def _extraction(extraction_id: str) -> Extraction:

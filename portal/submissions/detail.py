@@ -10,6 +10,7 @@ from wtforms import MultipleFileField, TextAreaField
 
 from portal import htmx
 from portal.db import get_db
+from portal.limits import information_addition
 from portal.page_cache import cached_page
 from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
@@ -45,7 +46,7 @@ def detail(submission_id: str):
 @bp.post("/submissions/<submission_id>/cancel")
 @login_required
 def cancel_POST(submission_id: str):
-    submission = _submission_or_404(submission_id)
+    submission = _own_or_404(submission_id)
     if submissions.cancel(get_db(), submission):
         flash("Your request is cancelled.", "success")
     else:
@@ -55,9 +56,10 @@ def cancel_POST(submission_id: str):
 
 @bp.post("/submissions/<submission_id>/add")
 @login_required
+@information_addition
 def add_POST(submission_id: str):
     """Add text or files to an open submission; it is processed again."""
-    submission = _submission_or_404(submission_id)
+    submission = _own_or_404(submission_id)
     form = AddForm()
     if not submission.is_open:
         abort(409, "A cancelled request cannot take more information.")
@@ -96,6 +98,14 @@ def _remaining(rules: uploads.Limits, submission: Submission, seconds: float) ->
 
 def _submission_or_404(submission_id: str) -> Submission:
     submission = submissions.get_for(get_db(), current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+def _own_or_404(submission_id: str) -> Submission:
+    """The signed-in client's own submission: staff change one only through the staff pages."""
+    submission = submissions.own(get_db(), current_user, submission_id)
     if submission is None:
         abort(404)
     return submission

@@ -40,7 +40,7 @@ def test_sign_up_confirm_sign_in_make_a_token_and_sign_out_everywhere(page, brow
     expect(page.get_by_label("Email")).to_have_value("eva@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status").first).to_contain_text("We sent a link to eva@example.com")
+    expect(page.get_by_role("status").first).to_contain_text("We sent a message to eva@example.com")
 
     staff_email, staff_password, _ = make_user(role="staff")
     mail = _read_mail(browser, live_server, staff_email, staff_password, "Confirm your email address")
@@ -48,6 +48,10 @@ def test_sign_up_confirm_sign_in_make_a_token_and_sign_out_everywhere(page, brow
     page.goto(link)
     page.get_by_role("button", name="Confirm eva@example.com").click()
     expect(page.get_by_role("status").first).to_contain_text("eva@example.com is confirmed")
+    page.get_by_label("Email").fill("eva@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/portal/$"))
 
     laptop = browser.new_context().new_page()
     _sign_in(laptop, live_server, "eva@example.com", PASSWORD, "/portal/account/")

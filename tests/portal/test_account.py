@@ -171,6 +171,7 @@ def test_download_my_data_is_a_zip_of_everything(client, signed_in, db, run_jobs
 
 def test_deleting_the_account_erases_it_and_keeps_a_pseudonymous_trail(client, run_jobs, settings, db):
     signup(client, email="gone@example.com")
+    login(client, "gone@example.com")
     client.post("/portal/submissions/new", data={
         "description": "Read our invoices, please, every month.", "language": "en",
         "csrf_token": csrf(client, "/portal/submissions/new"),

@@ -13,18 +13,20 @@ from sqlalchemy import select
 
 from portal import create_app
 from statex.lockout import Policy
-from statex.models import AuditEvent, User
+from statex.db import session_scope
+from statex.models import AuditEvent, QueuedJob, User
+from statex.models.base import utcnow
 from tests.conftest import PASSWORD, free_port
 from tests.faults.conftest import wait_until
-from tests.portal.accounts_helpers import CSRF, link_in, login, mail_to, post, signup
+from tests.portal.accounts_helpers import CSRF, as_seen_by_anyone, link_in, login, mail_to, post, signup
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_signup_signs_in_and_sends_a_verification_link_that_works_once(client, run_jobs, settings, db):
+def test_signup_sends_a_verification_link_that_works_once_then_the_password_signs_in(client, run_jobs, settings, db):
     response = signup(client)
-    assert response.status_code == 302
-    assert "We sent a link to ann@example.com" in client.get("/portal/submissions/new").get_data(as_text=True)
+    assert response.status_code == 200
+    assert "We sent a message to <strong>ann@example.com</strong>" in response.get_data(as_text=True)
     run_jobs()
     [message] = mail_to(settings, "ann@example.com")
     assert "Confirm your email" in message.subject
@@ -33,11 +35,12 @@ def test_signup_signs_in_and_sends_a_verification_link_that_works_once(client, r
     assert "Confirm ann@example.com" in client.get(path).get_data(as_text=True)
     assert db.scalar(select(User.email_verified_at)) is None, "opening the link changes nothing"
     response = post(client, path)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/portal/login"
     assert db.scalar(select(User.email_verified_at)) is not None
-    assert "(confirmed)" in client.get("/portal/account/").get_data(as_text=True)
     assert post(client, path).status_code == 404, "a link works once"
     assert client.get(path).status_code == 404
+    assert login(client, "ann@example.com").status_code == 302
+    assert "(confirmed)" in client.get("/portal/account/").get_data(as_text=True)
 
 
 def test_signup_names_each_problem_and_keeps_valid_input(client):
@@ -53,11 +56,34 @@ def test_signup_names_each_problem_and_keeps_valid_input(client):
     assert "Tell us your name." in html and "like name@example.com" in html and "at least 12" in html
 
 
-def test_signup_with_a_taken_email_says_so(client, make_user):
-    email, _, _ = make_user()
-    response = signup(client, email=email)
-    assert response.status_code == 422
-    assert "exists already" in response.get_data(as_text=True)
+def test_signup_answers_alike_for_a_new_and_a_taken_address_and_queues_the_same_work(app, make_user, db):
+    taken, _, _ = make_user(name="Bob")
+    answers, work = [], []
+    for email in ("new@example.com", taken):
+        browser = app.test_client()
+        response = signup(browser, email=email, name="Someone")
+        cookies = sorted(cookie.partition("=")[0] for cookie in response.headers.getlist("Set-Cookie"))
+        answers.append((*as_seen_by_anyone(response, email), cookies))
+        job = db.scalars(select(QueuedJob).order_by(QueuedJob.created_at.desc())).first()
+        work.append((job.queue, job.func, job.args[1:]))
+        db.rollback()
+    assert answers[0] == answers[1], "the answer tells nobody whether the address has an account"
+    assert answers[0][0] == 200 and "exists already" not in answers[0][1]
+    assert work[0] == work[1] == ("notifications", "jobs.accounts.answer_request", ["signup"])
+
+
+def test_a_signup_with_a_taken_address_tells_its_owner_and_changes_nothing(client, make_user, run_jobs, settings, db):
+    email, _, user_id = make_user(name="Bob")
+    with session_scope(settings.database_url) as session:
+        session.get(User, user_id).email_verified_at = utcnow()
+    signup(client, email=email, password="somebody else's long passphrase", name="Mallory")
+    run_jobs()
+    [message] = mail_to(settings, email)
+    assert message.subject == "You have a Statex account already" and "Hello Bob" in message.body_text
+    assert "Mallory" not in message.body_text
+    assert login(client, email, "somebody else's long passphrase").status_code == 422, "the password is unchanged"
+    assert post(client, link_in(message)).status_code == 302, "its link signs the owner in"
+    assert "Your account" in client.get("/portal/account/").get_data(as_text=True)
 
 
 def test_signin_renews_the_session_and_signout_really_ends_it(client, make_user, db):

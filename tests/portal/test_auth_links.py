@@ -1,11 +1,12 @@
 """Links by email: magic sign-in and password reset; each works once and expires."""
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 
-from statex.models import AuditEvent, LinkToken
+from statex.models import AuditEvent, LinkToken, QueuedJob
 from statex.models.base import utcnow
 from tests.conftest import PASSWORD
-from tests.portal.accounts_helpers import link_in, login, mail_to, post
+from tests.portal.accounts_helpers import as_seen_by_anyone, link_in, login, mail_to, post
 
 NEW_PASSWORD = "a fresh and much longer passphrase"
 
@@ -41,6 +42,20 @@ def test_asking_for_a_link_tells_nothing_about_who_has_an_account(client, run_jo
     assert mail_to(settings, "nobody@example.com") == []
     invalid = _ask(client, "/portal/password/forgot", "not an address")
     assert invalid.status_code == 422 and "like name@example.com" in invalid.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/portal/login/link", "/portal/password/forgot"])
+def test_a_link_request_answers_and_works_alike_for_a_known_and_an_unknown_address(app, make_user, db, path):
+    known, _, _ = make_user()
+    answers, work = [], []
+    for email in (known, "nobody@example.com"):
+        response = _ask(app.test_client(), path, email)
+        answers.append(as_seen_by_anyone(response, email))
+        jobs = db.scalars(select(QueuedJob).where(QueuedJob.ref == email)).all()
+        work.append([(job.queue, job.func, job.args[1:]) for job in jobs])
+        db.rollback()
+    assert answers[0] == answers[1]
+    assert work[0] == work[1] and len(work[0]) == 1, "both queue the same job, which decides"
 
 
 def test_an_expired_link_does_not_work(client, make_user, run_jobs, settings, db):

@@ -14,9 +14,12 @@ def _csrf(client, path):
 
 
 def _signup(client, email="ann@example.com"):
-    return client.post("/portal/signup", data={
-        "name": "Ann", "email": email, "password": "correct horse battery staple",
-        "csrf_token": _csrf(client, "/portal/signup")})
+    """Sign up, then sign in with the new password."""
+    password = "correct horse battery staple"
+    client.post("/portal/signup", data={"name": "Ann", "email": email, "password": password,
+                                        "csrf_token": _csrf(client, "/portal/signup")})
+    return client.post("/portal/login", data={"email": email, "password": password,
+                                              "csrf_token": _csrf(client, "/portal/login")})
 
 
 def _submit(client, description=DESCRIPTION):
@@ -24,10 +27,10 @@ def _submit(client, description=DESCRIPTION):
         "description": description, "language": "", "csrf_token": _csrf(client, "/portal/submissions/new")})
 
 
-def test_signup_signs_in_and_leads_to_the_form(client):
+def test_a_new_client_signs_in_to_their_requests_and_the_form(client):
     response = _signup(client)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/portal/submissions/new")
+    assert response.headers["Location"] == "/portal/"
     assert "Tell us what you need" in client.get("/portal/submissions/new").get_data(as_text=True)
 
 

@@ -30,3 +30,11 @@ def test_production_refuses_sqlite():
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="STATEX_ENV"):
         load_settings({"STATEX_ENV": "staging"})
+
+
+def test_trusted_proxies_default_to_none_and_refuse_what_is_not_a_small_count():
+    assert load_settings({}).trusted_proxies == 0
+    assert load_settings({"TRUSTED_PROXIES": "1"}).trusted_proxies == 1
+    for wrong in ("-1", "one", "6"):
+        with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+            load_settings({"TRUSTED_PROXIES": wrong})
