@@ -58,7 +58,7 @@ def test_record_attach_send_and_download(page, live_server, make_user, tmp_path)
     expect(files).to_contain_text("Faktura 2026-001.pdf")
     expect(files).to_contain_text("notes.txt")
     expect(files).not_to_contain_text("oops.txt")
-    expect(files).to_contain_text("voice message · audio/webm")
+    expect(files).to_contain_text("Voice recording · ")
     expect(files.locator("audio")).to_have_count(1)
 
     # The status changes in place, without a reload.
