@@ -93,7 +93,7 @@ def test_a_refused_file_is_named_and_the_rest_kept(page, live_server, make_user,
     page.get_by_role("button", name="Send request").click()
     expect(page).to_have_url(re.compile(r"/portal/submissions/[0-9a-f-]{36}$"))
     expect(page.locator(".files")).to_contain_text("scan.png")
-    expect(page.locator(".files")).to_contain_text("voice message")
+    expect(page.locator(".files")).to_contain_text("Voice recording")
 
 
 @pytest.fixture
