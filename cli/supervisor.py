@@ -23,6 +23,9 @@ class Program:
     backoff: float = 1.0
     restart_at: float | None = None
     colour: str = field(default="0")
+    # Infrastructure the others use (the embedded Redis): stopped only once they have exited.
+    stop_last: bool = False
+    pump: threading.Thread | None = None
 
 
 class Supervisor:
@@ -40,8 +43,8 @@ class Supervisor:
             sys.stdout.write(prefix + line.rstrip("\n") + "\n")
             sys.stdout.flush()
 
-    def start(self, name: str, argv: list[str]) -> Program:
-        program = Program(name, argv, colour=COLOURS[len(self.programs) % len(COLOURS)])
+    def start(self, name: str, argv: list[str], stop_last: bool = False) -> Program:
+        program = Program(name, argv, colour=COLOURS[len(self.programs) % len(COLOURS)], stop_last=stop_last)
         self.programs.append(program)
         self._spawn(program)
         return program
@@ -53,7 +56,8 @@ class Supervisor:
         )
         program.started_at = time.monotonic()
         program.restart_at = None
-        threading.Thread(target=self._pump, args=(program, program.popen), daemon=True).start()
+        program.pump = threading.Thread(target=self._pump, args=(program, program.popen), daemon=True)
+        program.pump.start()
 
     def _pump(self, program: Program, popen: subprocess.Popen) -> None:
         for line in popen.stdout:
@@ -85,18 +89,31 @@ class Supervisor:
         self.say("statex", f"{program.name} exited with status {code}; restarting in {program.backoff:.0f}s")
 
     def stop_all(self, grace: float = 10.0) -> None:
-        """SIGTERM to every program's process group, SIGKILL to whatever outlives the grace period."""
-        self.say("statex", "stopping every process")
-        alive = [p.popen for p in reversed(self.programs) if p.popen and p.popen.poll() is None]
-        for popen in alive:
-            _signal_group(popen, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for popen in alive:
-            try:
-                popen.wait(max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                _signal_group(popen, signal.SIGKILL)
-                popen.wait()
+        """Stop the programs, then the infrastructure they use (so none of them sees it vanish)."""
+        users = [p for p in reversed(self.programs) if not p.stop_last]
+        infrastructure = [p for p in reversed(self.programs) if p.stop_last]
+        later = f", then {', '.join(p.name for p in infrastructure)}" if infrastructure else ""
+        self.say("statex", f"stopping {', '.join(p.name for p in users)}{later}")
+        for group in (users, infrastructure):
+            _stop(group, grace)
+        self.say("statex", "stopped")
+
+
+def _stop(programs: list[Program], grace: float) -> None:
+    """SIGTERM to each program's process group, SIGKILL to whatever outlives the grace period; wait for all."""
+    alive = [p.popen for p in programs if p.popen and p.popen.poll() is None]
+    for popen in alive:
+        _signal_group(popen, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for popen in alive:
+        try:
+            popen.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            _signal_group(popen, signal.SIGKILL)
+            popen.wait()
+    for program in programs:
+        if program.pump:
+            program.pump.join(1.0)  # their last lines print before the next group stops
 
 
 def _signal_group(popen: subprocess.Popen, signum: int) -> None:

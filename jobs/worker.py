@@ -14,7 +14,7 @@ from statex.config import Settings
 from statex.db import session_scope
 from statex.orphans import collect_orphans
 from statex.queue import AI, QUEUES, connect
-from statex.telemetry import request_id
+from statex.telemetry import keep_only, request_id
 
 from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
@@ -29,12 +29,19 @@ JOB_SECONDS = Histogram("statex_job_duration_seconds", "Time a job took, by step
 JOBS = Counter("statex_jobs_total", "Jobs finished, by step and outcome.", ["step", "outcome"])
 
 
+# RQ's lines a person reads (its start, its queues, its shutdown); StatexWorker says one line per job.
+RQ_LINES = ("Worker %s: started with PID %d, version %s", "*** Listening on %s...",
+            "Worker %s [PID %d]: warm shut down requested", "Worker %s: killed horse pid %s")
+
+
 class StatexWorker(Worker):
     """An RQ worker that carries the request id into each job and measures every job it runs.
 
     Its work horse reports every `job_monitoring_interval` seconds; a job whose reports stop for
     two more intervals is abandoned (its worker was killed) and the reconciler hands it on.
     """
+
+    log_result_lifespan = False
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
@@ -52,8 +59,12 @@ class StatexWorker(Worker):
         super().execute_job(job, queue)
         step = job.func_name.rsplit(".", 1)[-1]
         outcome = str(job.get_status(refresh=True) or "unknown")
-        JOB_SECONDS.labels(step, outcome).observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        JOB_SECONDS.labels(step, outcome).observe(seconds)
         JOBS.labels(step, outcome).inc()
+        token = request_id.set((job.meta or {}).get("request_id", ""))
+        log.info("%s %s in %.2fs", job.description, getattr(job.get_status(), "value", outcome), seconds)
+        request_id.reset(token)
 
 
 def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool = False,
@@ -62,6 +73,8 @@ def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool
     _warm_up(settings, queues)
     if metrics_port:
         start_http_server(metrics_port, addr="127.0.0.1" if not settings.production else "0.0.0.0")
+    keep_only("rq.worker", *RQ_LINES)
+    keep_only("rq.scheduler")
     redis = connect(settings.redis_url)
     worker = StatexWorker([Queue(name, connection=redis) for name in queues], connection=redis,
                           job_monitoring_interval=settings.worker_heartbeat)

@@ -31,8 +31,8 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
         app.config.update(test_config)
 
     from portal import account, auth, db, errors, health, limits, notifications, page_cache, security, staff
-    from portal import submissions, telemetry, theme
-    from portal.api import bp as api_bp
+    from portal import submissions, telemetry, theme, words
+    from portal.api import bp as api_bp, docs as api_docs
 
     telemetry.init_app(app)
     db.init_app(app)
@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     for blueprint in (health.bp, theme.bp, auth.bp, account.bp, submissions.bp, staff.bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(words.bp)
+    app.register_blueprint(api_docs.bp)
 
     from portal.site import serve_site
 

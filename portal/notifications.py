@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal import htmx
@@ -42,6 +42,7 @@ class VerifyForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     language = SelectField("Language of our messages",
                            choices={"": "As my requests are written", **LANGUAGES}, default="")
+    in_app = BooleanField("Show notifications here in the portal, under the bell", default=True)
 
 
 @bp.app_context_processor
@@ -107,7 +108,8 @@ def _settings_page(status: int = 200, **forms):
     chosen = preferences.settings_of(db, user)
     context = {
         "destination_form": DestinationForm(formdata=None),
-        "preferences_form": PreferencesForm(formdata=None, language=(chosen.language if chosen else "") or ""),
+        "preferences_form": PreferencesForm(formdata=None, language=(chosen.language if chosen else "") or "",
+                                            in_app=preferences.in_app(chosen)),
         "verify_form": VerifyForm(formdata=None), "verify_errors": {},
     }
     context.update(forms)
@@ -196,7 +198,7 @@ def preferences_POST():
     if not form.validate():
         return _settings_page(422, preferences_form=form)
     topics = {topic: request.form.getlist(f"topic-{topic}") for topic in preferences.CHOOSABLE}
-    preferences.save(get_db(), current_user, topics, form.language.data or None)
+    preferences.save(get_db(), current_user, topics, form.language.data or None, bell=form.in_app.data)
     get_db().commit()
     flash("Your notification choices are saved.", "success")
     return redirect(url_for(".settings"), code=303)

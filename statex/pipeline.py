@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from statex import events
+from statex import categories, events
 from statex.models import AnalysisResult, Submission, User
 from statex.models.base import utcnow
 from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
@@ -161,18 +161,22 @@ def review_policy(session: Session) -> dict:
     """{"all": bool, "categories": [...]}: which results wait for staff before the client sees them."""
     setting = session.get(Setting, REVIEW_SETTING)
     value = setting.value if setting else {}
-    return {"all": bool(value.get("all")), "categories": list(value.get("categories", []))}
+    # Settings saved before the one vocabulary name categories by the site's words: read them as keys.
+    keys = {categories.key_for(name) for name in value.get("categories", [])} - {None}
+    return {"all": bool(value.get("all")), "categories": [key for key in categories.KEYS if key in keys]}
 
 
-def set_review_policy(session: Session, review_all: bool, categories: list[str]) -> None:
+def set_review_policy(session: Session, review_all: bool, chosen: list[str]) -> None:
+    """Keep which results wait for review: all, or those in the `chosen` categories (keys)."""
     setting = session.get(Setting, REVIEW_SETTING) or Setting(key=REVIEW_SETTING)
-    setting.value, setting.updated_at = {"all": review_all, "categories": sorted(set(categories))}, utcnow()
+    keys = [key for key in categories.KEYS if key in {categories.key_for(name) for name in chosen}]
+    setting.value, setting.updated_at = {"all": review_all, "categories": keys}, utcnow()
     session.add(setting)
 
 
 def review_required(session: Session, category: str | None) -> bool:
     policy = review_policy(session)
-    return policy["all"] or (category is not None and category in policy["categories"])
+    return policy["all"] or categories.key_for(category) in policy["categories"]
 
 
 def approve(session: Session, submission: Submission, reviewer: User, note: str = "") -> bool:

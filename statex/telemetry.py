@@ -28,6 +28,24 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class OnlyThese(logging.Filter):
+    """Below WARNING, pass only the records whose message template is one of `kept`: a library's chatter out."""
+
+    def __init__(self, kept: set[str]):
+        super().__init__()
+        self.kept = frozenset(kept)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.msg in self.kept
+
+
+def keep_only(logger: str, *templates: str) -> None:
+    """Let `logger` say below WARNING only the lines with these message templates (its own, as it writes them)."""
+    target = logging.getLogger(logger)
+    target.filters[:] = [f for f in target.filters if not isinstance(f, OnlyThese)]
+    target.addFilter(OnlyThese(set(templates)))
+
+
 def configure_logging(service: str, level: str | None = None) -> None:
     """Log to stderr: JSON lines (LOG_FORMAT=json, the default outside development) or plain text."""
     json_lines = os.environ.get("LOG_FORMAT", "json" if os.environ.get("STATEX_ENV") == "production" else "text") == "json"

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO, Mapping
 import magic
 from email_validator import EmailNotValidError, validate_email
 
-from statex import audio
+from statex import audio, categories
 from statex.config import Settings
 
 MB = 1024 * 1024
@@ -19,13 +19,7 @@ SNIFF_BYTES = 64 * 1024
 TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100))
 
 LANGUAGES = ("en", "cs", "de", "fr")
-CATEGORIES = {
-    "documents": "Documents and data entry",
-    "customer_support": "Customer support",
-    "automation": "Process automation",
-    "analytics": "Data analysis and reports",
-    "other": "Something else",
-}
+CATEGORIES = categories.choices()  # key → English words; statex/categories.py holds every language
 CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.auth import staff_required
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp, submission_or_404 as _submission
-from statex import analysis, pipeline
+from statex import categories, pipeline
 from statex.models import Submission
 from statex.models.pipeline import ReviewEdit
 
@@ -27,7 +27,7 @@ class PolicyForm(FlaskForm):
 
 class EditForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[DataRequired("A result needs a summary."), Length(max=5000)])
-    category = StringField("Category", validators=[Length(max=64)])
+    category = SelectField("Category", choices={"": "Not determined", **categories.choices()})
     requirements = TextAreaField("Requirements (one per line)", validators=[Length(max=10000)])
     keywords = TextAreaField("Keywords (one per line)", validators=[Length(max=5000)])
     next_steps = TextAreaField("Next steps (one per line)", validators=[Length(max=10000)])
@@ -77,7 +77,7 @@ def review_edit_POST(submission_id: str):
     form = EditForm()
     if submission.result is None or not form.validate():
         return _render(submission, form, RejectForm()), 422
-    changes = {"summary": form.summary.data.strip(), "category": form.category.data.strip() or None}
+    changes = {"summary": form.summary.data.strip(), "category": form.category.data or None}
     changes.update({name: _lines(getattr(form, name).data) for name in LIST_FIELDS})
     db = get_db()
     changed = pipeline.edit_result(db, submission, current_user, changes)
@@ -128,7 +128,7 @@ def _render(submission: Submission, edit_form: EditForm, reject_form: RejectForm
 
 def _edit_form(submission: Submission) -> EditForm:
     data = submission.result.data if submission.result else {}
-    return EditForm(summary=data.get("summary", ""), category=data.get("category") or "",
+    return EditForm(summary=data.get("summary", ""), category=categories.key_for(data.get("category")) or "",
                     **{name: "\n".join(map(str, data.get(name, []))) for name in LIST_FIELDS})
 
 
@@ -137,7 +137,5 @@ def _lines(text: str) -> list[str]:
 
 
 def _categories() -> list[tuple[str, str]]:
-    """The categories of the site's service catalogue, in every language."""
-    catalogue = analysis.catalogue_for(current_app.config["STATEX"])
-    names = sorted({service.category for service in catalogue.services if service.category})
-    return [(name, name) for name in names]
+    """Every category of the one vocabulary, in English (the staff's language for now)."""
+    return list(categories.choices().items())

@@ -9,6 +9,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from functools import lru_cache
 
+from statex import categories
 from statex.analysis.catalogue import Catalogue
 from statex.analysis.facts import find_facts
 from statex.analysis.schema import AnalysisResult, Findings, Provenance, RecommendedService
@@ -147,12 +148,12 @@ def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
 
 def _category(ranked) -> dict:
     """The best service's category, with the combined share of that category's services as confidence."""
-    if not ranked or not ranked[0][0].category:
+    category = categories.key_for(ranked[0][0].category) if ranked else None
+    if category is None:
         return {"category": None, "category_confidence": 0.0}
-    shares: dict[str, float] = defaultdict(float)
+    shares: dict[str | None, float] = defaultdict(float)
     for service, share in ranked:
-        shares[service.category] += share
-    category = ranked[0][0].category
+        shares[categories.key_for(service.category)] += share
     return {"category": category, "category_confidence": round(min(shares[category], 1.0), 3)}
 
 

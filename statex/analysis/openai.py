@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
+from statex import categories
 from statex.analysis import local
 from statex.analysis.catalogue import Catalogue
 from statex.analysis.schema import AnalysisResult, Findings, Provenance
@@ -32,7 +33,7 @@ Rules:
 - recommended_services: up to three services from this catalogue, best first, with slug, title and url
   exactly as listed, and a score from 0 to 1:
 {services}
-- category: the category of the best service; category_confidence from 0 to 1.
+- category: the category key of the best service, one of {categories}; category_confidence from 0 to 1.
 - keywords: up to eight key phrases of the request.
 - next_steps: two to four concrete next steps for the client, in the request's language."""
 
@@ -78,11 +79,11 @@ def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None
 def _messages(text: str, catalogue: Catalogue, language_hint: str | None, today: dt.date) -> list[dict]:
     """The system prompt (schema, rules, our catalogue) and the request as the user's message."""
     language = local.detect_language(text, language_hint)
-    services = "\n".join(f"  - slug {s.slug!r}, title {s.title!r}, url {s.url!r}, category {s.category!r}: "
+    services = "\n".join(f"  - slug {s.slug!r}, title {s.title!r}, url {s.url!r}, category {categories.key_for(s.category) or s.category!r}: "
                          f"{s.summary}" for s in catalogue.in_language(language)) or "  (the catalogue is empty)"
     hint = f"; the client's portal language is {language_hint!r}" if language_hint else ""
     system = RULES.format(schema=json.dumps(Findings.model_json_schema()), hint=hint, today=today.isoformat(),
-                          services=services)
+                          services=services, categories=", ".join(categories.KEYS))
     return [{"role": "system", "content": system}, {"role": "user", "content": text}]
 
 

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from statex import categories
+
 
 class Budget(BaseModel):
     """Money the client mentions: one amount, or a range from `amount` to `amount_max`."""
@@ -67,6 +69,9 @@ class Findings(BaseModel):
         """Models often write null for "nothing" and "EN" for "en": read them as meant, not as errors."""
         if isinstance(data, dict):
             data = {key: value for key, value in data.items() if value is not None or key == "category"}
+            if isinstance(data.get("category"), str):
+                # Stored by key (statex/categories.py); a model writing the category's words means its key.
+                data["category"] = categories.key_for(data["category"])
             if isinstance(data.get("language"), str):
                 data["language"] = data["language"].strip().lower()
             if isinstance(data.get("facts"), dict) and data["facts"].get("contact") is None:

@@ -8,16 +8,25 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from statex.models import Notification, User
+from statex.models import Notification, NotificationSettings, User
 from statex.models.base import utcnow
+from statex.vocabulary import needs_attention
 
 PER_PAGE = 30
 
 
 def add(session: Session, user: User, key: str, event: str, title: str, body: str = "",
-        link: str = "") -> Notification:
-    """The notification for `key`, created once however often it is asked for."""
-    notification = Notification(key=key, user_id=user.id, event=event, title=title, body=body, link=link)
+        link: str = "") -> Notification | None:
+    """The notification for `key`, created once however often it is asked for; None if `user` turned the bell off.
+
+    Only what asks for the reader's attention arrives unread (statex.vocabulary.needs_attention);
+    a confirmation is kept for the record, already read.
+    """
+    chosen = session.get(NotificationSettings, user.id)
+    if chosen is not None and chosen.in_app is False:
+        return None
+    notification = Notification(key=key, user_id=user.id, event=event, title=title, body=body, link=link,
+                                read_at=None if needs_attention(event) else utcnow())
     try:
         # Written at once, not looked for first: asked for again is the rare case.
         with session.begin_nested():

@@ -89,8 +89,14 @@ def verified_destinations(session: Session, user: User) -> list[Destination]:
     return list(session.scalars(query))
 
 
-def save(session: Session, user: User, topics: dict[str, list[str]] | None, language: str | None) -> None:
-    """Keep the user's choices (topics None: leave them): only their own verified destinations."""
+def in_app(chosen: NotificationSettings | None) -> bool:
+    """Whether the user (settings `chosen`, from settings_of) wants notifications in the portal's bell."""
+    return chosen is None or chosen.in_app is not False  # unset until first saved: on
+
+
+def save(session: Session, user: User, topics: dict[str, list[str]] | None, language: str | None,
+         bell: bool | None = None) -> None:
+    """Keep the user's choices (topics or bell None: leave them): only their own verified destinations."""
     chosen = settings_of(session, user)
     if chosen is None:
         chosen = NotificationSettings(user_id=user.id, topics={})
@@ -99,4 +105,6 @@ def save(session: Session, user: User, topics: dict[str, list[str]] | None, lang
         allowed = {ACCOUNT_EMAIL} | {str(d.id) for d in verified_destinations(session, user)}
         chosen.topics = {topic: [key for key in topics.get(topic, []) if key in allowed] for topic in CHOOSABLE}
     chosen.language = language if language in LANGUAGES else None
+    if bell is not None:
+        chosen.in_app = bell
     chosen.updated_at = utcnow()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
@@ -89,6 +89,8 @@ class NotificationSettings(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # {topic: ["account" | destination id, ...]}; a topic missing here means the account email.
     topics: Mapped[json_data]
+    # Whether the bell in the portal shows their notifications at all.
+    in_app: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[timestamp]
 
 

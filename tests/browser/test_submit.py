@@ -58,7 +58,7 @@ def test_record_attach_send_and_download(page, live_server, make_user, tmp_path)
     expect(files).to_contain_text("Faktura 2026-001.pdf")
     expect(files).to_contain_text("notes.txt")
     expect(files).not_to_contain_text("oops.txt")
-    expect(files).to_contain_text("voice message · audio/webm")
+    expect(files).to_contain_text("Voice recording · ")
     expect(files.locator("audio")).to_have_count(1)
 
     # The status changes in place, without a reload.
@@ -93,7 +93,7 @@ def test_a_refused_file_is_named_and_the_rest_kept(page, live_server, make_user,
     page.get_by_role("button", name="Send request").click()
     expect(page).to_have_url(re.compile(r"/portal/submissions/[0-9a-f-]{36}$"))
     expect(page.locator(".files")).to_contain_text("scan.png")
-    expect(page.locator(".files")).to_contain_text("voice message")
+    expect(page.locator(".files")).to_contain_text("Voice recording")
 
 
 @pytest.fixture

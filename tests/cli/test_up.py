@@ -149,3 +149,39 @@ def _processes_using(var_dir: str) -> list[str]:
         if var_dir.encode() in environ or var_dir.encode() in cmdline:
             found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
     return found
+
+
+def test_ctrl_c_stops_everything_before_redis_and_the_console_shows_one_line_per_event(embedded_env):
+    up = Up(embedded_env)
+    base = f"http://127.0.0.1:{embedded_env['PORT']}"
+    try:
+        up.wait_for(r"staff login: admin@statex\.local / \S+")
+        _wait_ready(base)
+        up.wait_for(r"worker:ai \|.*Listening on ai")
+        up.statex("users", "create", "--email", "client@example.com", "--password", "long enough password")
+        token = up.statex("tokens", "create", "--email", "client@example.com").strip().splitlines()[-1]
+        headers = {"Authorization": f"Bearer {token}"}
+        mark = len(up.lines)
+        created = requests.post(f"{base}/api/v1/submissions", headers=headers, timeout=10,
+                                json={"description": "We need a chatbot that answers customer emails about orders."})
+        _wait_completed(f"{base}{created.headers['Location']}", headers)
+        up.wait_for(r"worker:notifications \|.*notify_event\('\d+'\) finished in \d+\.\d\ds", after=mark)
+    finally:
+        up.process.send_signal(signal.SIGINT)
+        up.process.wait(60)
+    during = "".join(up.lines[mark:])
+    # One line per job, the request and its jobs; none of RQ's bookkeeping, none of the polling.
+    assert re.search(r"worker:ai \|.*jobs\.analyse\.analyse_run\('[0-9a-f-]+'\) finished in", during), during
+    assert '"POST /api/v1/submissions HTTP/1.1" 201' in during
+    for chatter in ("Job OK", "result is kept", "Successfully completed", "subscribing to channel",
+                    "cleaning registries", "GET /readyz"):
+        assert chatter not in during, chatter
+
+    output = "".join(up.lines)
+    assert up.process.returncode == 0
+    assert "Traceback" not in output and "ConnectionError" not in output, output[-4000:]
+    redis_stops = next(i for i, line in enumerate(up.lines) if re.match(r"\s*redis \|.*SIGTERM", line))
+    others = [i for i, line in enumerate(up.lines) if re.match(r"\s*(web|worker:\w+|scheduler) \|", line)]
+    assert max(others) < redis_stops, "".join(up.lines[-20:])
+    assert up.lines[-1].strip().endswith("statex | stopped")
+    assert _processes_using(embedded_env["STATEX_VAR_DIR"]) == []

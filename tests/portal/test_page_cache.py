@@ -55,7 +55,7 @@ def test_the_polled_status_follows_the_workers_step_by_step(client, ann, setting
     run_jobs()
     polled = client.get(page, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "badge--completed" in polled and "result-summary" in polled
-    assert "Notifications: 2 unread" in client.get(page).get_data(as_text=True)
+    assert "Notifications: 1 unread" in client.get(page).get_data(as_text=True)  # the results; "received" is read
 
 
 def test_a_cached_page_outlives_neither_the_session_nor_its_owner(client, ann, auth, app, make_user, settings):

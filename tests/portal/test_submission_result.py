@@ -27,15 +27,15 @@ def test_every_field_of_the_result_is_shown(client, auth, make_user, settings, r
     page = client.get(f"/portal/submissions/{submission_id}").get_data(as_text=True)
 
     assert 'class="result-summary">Dobrý den' in page
-    assert 'class="result-language">cs<' in page
-    assert "Automatizace" in page and "% confidence" in page
+    assert 'class="result-language">Czech<' in page
+    assert "Automatizace procesů" in page and "% confidence" in page
     assert "<li>Chceme faktury číst automaticky.</li>" in page
-    assert "250,000\n      CZK <q>250 000 Kč</q>" in page
+    assert 'class="fact-budget">250,000 CZK<' in page
     assert '<q>do konce června 2027</q>' in page and '<time datetime="2027-06-30">' in page
     assert 'class="fact-location">Brno<' in page and 'class="fact-company">Pekárna Novák a syn s.r.o.<' in page
     assert 'class="fact-email">jana@pekarna-novak.cz<' in page and "+420 603 123 456" in page
     assert f'<a href="{settings.site_url}/cs/services/document-extraction/">Vytěžování dat z dokumentů</a>' in page
-    assert 'class="result-steps"><li>Přečtěte si o službě' in page
+    assert 'class="result-steps"><li>Přečtěte si o službě <a href' in page
     assert 'class="provenance-provider">local<' in page and "<td>keywords</td>" in page
 
 

@@ -54,7 +54,7 @@ def test_submission_is_analysed_and_the_result_shown(client, run_jobs, db):
     assert "<html" not in html and "badge--completed" in html
     assert "hx-trigger" not in html, "polling stops at a final state"
     assert "invoices" in html.lower()
-    assert "submission.completed" in html
+    assert "Results ready" in html and "submission.completed" not in html  # the timeline in words
 
     message = db.query(OutboxMessage).filter(OutboxMessage.subject.contains("results are ready")).one()
     assert message.recipient == "ann@example.com"

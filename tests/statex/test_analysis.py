@@ -72,7 +72,7 @@ def test_a_czech_request_gets_every_field_in_czech(settings):
     best = result.recommended_services[0]
     assert best.slug == "document-extraction" and best.title == "Vytěžování dat z dokumentů"
     assert best.url == f"{settings.site_url}/cs/services/document-extraction/"
-    assert result.category == "Automatizace" and 0.5 < result.category_confidence <= 1
+    assert result.category == "automation" and 0.5 < result.category_confidence <= 1
     assert result.next_steps[0].startswith("Přečtěte si o službě Vytěžování dat z dokumentů")
     assert result.notes == []
 

@@ -104,6 +104,7 @@ def test_a_valid_answer_is_used_and_linked_to_our_catalogue(llm):
     assert (result.provenance.provider, result.provenance.model) == ("openai", "fake-model-1")
     assert set(result.provenance.durations_ms) == {"request_1", "total"}
     assert result.summary == ANSWER["summary"] and result.facts.deadline.date.isoformat() == "2027-03-31"
+    assert result.category == "automation"  # the model wrote the category's words; we keep its key
     [service] = result.recommended_services
     assert (service.slug, service.title, service.score) == ("document-extraction", "Document data extraction", 0.92)
     assert service.url == f"{settings.site_url}/services/document-extraction/"
@@ -118,6 +119,7 @@ def test_a_valid_answer_is_used_and_linked_to_our_catalogue(llm):
     system, user = body["messages"]
     assert user == {"role": "user", "content": TEXT}
     assert '"recommended_services"' in system["content"] and "'document-extraction'" in system["content"]
+    assert "category 'automation'" in system["content"]
 
 
 def test_an_invalid_answer_is_sent_back_with_the_error_and_the_corrected_one_used(llm):

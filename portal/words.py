@@ -1,0 +1,63 @@
+"""Template filters that turn stored names into the words people read (statex/vocabulary.py, categories)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from flask import Blueprint
+from markupsafe import Markup, escape
+
+from statex import categories, vocabulary
+
+bp = Blueprint("words", __name__)
+# A web address in a sentence; the trailing punctuation belongs to the sentence.
+URL = re.compile(r"https?://[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
+
+bp.add_app_template_filter(vocabulary.event_label, "event_label")
+bp.add_app_template_filter(vocabulary.file_type, "file_type")
+bp.add_app_template_filter(vocabulary.language_name, "language_name")
+bp.add_app_template_filter(vocabulary.contact_channel, "contact_channel")
+bp.add_app_template_filter(vocabulary.fit_label, "fit_label")
+bp.add_app_template_filter(categories.label, "category_label")
+
+
+@bp.app_template_filter("money")
+def money(budget: dict) -> str:
+    """A budget once, as the amount (or range) and its currency: "15,000 EUR", "10,000–20,000 CZK"."""
+    amount = f"{budget['amount']:,.0f}"
+    if budget.get("amount_max"):
+        amount += f"–{budget['amount_max']:,.0f}"
+    return f"{amount} {budget['currency']}" if budget.get("currency") else f"{amount} (currency not stated)"
+
+
+@bp.app_template_filter("linked")
+def linked(text: str, services: list[dict] | None = None) -> Markup:
+    """`text` with each web address made a link named by its service's title (or its site and path).
+
+    "Read about Demand forecasting: https://…/demand-forecasting/ (…)" reads "Read about
+    <a>Demand forecasting</a> (…)": the title already in the sentence becomes the link.
+    """
+    titles = {service.get("url"): service.get("title") for service in services or []}
+    parts, start = [], 0
+    for found in URL.finditer(text):
+        url, before = found.group(), text[start:found.start()]
+        title = titles.get(url)
+        lead = before.rstrip().removesuffix(":")
+        if title and lead.endswith(title):
+            parts += [escape(lead[:-len(title)]), _link(url, title)]
+        else:
+            parts += [escape(before), _link(url, title or _short(url))]
+        start = found.end()
+    parts.append(escape(text[start:]))
+    return Markup("").join(parts)
+
+
+def _link(url: str, words: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url, words)
+
+
+def _short(url: str) -> str:
+    """An address as people say it: its host and path, without the scheme or a trailing slash."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/")
