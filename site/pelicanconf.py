@@ -118,6 +118,7 @@ UI_STRINGS = {
     "en": {
         "skip": "Skip to content",
         "nav_label": "Main",
+        "menu": "Menu",
         "nav_services": "Services",
         "nav_pricing": "Pricing",
         "nav_blog": "Blog",
@@ -163,6 +164,7 @@ UI_STRINGS = {
     "cs": {
         "skip": "Přejít na obsah",
         "nav_label": "Hlavní",
+        "menu": "Nabídka",
         "nav_services": "Služby",
         "nav_pricing": "Ceník",
         "nav_blog": "Blog",
