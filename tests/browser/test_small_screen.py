@@ -43,6 +43,7 @@ class Visit:
         self.too_wide: list[str] = []
         self.failed: list[str] = []
         self.icons: set[str] = set()
+        self.no_manifest: list[str] = []
         page.on("response", lambda response: self.failed.append(f"{response.status} {response.url}")
                 if response.status >= 400 else None)
         page.on("requestfailed", lambda request: self.failed.append(f"failed {request.url}"))
@@ -54,6 +55,8 @@ class Visit:
         if width[0] > width[1]:
             widest = ", ".join(self.page.evaluate(WIDEST))
             self.too_wide.append(f"{path}: {width[0]} px on a {width[1]} px screen ({widest})")
+        if path.startswith("/portal/") and not self.page.locator('link[rel="manifest"]').count():
+            self.no_manifest.append(path)
         self.icons.update(self.page.eval_on_selector_all(
             'link[rel~="icon"], link[rel="apple-touch-icon"]', "links => links.map(link => link.href)"))
 
@@ -89,6 +92,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_every_part_loads(browser, tour,
     assert [line for visit in visits for line in visit.too_wide] == []
     assert [line for visit in visits for line in visit.failed] == []
     assert [line for visit in visits for line in visit.broken_icons()] == []
+    assert [path for visit in visits for path in visit.no_manifest] == []
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
