@@ -72,6 +72,8 @@ DEFAULT_PAGINATION = False
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 DATE_FORMATS = {"en": "%-d %B %Y", "cs": "%-d. %-m. %Y"}
 COPYRIGHT_YEAR = 2026
+# The browser's bars on a phone: the brand blue of tokens.css (the portal's manifest uses the same).
+THEME_COLOR = "#2b4acb"
 
 MARKDOWN = {
     "extension_configs": {
