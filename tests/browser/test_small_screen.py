@@ -17,7 +17,8 @@ WIDEST = """() => {
   const edge = document.documentElement.clientWidth;
   const out = [...document.body.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > edge + 1);
   return out.filter(e => !out.some(o => o !== e && e.contains(o))).slice(0, 3)
-    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)} px`);
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} `
+              + `${Math.round(e.getBoundingClientRect().right)} px`);
 }"""
 # One row: the brand, the bell and the menu button, 2.75rem high, with the header's padding.
 COMPACT_HEADER_PX = 72
