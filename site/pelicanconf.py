@@ -72,6 +72,8 @@ DEFAULT_PAGINATION = False
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 DATE_FORMATS = {"en": "%-d %B %Y", "cs": "%-d. %-m. %Y"}
 COPYRIGHT_YEAR = 2026
+# The browser's bars on a phone: the brand blue of tokens.css (the portal's manifest uses the same).
+THEME_COLOR = "#2b4acb"
 
 MARKDOWN = {
     "extension_configs": {
@@ -118,6 +120,7 @@ UI_STRINGS = {
     "en": {
         "skip": "Skip to content",
         "nav_label": "Main",
+        "menu": "Menu",
         "nav_services": "Services",
         "nav_pricing": "Pricing",
         "nav_blog": "Blog",
@@ -163,6 +166,7 @@ UI_STRINGS = {
     "cs": {
         "skip": "Přejít na obsah",
         "nav_label": "Hlavní",
+        "menu": "Nabídka",
         "nav_services": "Služby",
         "nav_pricing": "Ceník",
         "nav_blog": "Blog",

@@ -7,6 +7,8 @@ from pelican import signals
 
 # One stylesheet request per page; tokens.css and base.css stay separate in the theme for the portal.
 BUNDLES = {"css/statex.css": ["css/tokens.css", "css/base.css", "css/site.css"]}
+# Files browsers ask for at a fixed address, published there too (under their own name, never hashed).
+ROOT_FILES = {"favicon.ico": "images/favicon.ico"}
 
 
 class Assets:
@@ -54,6 +56,8 @@ class Assets:
             target = Path(output_path) / self.output_name(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        for root_name, name in ROOT_FILES.items():
+            (Path(output_path) / root_name).write_bytes(self.files()[name])
 
 
 def get_generators(pelican):
