@@ -109,6 +109,8 @@ def limit_of(channel: str, address: str = "") -> int:
     """How many characters a message body may have on `channel` at `address`."""
     if channel == "telegram":
         return TELEGRAM_LIMIT
+    if not address:  # the staff's outbox and bell: no apprise plugin to ask (and none to log an error)
+        return DEFAULT_LIMIT
     plugin = apprise.Apprise.instantiate(address)
     if plugin is None:
         return DEFAULT_LIMIT

@@ -289,3 +289,19 @@ def test_a_removed_destination_gets_nothing_more(settings, smtp, run_jobs, db):
     assert len(failing.requests) == calls
     db.refresh(delivery)
     assert "removed" in delivery.last_error
+
+
+def test_staff_messages_without_notify_urls_log_no_apprise_error(settings, make_user, caplog, db):
+    """With NOTIFY_URLS unset, a staff message goes to the bell and the outbox, and apprise is never asked."""
+    import json
+
+    from jobs.notify import send_staff_message
+
+    make_user("staff")
+    context = {"delivery_id": "1", "about": "submission.created", "channel": "email", "recipient": "a@b.example",
+               "error": "SMTP 550", "link": "https://statex.example/portal/staff/deliveries"}
+    with caplog.at_level("DEBUG"):
+        assert send_staff_message("delivery.failed", "delivery.failed:1:5", json.dumps(context)) == "sent"
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("apprise")] == []
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 1
