@@ -82,7 +82,7 @@ def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
     for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL",
                  "ANALYSER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "CONTENT_DIR", "TRANSCRIBE_URL",
                  "OCR_ENGINE", "JOB_RETRY_INTERVALS", "WORKER_HEARTBEAT", "RECONCILE_INTERVAL",
-                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT"):
+                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STATEX_ENV", "test")
     monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
