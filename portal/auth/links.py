@@ -35,8 +35,10 @@ def external_url(endpoint: str, **values) -> str:
 def send_link(user: User, purpose: str) -> None:
     """Issue a link and queue its email, in the request's transaction (the caller commits)."""
     event, endpoint = LINKS[purpose]
-    link, plain = links.issue(get_db(), user, purpose)
-    notify_user(get_db(), user, event, key=f"{purpose}:{link.id}", link=external_url(endpoint, token=plain),
+    # The job and the delivery carry a placeholder; the secret is filled in as the email is sent.
+    link, _secret = links.issue(get_db(), user, purpose, current_app.config["STATEX"].secret_key)
+    notify_user(get_db(), user, event, key=f"{purpose}:{link.id}",
+                link=external_url(endpoint, token=links.placeholder(link)),
                 expires=f"{link.expires_at:%d %b %Y %H:%M} UTC")
 
 

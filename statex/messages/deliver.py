@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
+from statex import links
 from statex.db import insert_for
 from statex.messages import channels, transports
 from statex.messages.compose import Message
@@ -71,8 +72,9 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
     if delivery.channel == "email":
         if not settings.smtp_url:
             return send_to_outbox(session, delivery, keep_status=True)
-        message = transports.email_message(settings, delivery.recipient, delivery.subject,
-                                           delivery.body_text, delivery.body_html)
+        text, html = (links.reveal(session, settings.secret_key, delivery.user_id, body)
+                      for body in (delivery.body_text, delivery.body_html))
+        message = transports.email_message(settings, delivery.recipient, delivery.subject, text, html)
         return transports.send_email(settings, message)
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)
