@@ -21,6 +21,7 @@ from statex import accounts, migrate
 from statex.config import load_settings
 from statex.db import engine_for, session_scope
 from statex.models import Base
+from statex.models.base import utcnow
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct horse battery staple"
@@ -133,10 +134,13 @@ def client(app):
 def make_user(settings):
     """Create a user through the product's own function; returns (email, password, id)."""
 
-    def make(role: str = "client", email: str | None = None, password: str = PASSWORD, name: str = "Test"):
+    def make(role: str = "client", email: str | None = None, password: str = PASSWORD, name: str = "Test",
+             verified: bool = False):
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.com"
         with session_scope(settings.database_url) as session:
             user = accounts.create_user(session, email, password, name=name, role=role)
+            if verified:  # as when the link of the sign-up email was followed
+                user.email_verified_at = utcnow()
             user_id = user.id
         return email, password, user_id
 

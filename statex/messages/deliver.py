@@ -66,8 +66,9 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
     if delivery.channel == "staff":
         if not settings.notify_urls:
             return send_to_outbox(session, delivery, keep_status=True)
+        # NOTIFY_URLS are the operator's own: an internal ntfy or chat server is theirs to name.
         return transports.send_apprise(staff_url(settings, delivery.recipient), delivery.subject,
-                                       delivery.body_text)
+                                       delivery.body_text, private_hosts=True)
     destination = _destination(session, delivery)
     if delivery.channel == "email":
         if not settings.smtp_url:
@@ -85,7 +86,7 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
         url = channels.apprise_url(settings, destination.channel, destination.address)
     except channels.InvalidAddress as error:
         raise transports.PermanentError(str(error)) from None
-    transports.send_apprise(url, delivery.subject, delivery.body_text)
+    transports.send_apprise(url, delivery.subject, delivery.body_text, private_hosts=not settings.production)
 
 
 def _destination(session: Session, delivery: Delivery) -> Destination | None:

@@ -47,6 +47,10 @@ def get_for(session: Session, user: User, destination_id: str) -> Destination | 
 
 def add(session: Session, settings: Settings, user: User, channel: str, value: str) -> Destination:
     """Add an unverified destination and send it a code; InvalidAddress/DestinationError say why not."""
+    if not user.is_verified:
+        # Otherwise a throwaway account could make our workers send codes anywhere it likes.
+        raise DestinationError(f"Confirm your email address first: open the link we sent to {user.email} "
+                               "(your account page sends a new one).")
     address = channels.parse(channel, value, private_hosts=not settings.production)
     if address.channel == "telegram" and transports.live(settings) and not settings.telegram_bot_token:
         raise DestinationError("Telegram is not available on this server yet: choose another channel.")

@@ -36,7 +36,7 @@ def wait_for(condition, what: str, limit: float = 60.0):
 
 def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, page, make_user):
     smtp, webhook = peers
-    email, password, _id = make_user(email="bara@example.com", name="Bára")
+    email, password, _id = make_user(email="bara@example.com", name="Bára", verified=True)
     page.goto(live_server + "/portal/login?next=/portal/account/notifications")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)

@@ -16,6 +16,7 @@ from statex.db import session_scope
 from statex.messages import destinations, preferences
 from statex.messages.notify import notify_user
 from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, SubmissionEvent, User
+from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS
 from tests.notify_peers import SmtpPeer, WebhookPeer
 
@@ -43,6 +44,7 @@ def webhook():
 def make_client(settings, email="eva@example.com", language=None) -> str:
     with session_scope(settings.database_url) as session:
         user = accounts.create_user(session, email, "x" * 12, name="Eva")
+        user.email_verified_at = utcnow()  # a destination needs a confirmed account
         if language:
             preferences.save(session, user, None, language)
         return str(user.id)

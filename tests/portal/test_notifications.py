@@ -18,7 +18,7 @@ SETTINGS = "/portal/account/notifications"
 
 @pytest.fixture
 def client_user(make_user, auth):
-    email, password, user_id = make_user(email="ann@example.com")
+    email, password, user_id = make_user(email="ann@example.com", verified=True)
     auth.login(email, password)
     return user_id
 
@@ -212,3 +212,25 @@ def test_the_bells_polling_does_not_keep_an_idle_session_alive(client, app, clie
     with client.session_transaction() as session:
         session["_seen"] = time.time() - idle - 60
     assert client.get("/portal/notifications/bell").status_code == 286, "an idle session ends; the bell stops"
+
+
+def test_an_account_whose_email_is_not_confirmed_cannot_add_a_destination(client, auth, make_user, db, run_jobs,
+                                                                         webhook_listener):
+    """A throwaway sign-up must not make us send codes anywhere: the account email is confirmed first."""
+    email, password, _ = make_user(email="new@example.com")
+    auth.login(email, password)
+    response = post(client, f"{SETTINGS}/destinations", channel="apprise", address=webhook_listener.url("json"))
+    assert response.status_code == 422
+    assert "Confirm your email address first" in response.get_data(as_text=True)
+    run_jobs()
+    assert db.scalar(select(Destination)) is None and db.scalar(select(Delivery)) is None
+    assert webhook_listener.requests == []
+
+
+@pytest.fixture
+def webhook_listener():
+    from tests.notify_peers import WebhookPeer
+
+    peer = WebhookPeer().start()
+    yield peer
+    peer.stop()
