@@ -105,6 +105,18 @@ class WebhookPeer:
         self._server.server_close()
 
 
+class TlsWebhookPeer(WebhookPeer):
+    """The webhook over HTTPS, with a certificate for `names` from a test CA (`ca`, a trustme.CA)."""
+
+    def __init__(self, ca, names: tuple[str, ...] = ("localhost",)):
+        import ssl
+
+        super().__init__()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*names).configure_cert(context)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+
+
 class RedirectPeer(WebhookPeer):
     """A webhook that answers every POST with 302 to `location` (a metadata service, say) and keeps the request."""
 

@@ -26,7 +26,8 @@ TELEGRAM_LIMIT = 4096
 SERVICES = {"slack", "discord", "msteams", "gchat", "tgram", "pover", "pbul", "wxteams", "line", "zulip"}
 # ... and those on a server the user names, whose host is resolved and must be public in production.
 SELF_HOSTED = {"json", "jsons", "xml", "xmls", "form", "forms", "ntfy", "ntfys", "gotify", "gotifys",
-               "apprise", "apprises", "mmost", "mmosts", "rocket", "rockets", "matrix", "matrixs"}
+               "apprise", "apprises", "mmost", "mmosts", "rocket", "rockets", "matrix", "matrixs",
+               "workflow", "workflows"}
 
 
 class InvalidAddress(ValueError):

@@ -94,7 +94,7 @@ def test_marking_read_needs_the_csrf_token(client, settings, client_user):
     ("apprise", "foo://bar/baz", "foo:// is not a service we can send to"),
     ("apprise", "ntfy.sh/topic", "Enter an apprise URL such as ntfy://"),
     ("apprise", "mailto://ann:pw@example.com", "For email choose the Email channel"),
-    ("apprise", "", "Enter the email address, Telegram chat id or apprise URL."),
+    ("apprise", "", "Enter the apprise URL."),
 ])
 def test_invalid_destinations_are_refused_with_what_is_expected(client, client_user, channel, address, message, db):
     response = post(client, f"{SETTINGS}/destinations", channel=channel, address=address)

@@ -118,3 +118,31 @@ def test_known_services_are_accepted_as_people_paste_them():
                            private_hosts=False)
     assert slack.label.startswith("slack://")
     assert channels.parse("apprise", "discord://123/abc", private_hosts=False).label.startswith("discord://")
+
+
+@pytest.fixture
+def ca(tmp_path, monkeypatch):
+    """A test certificate authority that requests (and so apprise) trusts for this test."""
+    import trustme
+
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    return authority
+
+
+def test_https_runs_end_to_end_through_the_relay_and_checks_the_name(ca):
+    """The relay only tunnels: TLS is between apprise and the service, verified against the service's name."""
+    from tests.notify_peers import TlsWebhookPeer
+
+    right, wrong = TlsWebhookPeer(ca, ("localhost",)).start(), TlsWebhookPeer(ca, ("other.example",)).start()
+    try:
+        transports.send_apprise(f"jsons://localhost:{right.port}/hook", "Hello", "Over TLS", private_hosts=True)
+        assert [r["json"]["message"] for r in right.requests] == ["Over TLS"]
+        with pytest.raises(transports.TransientError):
+            transports.send_apprise(f"jsons://localhost:{wrong.port}/hook", "Hello", "Body", private_hosts=True)
+        assert wrong.requests == []
+    finally:
+        right.stop()
+        wrong.stop()
