@@ -16,6 +16,7 @@ anyway would come back through the proxy and be checked the same way.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import selectors
 import socket
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 from apprise.utils.http import is_public_ip_address
 
+log = logging.getLogger(__name__)
 TIMEOUT = 30
 MAX_HEAD = 65536
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
@@ -76,6 +78,12 @@ class Relay(socketserver.ThreadingTCPServer):
 
 class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
+        try:
+            self._relay()
+        except OSError:  # the plugin gave up or the service hung up: its own error says so
+            pass
+
+    def _relay(self) -> None:
         client: socket.socket = self.request
         client.settimeout(TIMEOUT)
         head, rest = _read_head(client)
@@ -89,6 +97,7 @@ class _Handler(socketserver.BaseRequestHandler):
         try:
             upstream = self.server.connect(host, port)
         except NotAllowed:
+            log.warning("refused a connection to %s:%s: not a public address", host, port)
             self.server.refused.append(f"{host}:{port}")
             client.sendall(REFUSED)
             return
