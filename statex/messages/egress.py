@@ -34,15 +34,15 @@ PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "http
 BYPASS_VARIABLES = ("NO_PROXY", "no_proxy")
 REFUSED = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 UNREACHABLE = b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+ESTABLISHED = b"HTTP/1.1 200 Connection established\r\n\r\n"
 
 
 class NotAllowed(OSError):
     """The host has no address we may connect to."""
-ESTABLISHED = b"HTTP/1.1 200 Connection established\r\n\r\n"
 
 
 class Relay(socketserver.ThreadingTCPServer):
-    """A loopback proxy that connects only where `policy` allows; `refused` names who it turned away."""
+    """A loopback proxy that connects only to approved addresses; `refused` names whom it turned away."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -53,7 +53,7 @@ class Relay(socketserver.ThreadingTCPServer):
         self.refused: list[str] = []
 
     def connect(self, host: str, port: int) -> socket.socket:
-        """A socket connected to an approved address of `host`, resolved once; OSError if there is none."""
+        """A socket connected to an approved address of `host`, resolved once; NotAllowed if none is."""
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         approved = [answer for answer in answers
                     if self.private_hosts or is_public_ip_address(answer[4][0].split("%")[0])]
