@@ -106,5 +106,6 @@ def address_of(service: Service, values: dict[str, str]) -> str:
     """The address `values` (one per field of `service`) make; IncompleteService when a field is empty."""
     for field in service.fields:
         if not (values.get(field.name) or "").strip():
-            raise IncompleteService(f"Enter the {field.label.lower()}.".replace("telegram", "Telegram"), field.name)
+            name = field.label if field.label.split()[0] in ("Telegram", "Matrix") else field.label[0].lower() + field.label[1:]
+            raise IncompleteService(f"Enter the {name}.", field.name)
     return service.build({name: (value or "").strip() for name, value in values.items()})
