@@ -1,7 +1,7 @@
 """The development outbox: messages kept instead of sent, readable by admins in development only.
 
-A kept message holds placeholders for its sign-in links; the page fills them in as it shows the
-message, as sending would, so a developer can follow them while the database never holds one.
+A kept message holds placeholders for its sign-in links and codes; the page fills them in as it
+shows the message, as sending would, so a developer can use them while the database holds none.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal.auth import admin_required
 from portal.db import get_db, get_or_404
 from portal.staff import bp
-from statex import links
+from statex.messages.deliver import revealed
 from statex.models import Delivery, OutboxMessage
 
 # The message's own HTML is shown in a sandboxed frame: its styles are inline, as email needs.
@@ -66,4 +66,4 @@ def _revealed(message: OutboxMessage, part: str) -> str:
     body = message.body_text if part == "text" else message.body_html
     delivery = get_db().get(Delivery, message.delivery_id) if message.delivery_id else None
     owner = delivery.user_id if delivery is not None else None
-    return links.reveal(get_db(), current_app.config["STATEX"].secret_key, owner, body)
+    return revealed(get_db(), current_app.config["STATEX"], owner, body)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from statex.config import Settings
 from statex import links
 from statex.db import insert_for
-from statex.messages import channels, transports
+from statex.messages import channels, codes, transports
 from statex.messages.compose import Message
 from statex.models import Delivery, Destination, OutboxMessage, User
 from statex.models.base import utcnow
@@ -73,9 +73,9 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
     if delivery.channel == "email":
         if not settings.smtp_url:
             return send_to_outbox(session, delivery, keep_status=True)
-        text, html = (links.reveal(session, settings.secret_key, delivery.user_id, body)
-                      for body in (delivery.body_text, delivery.body_html))
-        message = transports.email_message(settings, delivery.recipient, delivery.subject, text, html)
+        subject, text, html = (revealed(session, settings, delivery.user_id, part)
+                               for part in (delivery.subject, delivery.body_text, delivery.body_html))
+        message = transports.email_message(settings, delivery.recipient, subject, text, html)
         return transports.send_email(settings, message)
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)
@@ -86,7 +86,13 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
         url = channels.apprise_url(settings, destination.channel, destination.address)
     except channels.InvalidAddress as error:
         raise transports.PermanentError(str(error)) from None
-    transports.send_apprise(url, delivery.subject, delivery.body_text, private_hosts=not settings.production)
+    subject, text = (revealed(session, settings, delivery.user_id, part) for part in (delivery.subject, delivery.body_text))
+    transports.send_apprise(url, subject, text, private_hosts=not settings.production)
+
+
+def revealed(session: Session, settings: Settings, user_id: uuid.UUID | None, text: str) -> str:
+    """`text` as it is sent: the recipient's sign-in links and destination codes filled in."""
+    return codes.reveal(session, settings.secret_key, user_id, links.reveal(session, settings.secret_key, user_id, text))
 
 
 def _destination(session: Session, delivery: Delivery) -> Destination | None:

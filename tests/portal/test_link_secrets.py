@@ -75,6 +75,28 @@ def test_the_link_the_email_carries_is_stored_and_queued_nowhere(smtp, client, m
     assert secret.encode() not in queued and secret.encode() not in _redis_bytes(redis)
 
 
+def test_a_destination_code_is_stored_and_queued_nowhere(smtp, client, make_user, run_jobs, settings, redis):
+    """The code that proves a destination is someone's goes only to that destination."""
+    from tests.notify_peers import WebhookPeer
+
+    webhook = WebhookPeer().start()
+    try:
+        email, password, _ = make_user(verified=True)
+        login(client, email, password)
+        response = post(client, "/portal/account/notifications/destinations",
+                        {"service": "apprise", "address": webhook.url("json", "mine")}, page="/portal/account/notifications")
+        assert response.status_code == 303
+        queued = _redis_bytes(redis)
+        run_jobs()
+        [sent] = webhook.requests
+        code = re.search(r"code: (\d{6})", sent["json"]["title"]).group(1)
+    finally:
+        webhook.stop()
+    for text in (f"code: {code}", f"code is {code}", f"    {code}"):
+        assert text not in _database_text(settings.database_url)
+        assert text.encode() not in queued and text.encode() not in _redis_bytes(redis)
+
+
 def test_a_placeholder_in_someone_elses_message_reveals_nothing(smtp, client, make_user, run_jobs, settings, db):
     """The placeholder names a link by id; only a message to that link's owner gets its secret."""
     from statex import links

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from statex.db import session_scope
 from statex.messages import inbox
+from statex.messages.deliver import revealed
 from statex.models import Delivery, Destination, NotificationSettings, OutboxMessage, User
 
 SETTINGS = "/portal/account/notifications"
@@ -112,7 +113,7 @@ def test_add_verify_and_choose_a_destination(client, settings, client_user, db, 
     destination = db.scalar(select(Destination))
     assert destination.verified_at is None and destination.label == "ntfy://ntfy.example/ann-topic"
     code_message = db.scalar(select(OutboxMessage).where(OutboxMessage.channel == "apprise"))
-    code = re.search(r"\b(\d{6})\b", code_message.body_text).group(1)
+    code = re.search(r"\b(\d{6})\b", revealed(db, settings, destination.user_id, code_message.body_text)).group(1)
 
     wrong = "000000" if code != "000000" else "111111"
     response = post(client, f"{SETTINGS}/destinations/{destination.id}/verify", code=wrong)
