@@ -46,6 +46,9 @@ def up(port: int | None) -> None:
     supervisor.say("statex", f"portal  {settings.site_url}/portal/")
     supervisor.say("statex", f"api     {settings.site_url}/api/v1/")
     supervisor.say("statex", login)
+    if not os.environ.get("METRICS_TOKEN"):  # the one made under var/; one from the environment stays unsaid
+        supervisor.say("statex", f"metrics {settings.site_url}/metrics with Authorization: Bearer "
+                                 f"{settings.metrics_token} (kept in {settings.var_dir / 'metrics_token'})")
     supervisor.say("statex", "press Ctrl-C to stop")
     sys.exit(supervisor.run())
 

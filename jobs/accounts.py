@@ -10,4 +10,4 @@ from jobs.runtime import job_session
 def answer_request(email: str, purpose: str) -> str:
     """Send the account with `email` the link `purpose` asks for; an unknown address gets nothing."""
     with job_session() as (settings, session):
-        return links.answer(session, settings.portal_url, email, purpose)
+        return links.answer(session, settings.portal_url, settings.secret_key, email, purpose)

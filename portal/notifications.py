@@ -13,26 +13,29 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import MESSAGE, limiter, user_key
 from portal.page_cache import cached_page
-from statex.messages import channels, destinations, inbox, preferences
+from statex.messages import channels, destinations, inbox, preferences, services
 from statex.messages.compose import LANGUAGES
 
 bp = Blueprint("notifications", __name__, url_prefix="/portal")
+_UNSET = object()
 # Each code goes to an address someone typed: a few an hour keeps us from spamming a stranger.
 CODE_LIMIT = "10 per hour"
 
 
-class DestinationForm(FlaskForm):
-    channel = SelectField("Channel", choices=channels.CHANNELS, default="email")
-    address = StringField("Address", validators=[
-        InputRequired("Enter the email address, Telegram chat id or apprise URL."),
-        Length(max=2000, message="Use at most 2,000 characters.")])
+def destination_form(service: services.Service, formdata=_UNSET):
+    """The form for adding a destination on `service`: its own fields, each with its label and hint."""
 
-    def validate_address(self, field) -> None:
-        try:
-            channels.parse(self.channel.data, field.data,
-                           private_hosts=not current_app.config["STATEX"].production)
-        except channels.InvalidAddress as error:
-            field.errors.append(str(error))
+    class DestinationForm(FlaskForm):
+        pass
+
+    for field in service.fields:
+        setattr(DestinationForm, field.name, StringField(field.label, default=field.default, description=field.hint,
+                                                         validators=[Length(max=2000, message="Use at most 2,000 characters.")]))
+    return DestinationForm() if formdata is _UNSET else DestinationForm(formdata=formdata)
+
+
+def _service(key: str | None) -> services.Service:
+    return services.SERVICES.get(key or "", services.SERVICES[services.DEFAULT])
 
 
 class VerifyForm(FlaskForm):
@@ -106,8 +109,10 @@ def _settings_page(status: int = 200, **forms):
     """The notification settings with fresh forms, except those given (carrying input and errors)."""
     db, user = get_db(), current_user
     chosen = preferences.settings_of(db, user)
+    service = forms.pop("service", None) or _service(request.args.get("service"))
     context = {
-        "destination_form": DestinationForm(formdata=None),
+        "service": service, "services": services.SERVICES,
+        "destination_form": destination_form(service, formdata=None),
         "preferences_form": PreferencesForm(formdata=None, language=(chosen.language if chosen else "") or "",
                                             in_app=preferences.in_app(chosen)),
         "verify_form": VerifyForm(formdata=None), "verify_errors": {},
@@ -131,16 +136,18 @@ def settings():
 @login_required
 @limiter.limit(CODE_LIMIT, key_func=user_key, error_message=MESSAGE)
 def add_destination_POST():
-    form = DestinationForm()
-    if not form.validate():
-        return _settings_page(422, destination_form=form)
-    db = get_db()
+    # `channel` and `address` are what the form sent before it named services; the API of old pages.
+    service = _service(request.form.get("service") or request.form.get("channel"))
+    form = destination_form(service)
+    db, settings = get_db(), current_app.config["STATEX"]
     try:
-        destination = destinations.add(db, current_app.config["STATEX"], current_user, form.channel.data,
-                                       form.address.data)
-    except (channels.InvalidAddress, destinations.DestinationError) as error:
-        form.address.errors.append(str(error))
-        return _settings_page(422, destination_form=form)
+        if not form.validate():
+            raise services.IncompleteService(" ".join(e for errors in form.errors.values() for e in errors))
+        address = services.address_of(service, {field.name: form[field.name].data for field in service.fields})
+        destination = destinations.add(db, settings, current_user, service.channel, address)
+    except (services.IncompleteService, channels.InvalidAddress, destinations.DestinationError) as error:
+        form[getattr(error, "field", "") or service.fields[-1].name].errors = [str(error)]
+        return _settings_page(422, destination_form=form, service=service)
     db.commit()
     dispatch_committed_jobs()
     flash(f"We sent a code to {destination.label}: enter it below to start using it.", "success")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 
@@ -22,7 +23,10 @@ LATENCY = Histogram("statex_http_request_duration_seconds", "Time to answer an H
 
 @bp.get("/metrics")
 def metrics():
-    """Prometheus exposition; gunicorn's workers are summed through the multiprocess directory."""
+    """Prometheus exposition, for the bearer of METRICS_TOKEN; gunicorn's workers are summed."""
+    if not _is_prometheus():
+        return Response("Send Authorization: Bearer <METRICS_TOKEN>.\n", 401, {"WWW-Authenticate": "Bearer"},
+                        mimetype="text/plain")
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
@@ -32,6 +36,14 @@ def metrics():
             registry.register(collector)
     registry.register(StateCollector(current_app.config["STATEX"]))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _is_prometheus() -> bool:
+    """Whether the request carries the metrics token (compared in constant time)."""
+    expected = current_app.config["STATEX"].metrics_token
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
+                                                                                 expected.encode())
 
 
 def _start() -> None:

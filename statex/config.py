@@ -38,6 +38,7 @@ class Settings:
     mail_from: str = "Statex <noreply@localhost>"
     notify_urls: tuple[str, ...] = ()
     telegram_bot_token: str | None = None
+    metrics_token: str | None = None
     extra: dict = field(default_factory=dict)
     upload_max_files: int = 10
     upload_max_file_mb: int = 25
@@ -90,7 +91,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         storage_dir=Path(env.get("STORAGE_DIR", var_dir / "storage")),
         s3_bucket=env.get("S3_BUCKET") or None,
         s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
-        secret_key=env.get("SECRET_KEY") or _development_secret(var_dir),
+        secret_key=env.get("SECRET_KEY") or _development_secret(var_dir, "secret_key"),
         site_url=site_url,
         portal_url=env.get("PORTAL_URL", f"{site_url}/portal").rstrip("/"),
         site_dir=Path(env.get("SITE_OUTPUT_DIR", ROOT / "var" / "site")).resolve(),
@@ -99,6 +100,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         mail_from=env.get("MAIL_FROM") or "Statex <noreply@localhost>",
         notify_urls=tuple(env.get("NOTIFY_URLS", "").replace(",", " ").split()),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        metrics_token=env.get("METRICS_TOKEN") or _development_secret(var_dir, "metrics_token"),
         job_retry_intervals=_retry_intervals(env),
         worker_heartbeat=_positive_int(env, "WORKER_HEARTBEAT", 30),
         reconcile_interval=float(_positive_int(env, "RECONCILE_INTERVAL", 60)),
@@ -193,13 +195,14 @@ def _extraction_settings(env: dict) -> dict:
 
 def _require_production_settings(env: dict) -> None:
     """In production every embedded default is a mistake: name each missing variable."""
-    missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL")
+    missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL", "SMTP_URL",
+                                 "METRICS_TOKEN")
                if not env.get(name)]
     if missing:
         raise ConfigError(
             "STATEX_ENV=production needs " + ", ".join(missing)
-            + " to be set; embedded defaults (SQLite, embedded Redis, local files, a generated "
-            "secret) are for development only."
+            + " to be set; embedded defaults (SQLite, embedded Redis, local files, the development "
+            "outbox instead of email, generated secrets) are for development only."
         )
     if env["DATABASE_URL"].startswith("sqlite"):
         raise ConfigError("STATEX_ENV=production needs PostgreSQL: DATABASE_URL points at SQLite.")
@@ -207,9 +210,9 @@ def _require_production_settings(env: dict) -> None:
         raise ConfigError("SECRET_KEY must be at least 32 characters long in production.")
 
 
-def _development_secret(var_dir: Path) -> str:
-    """A random key kept under var/, so sessions survive a restart of `make up`."""
-    path = var_dir / "secret_key"
+def _development_secret(var_dir: Path, name: str) -> str:
+    """A random key kept in var/<name>, so sessions (and Prometheus' token) survive a restart of `make up`."""
+    path = var_dir / name
     if path.exists():
         return path.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)

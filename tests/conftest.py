@@ -21,6 +21,7 @@ from statex import accounts, migrate
 from statex.config import load_settings
 from statex.db import engine_for, session_scope
 from statex.models import Base
+from statex.models.base import utcnow
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct horse battery staple"
@@ -82,7 +83,7 @@ def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
     for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL",
                  "ANALYSER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "CONTENT_DIR", "TRANSCRIBE_URL",
                  "OCR_ENGINE", "JOB_RETRY_INTERVALS", "WORKER_HEARTBEAT", "RECONCILE_INTERVAL",
-                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT"):
+                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STATEX_ENV", "test")
     monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
@@ -133,10 +134,13 @@ def client(app):
 def make_user(settings):
     """Create a user through the product's own function; returns (email, password, id)."""
 
-    def make(role: str = "client", email: str | None = None, password: str = PASSWORD, name: str = "Test"):
+    def make(role: str = "client", email: str | None = None, password: str = PASSWORD, name: str = "Test",
+             verified: bool = False):
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.com"
         with session_scope(settings.database_url) as session:
             user = accounts.create_user(session, email, password, name=name, role=role)
+            if verified:  # as when the link of the sign-up email was followed
+                user.email_verified_at = utcnow()
             user_id = user.id
         return email, password, user_id
 

@@ -81,6 +81,11 @@ class WebhookPeer:
 
             do_PUT = do_POST
 
+            def do_GET(self):  # noqa: N802  (what a redirect followed by GET would ask)
+                peer.requests.append({"path": self.path, "headers": dict(self.headers), "json": {}})
+                self.send_response(peer.status)
+                self.end_headers()
+
             def log_message(self, *_args):
                 pass
 
@@ -98,3 +103,53 @@ class WebhookPeer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class TlsWebhookPeer(WebhookPeer):
+    """The webhook over HTTPS, with a certificate for `names` from a test CA (`ca`, a trustme.CA)."""
+
+    def __init__(self, ca, names: tuple[str, ...] = ("localhost",)):
+        import ssl
+
+        super().__init__()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*names).configure_cert(context)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+
+
+class RedirectPeer(WebhookPeer):
+    """A webhook that answers every POST with 302 to `location` (a metadata service, say) and keeps the request."""
+
+    def __init__(self, location: str):
+        super().__init__(status=302)
+        self.location = location
+        handler = self._server.RequestHandlerClass
+        peer = self
+
+        class Redirecting(handler):
+            def send_response(self, code, message=None):
+                super().send_response(code, message)
+                self.send_header("Location", peer.location)
+
+        self._server.RequestHandlerClass = Redirecting
+
+
+class UdpPeer:
+    """A UDP socket on loopback that keeps every datagram (syslog's transport)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+
+    def received(self, wait: float = 0.5) -> list[bytes]:
+        self.sock.settimeout(wait)
+        datagrams = []
+        try:
+            while True:
+                datagrams.append(self.sock.recv(65536))
+        except (TimeoutError, socket.timeout):
+            return datagrams
+
+    def stop(self) -> None:
+        self.sock.close()

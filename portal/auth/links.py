@@ -29,7 +29,8 @@ def external_url(endpoint: str, **values) -> str:
 
 def send_link(user: User, purpose: str) -> None:
     """Issue a link and queue its email, in the request's transaction (the caller commits)."""
-    links.send(get_db(), current_app.config["STATEX"].portal_url, user, purpose)
+    settings = current_app.config["STATEX"]
+    links.send(get_db(), settings.portal_url, settings.secret_key, user, purpose)
 
 
 def _invalid():

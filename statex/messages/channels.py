@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import apprise
+from apprise.utils.http import is_public_ip_address
 from email_validator import EmailNotValidError, validate_email
 
 from statex.config import Settings
@@ -21,9 +21,13 @@ REFUSED_SCHEMES = {"mailto", "mailtos", "email", "emails"}
 # Channels that are not apprise plugins: the limit of what we store and show.
 DEFAULT_LIMIT = 4000
 TELEGRAM_LIMIT = 4096
-# Apprise schemes whose host is any server the user names (the others talk to known services).
-WEBHOOK_SCHEMES = {"json", "jsons", "xml", "xmls", "form", "forms", "ntfy", "ntfys", "gotify", "gotifys",
-                   "apprise", "apprises", "mmost", "mmosts", "rocket", "rockets", "matrix", "matrixs"}
+# The apprise services we send to (by the scheme apprise gives each), and nothing else: services
+# whose address the plugin fixes (the URL carries ids and tokens only) ...
+SERVICES = {"slack", "discord", "msteams", "gchat", "tgram", "pover", "pbul", "wxteams", "line", "zulip"}
+# ... and those on a server the user names, whose host is resolved and must be public in production.
+SELF_HOSTED = {"json", "jsons", "xml", "xmls", "form", "forms", "ntfy", "ntfys", "gotify", "gotifys",
+               "apprise", "apprises", "mmost", "mmosts", "rocket", "rockets", "matrix", "matrixs",
+               "workflow", "workflows"}
 
 
 class InvalidAddress(ValueError):
@@ -81,19 +85,29 @@ def _apprise(value: str, private_hosts: bool) -> Address:
         raise InvalidAddress(f"{scheme}:// is not a service we can send to, or the URL is incomplete: "
                              "see the apprise documentation for the URL of your service "
                              "(for example ntfy://, slack://, discord://, json://).")
-    if not private_hosts and scheme in WEBHOOK_SCHEMES and not _public(urlsplit(value).hostname):
+    service = service_of(plugin)
+    if service not in SERVICES | SELF_HOSTED:
+        raise InvalidAddress(f"We do not send to {service}://: choose Slack, Discord, Microsoft Teams, Google "
+                             "Chat, Telegram, Pushover, ntfy, Matrix, Mattermost, Gotify, Rocket.Chat or a "
+                             "JSON webhook.")
+    if not private_hosts and service in SELF_HOSTED and plugin.host and not public(plugin.host):
         raise InvalidAddress("This URL points at a private or local address: use the public address "
                              "of your service.")
     return Address("apprise", value, plugin.url(privacy=True).split("?")[0][:255])
 
 
-def _public(host: str | None) -> bool:
-    """Whether every address `host` resolves to is a public one."""
+def service_of(plugin) -> str:
+    """The scheme apprise itself writes for a plugin (a pasted https://hooks.slack.com/... is slack)."""
+    return plugin.url(privacy=True).split("://", 1)[0].lower()
+
+
+def public(host: str) -> bool:
+    """Whether `host` resolves, and only to public addresses (apprise's test: no mapped or NAT64 forms either)."""
     try:
-        infos = socket.getaddrinfo(host or "", None)
+        infos = socket.getaddrinfo(host, None)
     except (OSError, UnicodeError):
         return False
-    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
+    return bool(infos) and all(is_public_ip_address(info[4][0].split("%")[0]) for info in infos)
 
 
 def apprise_url(settings: Settings, channel: str, address: str) -> str:
@@ -109,6 +123,8 @@ def limit_of(channel: str, address: str = "") -> int:
     """How many characters a message body may have on `channel` at `address`."""
     if channel == "telegram":
         return TELEGRAM_LIMIT
+    if not address:  # the staff's outbox and bell: no apprise plugin to ask (and none to log an error)
+        return DEFAULT_LIMIT
     plugin = apprise.Apprise.instantiate(address)
     if plugin is None:
         return DEFAULT_LIMIT

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
+from statex import links
 from statex.db import insert_for
-from statex.messages import channels, transports
+from statex.messages import channels, codes, transports
 from statex.messages.compose import Message
 from statex.models import Delivery, Destination, OutboxMessage, User
 from statex.models.base import utcnow
@@ -65,14 +66,16 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
     if delivery.channel == "staff":
         if not settings.notify_urls:
             return send_to_outbox(session, delivery, keep_status=True)
+        # NOTIFY_URLS are the operator's own: an internal ntfy or chat server is theirs to name.
         return transports.send_apprise(staff_url(settings, delivery.recipient), delivery.subject,
-                                       delivery.body_text)
+                                       delivery.body_text, private_hosts=True)
     destination = _destination(session, delivery)
     if delivery.channel == "email":
         if not settings.smtp_url:
             return send_to_outbox(session, delivery, keep_status=True)
-        message = transports.email_message(settings, delivery.recipient, delivery.subject,
-                                           delivery.body_text, delivery.body_html)
+        subject, text, html = (revealed(session, settings, delivery.user_id, part)
+                               for part in (delivery.subject, delivery.body_text, delivery.body_html))
+        message = transports.email_message(settings, delivery.recipient, subject, text, html)
         return transports.send_email(settings, message)
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)
@@ -83,7 +86,13 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
         url = channels.apprise_url(settings, destination.channel, destination.address)
     except channels.InvalidAddress as error:
         raise transports.PermanentError(str(error)) from None
-    transports.send_apprise(url, delivery.subject, delivery.body_text)
+    subject, text = (revealed(session, settings, delivery.user_id, part) for part in (delivery.subject, delivery.body_text))
+    transports.send_apprise(url, subject, text, private_hosts=not settings.production)
+
+
+def revealed(session: Session, settings: Settings, user_id: uuid.UUID | None, text: str) -> str:
+    """`text` as it is sent: the recipient's sign-in links and destination codes filled in."""
+    return codes.reveal(session, settings.secret_key, user_id, links.reveal(session, settings.secret_key, user_id, text))
 
 
 def _destination(session: Session, delivery: Delivery) -> Destination | None:

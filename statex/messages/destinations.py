@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import uuid
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
-from statex.messages import channels, transports
+from statex.messages import channels, codes, transports
 from statex.messages.compose import compose
 from statex.messages.deliver import VERIFY_EVENT, claim
 from statex.messages.preferences import language_for, settings_of
@@ -47,6 +46,10 @@ def get_for(session: Session, user: User, destination_id: str) -> Destination | 
 
 def add(session: Session, settings: Settings, user: User, channel: str, value: str) -> Destination:
     """Add an unverified destination and send it a code; InvalidAddress/DestinationError say why not."""
+    if not user.is_verified:
+        # Otherwise a throwaway account could make our workers send codes anywhere it likes.
+        raise DestinationError(f"Confirm your email address first: open the link we sent to {user.email} "
+                               "(your account page sends a new one).")
     address = channels.parse(channel, value, private_hosts=not settings.production)
     if address.channel == "telegram" and transports.live(settings) and not settings.telegram_bot_token:
         raise DestinationError("Telegram is not available on this server yet: choose another channel.")
@@ -71,11 +74,12 @@ def send_code(session: Session, settings: Settings, user: User, destination: Des
     now = utcnow()
     if destination.code_sent_at and now - destination.code_sent_at < RESEND_AFTER:
         raise DestinationError("We sent a code a moment ago: wait a minute before asking for another.")
-    code = f"{secrets.randbelow(10 ** 6):06d}"
-    destination.code_hash = _hash(settings, destination, code)
     destination.code_sent_at = now
+    destination.code_hash = _hash(settings, destination, codes.code_of(settings.secret_key, destination))
     destination.code_attempts = 0
-    message = compose(VERIFY_EVENT, language_for(settings_of(session, user)), user=user, code=code,
+    # The message carries a placeholder; the code is filled in as it is sent.
+    message = compose(VERIFY_EVENT, language_for(settings_of(session, user)), user=user,
+                      code=codes.placeholder(destination),
                       channel=channels.CHANNELS[destination.channel],
                       link=f"{settings.portal_url}/account/notifications")
     message = channels.shaped(message, destination.channel, destination.address)

@@ -10,11 +10,13 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import apprise
 
 from statex.config import Settings
+from statex.messages import channels, egress
 
 TIMEOUT = 30
 
@@ -25,6 +27,12 @@ class TransientError(RuntimeError):
 
 class PermanentError(RuntimeError):
     """The peer refused this message for good, or our configuration is wrong."""
+
+
+@lru_cache(maxsize=1)
+def asset() -> apprise.AppriseAsset:
+    """Apprise's settings for our sends: redirects off, so a 3xx answer is not followed anywhere."""
+    return apprise.AppriseAsset(http_redirects=False)
 
 
 def live(settings: Settings) -> bool:
@@ -71,18 +79,29 @@ def send_email(settings: Settings, message: EmailMessage) -> None:
         raise TransientError(f"SMTP server {url.hostname}:{port} unreachable: {error}") from None
 
 
-def send_apprise(url: str, title: str, body: str) -> None:
-    """Send through the apprise plugin for `url`, with apprise's own warnings as the error."""
-    plugin = apprise.Apprise.instantiate(url)
+def send_apprise(url: str, title: str, body: str, *, private_hosts: bool) -> None:
+    """Send through the apprise plugin for `url`, with apprise's own warnings as the error.
+
+    Redirects are never followed, and every connection goes through `egress.guarded`: with
+    `private_hosts` False only to public addresses, each one checked as it is opened.
+    """
+    plugin = apprise.Apprise.instantiate(url, asset=asset())
     if plugin is None:
         raise PermanentError("The apprise URL is not valid any more.")
-    with apprise.LogCapture(level=logging.WARNING) as logs:
+    plugin.redirects = False  # whatever a URL's own ?redirect= said
+    if not private_hosts and channels.service_of(plugin) not in channels.SERVICES | channels.SELF_HOSTED:
+        # Not over HTTP(S) through the relay, or not a service we know: never from a client's URL.
+        raise PermanentError(f"We do not send to {channels.service_of(plugin)}://.")
+    with apprise.LogCapture(level=logging.WARNING) as logs, egress.guarded(private_hosts) as relay:
         # The plugin's own notify() sends in this thread: apprise's shared thread pools would not
         # survive the fork of an RQ work horse.
         try:
             ok = plugin.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT)
         except OSError as error:
             raise TransientError(str(error)) from None
+    if relay.refused:
+        raise PermanentError(f"Refused to connect to {', '.join(sorted(set(relay.refused)))}: a private, "
+                             "local or reserved address.")
     if not ok:
         lines = [line.split(" - ", 2)[-1] for line in logs.getvalue().splitlines() if line.strip()]
         raise TransientError(" ".join(lines)[:2000] or "The service did not accept the message.")

@@ -15,7 +15,7 @@ def _sign_in(page, base, email, password, target="/portal/"):
 
 
 def _read_mail(browser, base, staff_email, staff_password, subject) -> str:
-    """A staff member opens the development outbox and reads the message's text."""
+    """An admin opens the development outbox and reads the message's text."""
     staff = browser.new_context().new_page()
     _sign_in(staff, base, staff_email, staff_password, "/portal/staff/outbox")
     message = staff.get_by_role("link", name=re.compile(subject))
@@ -42,7 +42,7 @@ def test_sign_up_confirm_sign_in_make_a_token_and_sign_out_everywhere(page, brow
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("status").first).to_contain_text("We sent a message to eva@example.com")
 
-    staff_email, staff_password, _ = make_user(role="staff")
+    staff_email, staff_password, _ = make_user(role="admin")
     mail = _read_mail(browser, live_server, staff_email, staff_password, "Confirm your email address")
     link = re.search(r"https?://\S+/portal/verify/\S+", mail).group(0)
     page.goto(link)

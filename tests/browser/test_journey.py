@@ -40,7 +40,7 @@ def test_visitor_signs_up_submits_and_sees_results_arrive_live(page, live_server
     expect(page.locator(".result-summary")).to_contain_text("routes")
     expect(page.locator(".timeline")).to_contain_text("submission.completed")
 
-    staff_email, staff_password, _id = make_user(role="staff")
+    staff_email, staff_password, _id = make_user(role="admin")  # the development outbox is for admins
     staff = page.context.browser.new_context().new_page()
     staff.goto(live_server + "/portal/login?next=/portal/staff/outbox")
     staff.get_by_label("Email").fill(staff_email)

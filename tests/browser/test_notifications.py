@@ -36,30 +36,36 @@ def wait_for(condition, what: str, limit: float = 60.0):
 
 def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, page, make_user):
     smtp, webhook = peers
-    email, password, _id = make_user(email="bara@example.com", name="Bára")
+    email, password, _id = make_user(email="bara@example.com", name="Bára", verified=True)
     page.goto(live_server + "/portal/login?next=/portal/account/notifications")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Where we write to you")).to_be_visible()
 
-    page.get_by_label("Channel").select_option("telegram")
-    page.get_by_label("Address").fill("@bara")
+    page.get_by_label("Service").select_option(label="Telegram")
+    page.get_by_role("button", name="Choose").click()
+    page.get_by_label("Telegram chat id").fill("@bara")
     page.get_by_role("button", name="Add and send a code").click()
     expect(page.locator(".field__error")).to_contain_text("numeric chat id")
 
-    page.get_by_label("Channel").select_option("apprise")
-    page.get_by_label("Address").fill(webhook.url("json", "bara"))
+    # Bára uses ntfy: she names the server and her topic, no URL syntax to learn.
+    page.get_by_label("Service").select_option(label="ntfy")
+    page.get_by_role("button", name="Choose").click()
+    expect(page.get_by_label("Server")).to_have_value("https://ntfy.sh")
+    page.get_by_label("Server").fill(f"http://127.0.0.1:{webhook.port}")
+    page.get_by_label("Topic").fill("bara-news")
     page.get_by_role("button", name="Add and send a code").click()
     expect(page.get_by_text("waiting for its code")).to_be_visible()
 
     wait_for(lambda: webhook.requests, "the verification code")
+    assert webhook.requests[0]["json"]["topic"] == "bara-news"
     code = re.search(r"\b(\d{6})\b", webhook.requests[0]["json"]["message"]).group(1)
     page.get_by_label(re.compile("Code sent to")).fill(code)
     page.get_by_role("button", name="Verify").click()
     expect(page.locator(".badge", has_text="verified")).to_be_visible()
 
-    page.get_by_label(re.compile("Results ready to json://")).check()
+    page.get_by_label(re.compile("Results ready to ntfy://")).check()
     page.get_by_label("Results ready by account email").uncheck()
     page.get_by_role("button", name="Save my choices").click()
     expect(page.get_by_text("Your notification choices are saved.")).to_be_visible()
@@ -74,6 +80,7 @@ def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, pa
     expect(page.locator(".bell__count")).to_have_text("1", timeout=30_000)
     wait_for(lambda: len(webhook.requests) == 2, "the results on the webhook")
     assert webhook.requests[1]["json"]["title"].startswith("Your results are ready")
+    assert webhook.requests[1]["json"]["topic"] == "bara-news"
     assert [m["Subject"].split(":")[0] for m in smtp.messages] == ["We received your request"]
 
     page.locator(".bell__link").click()
@@ -83,3 +90,37 @@ def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, pa
     page.locator(".notification", has_text="Your results are ready").get_by_role("button", name="Mark as read").click()
     expect(page.locator(".notification--unread")).to_have_count(0)
     expect(page.locator(".bell__count")).to_have_text("0")
+
+
+def test_every_service_is_named_with_its_own_fields_without_javascript(browser, live_server, make_user):
+    """No apprise jargon unless asked for: each service people know shows the fields it needs, with a hint."""
+    email, password, _id = make_user(email="cyril@example.com", verified=True)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/portal/login?next=/portal/account/notifications")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Where we write to you")).to_be_visible()
+    assert "apprise" not in page.locator("main").inner_text().lower()
+
+    names = page.get_by_label("Service").locator("option").all_inner_texts()
+    for name in ("Slack", "Discord", "Microsoft Teams", "Google Chat", "Telegram", "ntfy", "Pushover", "Matrix",
+                 "Mattermost", "Other (advanced)"):
+        assert name in names
+    page.get_by_label("Service").select_option(label="Pushover")
+    page.get_by_role("button", name="Choose").click()
+    expect(page.get_by_label("User key")).to_be_visible()
+    expect(page.get_by_label("Application token")).to_be_visible()
+    expect(page.get_by_text("Your Applications, Create an Application")).to_be_visible()
+    page.get_by_label("User key").fill("u4a2bc")
+    page.get_by_role("button", name="Add and send a code").click()
+    expect(page.locator(".field__error")).to_contain_text("Enter the application token")
+    expect(page.get_by_label("User key")).to_have_value("u4a2bc")
+
+    page.get_by_label("Service").select_option(label="Other (advanced)")
+    page.get_by_role("button", name="Choose").click()
+    page.get_by_label("Apprise URL").fill("kodi://127.0.0.1:8080")
+    page.get_by_role("button", name="Add and send a code").click()
+    expect(page.locator(".field__error")).to_contain_text("We do not send to kodi://")
+    context.close()

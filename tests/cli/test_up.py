@@ -57,7 +57,7 @@ class Up:
 
 @pytest.fixture
 def embedded_env(tmp_path, monkeypatch):
-    for name in ("DATABASE_URL", "REDIS_URL", "STATEX_ENV", "SECRET_KEY"):
+    for name in ("DATABASE_URL", "REDIS_URL", "STATEX_ENV", "SECRET_KEY", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     port = _free_port()
     return dict(os.environ, STATEX_VAR_DIR=str(tmp_path / "var"), PORT=str(port),
@@ -95,11 +95,14 @@ def test_up_runs_a_submission_end_to_end_and_stops_cleanly(embedded_env):
 def test_second_up_reuses_the_data_of_the_first(embedded_env):
     first = Up(embedded_env)
     first.wait_for(r"staff login: admin@statex\.local / \S+")
+    token = first.wait_for(r"metrics \S+/metrics with Authorization: Bearer (\S+)").group(1)
+    assert (Path(embedded_env["STATEX_VAR_DIR"]) / "metrics_token").read_text() == token
     first.process.send_signal(signal.SIGTERM)
     first.process.wait(30)
     second = Up(embedded_env)
     try:
         second.wait_for(r"staff login: as created on the first run")
+        assert second.wait_for(r"Authorization: Bearer (\S+)").group(1) == token
     finally:
         second.process.send_signal(signal.SIGTERM)
         second.process.wait(30)

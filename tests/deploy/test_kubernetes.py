@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import subprocess
 
 import kubernetes_validate
@@ -207,6 +208,20 @@ def test_network_policies_deny_by_default_and_open_only_what_each_pod_needs(mani
             assert (sources, ports) == ({"monitoring"}, {9100}), "only Prometheus, only for metrics"
         else:
             assert ingress_rules == [], f"{name} must accept no inbound traffic"
+
+
+def test_the_notifications_worker_reaches_chat_services_only_at_public_addresses(manifests):
+    """Clients name the hosts the notifications worker calls: HTTPS must not reach inside the network."""
+    policy = by_kind(manifests, "NetworkPolicy")["statex-worker-notifications"]["spec"]
+    [https] = [rule for rule in policy["egress"] if {p["port"] for p in rule["ports"]} == {443}]
+    blocks = [peer["ipBlock"] for peer in https["to"]]
+    assert {block["cidr"] for block in blocks} == {"0.0.0.0/0", "::/0"}
+    refused = [ipaddress.ip_network(cidr) for block in blocks for cidr in block["except"]]
+    for address in ("10.1.2.3", "172.20.0.1", "192.168.1.1", "127.0.0.1", "169.254.169.254", "100.64.0.1",
+                    "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1"):
+        assert any(ipaddress.ip_address(address) in network for network in refused), address
+    assert not any(ipaddress.ip_address("93.184.216.34") in network for network in refused)
+    assert all(443 not in {p["port"] for p in rule["ports"]} for rule in policy["egress"] if rule is not https)
 
 
 def test_prometheus_finds_the_metrics_each_pod_serves(manifests):

@@ -16,6 +16,7 @@ from statex.db import session_scope
 from statex.messages import destinations, preferences
 from statex.messages.notify import notify_user
 from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, SubmissionEvent, User
+from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS
 from tests.notify_peers import SmtpPeer, WebhookPeer
 
@@ -43,6 +44,7 @@ def webhook():
 def make_client(settings, email="eva@example.com", language=None) -> str:
     with session_scope(settings.database_url) as session:
         user = accounts.create_user(session, email, "x" * 12, name="Eva")
+        user.email_verified_at = utcnow()  # a destination needs a confirmed account
         if language:
             preferences.save(session, user, None, language)
         return str(user.id)
@@ -289,3 +291,19 @@ def test_a_removed_destination_gets_nothing_more(settings, smtp, run_jobs, db):
     assert len(failing.requests) == calls
     db.refresh(delivery)
     assert "removed" in delivery.last_error
+
+
+def test_staff_messages_without_notify_urls_log_no_apprise_error(settings, make_user, caplog, db):
+    """With NOTIFY_URLS unset, a staff message goes to the bell and the outbox, and apprise is never asked."""
+    import json
+
+    from jobs.notify import send_staff_message
+
+    make_user("staff")
+    context = {"delivery_id": "1", "about": "submission.created", "channel": "email", "recipient": "a@b.example",
+               "error": "SMTP 550", "link": "https://statex.example/portal/staff/deliveries"}
+    with caplog.at_level("DEBUG"):
+        assert send_staff_message("delivery.failed", "delivery.failed:1:5", json.dumps(context)) == "sent"
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("apprise")] == []
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 1

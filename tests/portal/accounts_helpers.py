@@ -6,8 +6,10 @@ import re
 
 from sqlalchemy import select
 
+from statex.config import load_settings
 from statex.db import session_scope
-from statex.models import OutboxMessage
+from statex.messages.deliver import revealed
+from statex.models import Delivery, OutboxMessage
 from tests.conftest import PASSWORD
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -47,5 +49,12 @@ def mail_to(settings, email: str) -> list[OutboxMessage]:
 
 
 def link_in(message: OutboxMessage) -> str:
-    """The portal path of the link in a message, as a person would click it."""
-    return re.search(r"https?://[^/\s]+(/portal/\S+)", message.body_text).group(1)
+    """The portal path of the link in a message, as the email carries it and a person would click it.
+
+    The outbox keeps a placeholder for the link's secret; `revealed` fills it in, as sending does.
+    """
+    settings = load_settings()
+    with session_scope(settings.database_url) as session:
+        delivery = session.get(Delivery, message.delivery_id)
+        text = revealed(session, settings, delivery.user_id, message.body_text)
+    return re.search(r"https?://[^/\s]+(/portal/\S+)", text).group(1)

@@ -30,11 +30,11 @@ def test_a_role_change_is_audited_and_takes_effect(app, client, make_user, db):
     email, _, user_id = make_user(email="ann@example.com")
     ann = app.test_client()
     login(ann, email)
-    assert ann.get("/portal/staff/outbox").status_code == 404
+    assert ann.get("/portal/staff/audit").status_code == 404
 
     response = post(client, f"{USERS}/{user_id}/role", {"role": "staff", "back": f"{USERS}?q=ann"}, page=USERS)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"{USERS}?q=ann")
-    assert ann.get("/portal/staff/outbox").status_code == 200
+    assert ann.get("/portal/staff/audit").status_code == 200
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "role.changed"))
     assert (event.actor, event.target, event.data) == (admin, email, {"before": "client", "after": "staff"})
 

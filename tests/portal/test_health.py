@@ -29,3 +29,14 @@ def test_security_headers_on_every_page(client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"]
+
+
+def test_readyz_names_the_failing_dependency_and_nothing_of_its_address(monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    response = create_app(settings=load_settings()).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "failed": ["redis"]}
+    text = response.get_data(as_text=True)
+    assert "127.0.0.1" not in text and "Error" not in text and "refused" not in text

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from statex.db import session_scope
 from statex.messages import inbox
+from statex.messages.deliver import revealed
 from statex.models import Delivery, Destination, NotificationSettings, OutboxMessage, User
 
 SETTINGS = "/portal/account/notifications"
@@ -18,7 +19,7 @@ SETTINGS = "/portal/account/notifications"
 
 @pytest.fixture
 def client_user(make_user, auth):
-    email, password, user_id = make_user(email="ann@example.com")
+    email, password, user_id = make_user(email="ann@example.com", verified=True)
     auth.login(email, password)
     return user_id
 
@@ -94,7 +95,7 @@ def test_marking_read_needs_the_csrf_token(client, settings, client_user):
     ("apprise", "foo://bar/baz", "foo:// is not a service we can send to"),
     ("apprise", "ntfy.sh/topic", "Enter an apprise URL such as ntfy://"),
     ("apprise", "mailto://ann:pw@example.com", "For email choose the Email channel"),
-    ("apprise", "", "Enter the email address, Telegram chat id or apprise URL."),
+    ("apprise", "", "Enter the apprise URL."),
 ])
 def test_invalid_destinations_are_refused_with_what_is_expected(client, client_user, channel, address, message, db):
     response = post(client, f"{SETTINGS}/destinations", channel=channel, address=address)
@@ -112,7 +113,7 @@ def test_add_verify_and_choose_a_destination(client, settings, client_user, db, 
     destination = db.scalar(select(Destination))
     assert destination.verified_at is None and destination.label == "ntfy://ntfy.example/ann-topic"
     code_message = db.scalar(select(OutboxMessage).where(OutboxMessage.channel == "apprise"))
-    code = re.search(r"\b(\d{6})\b", code_message.body_text).group(1)
+    code = re.search(r"\b(\d{6})\b", revealed(db, settings, destination.user_id, code_message.body_text)).group(1)
 
     wrong = "000000" if code != "000000" else "111111"
     response = post(client, f"{SETTINGS}/destinations/{destination.id}/verify", code=wrong)
@@ -212,3 +213,25 @@ def test_the_bells_polling_does_not_keep_an_idle_session_alive(client, app, clie
     with client.session_transaction() as session:
         session["_seen"] = time.time() - idle - 60
     assert client.get("/portal/notifications/bell").status_code == 286, "an idle session ends; the bell stops"
+
+
+def test_an_account_whose_email_is_not_confirmed_cannot_add_a_destination(client, auth, make_user, db, run_jobs,
+                                                                         webhook_listener):
+    """A throwaway sign-up must not make us send codes anywhere: the account email is confirmed first."""
+    email, password, _ = make_user(email="new@example.com")
+    auth.login(email, password)
+    response = post(client, f"{SETTINGS}/destinations", channel="apprise", address=webhook_listener.url("json"))
+    assert response.status_code == 422
+    assert "Confirm your email address first" in response.get_data(as_text=True)
+    run_jobs()
+    assert db.scalar(select(Destination)) is None and db.scalar(select(Delivery)) is None
+    assert webhook_listener.requests == []
+
+
+@pytest.fixture
+def webhook_listener():
+    from tests.notify_peers import WebhookPeer
+
+    peer = WebhookPeer().start()
+    yield peer
+    peer.stop()

@@ -54,7 +54,8 @@ def test_the_session_cookie_is_httponly_and_samesite(client, make_user):
 
 def test_production_sends_hsts_and_a_secure_host_only_cookie(settings, make_user, database_url, redis_url):
     production = load_settings({"STATEX_ENV": "production", "SECRET_KEY": "p" * 40, "DATABASE_URL": database_url,
-                                "REDIS_URL": redis_url, "S3_BUCKET": "statex-test", "SITE_URL": "https://statex.example"})
+                                "REDIS_URL": redis_url, "S3_BUCKET": "statex-test", "SITE_URL": "https://statex.example",
+                                "SMTP_URL": "smtp://127.0.0.1:1/", "METRICS_TOKEN": "m" * 40})
     client = create_app(settings=production).test_client()
     email, _, _ = make_user()
     response = client.get("/portal/login", base_url="https://statex.example")

@@ -16,15 +16,25 @@ from statex.queue import connect
 from statex.telemetry import configure_logging, request_id
 
 
-def test_metrics_count_requests_and_show_the_state(client, make_user, make_token):
+def test_metrics_count_requests_and_show_the_state(client, make_user, make_token, settings):
     email, _p, _i = make_user()
     headers = {"Authorization": f"Bearer {make_token(email)}"}
     client.post("/api/v1/submissions", json={"description": "A chatbot for our shop, please."}, headers=headers)
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {settings.metrics_token}"}).get_data(as_text=True)
     assert 'statex_http_requests_total{method="POST",route="/api/v1/submissions",status="201"}' in text
     assert "statex_http_request_duration_seconds_bucket" in text
     assert 'statex_submissions{status="received"} 1.0' in text
     assert 'statex_queue_jobs{queue="ai",state="queued"}' in text
+
+
+def test_metrics_answer_only_the_bearer_of_the_metrics_token(client, settings):
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer not-the-token"}).status_code == 401
+    assert client.get("/metrics", headers={"Authorization": f"Basic {settings.metrics_token}"}).status_code == 401
+    refused = client.get("/metrics").get_data(as_text=True)
+    assert "statex_" not in refused and "/portal/staff" not in refused
+    allowed = client.get("/metrics", headers={"Authorization": f"Bearer {settings.metrics_token}"})
+    assert allowed.status_code == 200 and "statex_http_requests_total" in allowed.get_data(as_text=True)
 
 
 def test_request_id_is_echoed_and_travels_into_the_queued_job(client, make_user, make_token, settings, db):

@@ -8,6 +8,8 @@ from statex import accounts, audit, links, passwords, sessions
 from statex.lockout import Lockout, Policy
 from statex.models import AuditEvent, User
 
+KEY = "test-secret-key-" + "x" * 32
+
 
 def test_password_policy_accepts_long_phrases_and_names_each_problem():
     assert passwords.problem("correct horse battery staple") is None
@@ -27,19 +29,19 @@ def _user(db, email="ann@example.com") -> User:
 
 def test_a_link_is_stored_hashed_works_once_and_expires(db):
     user = _user(db)
-    link, plain = links.issue(db, user, "reset_password")
+    link, plain = links.issue(db, user, "reset_password", KEY)
     assert plain not in link.token_hash and link.token_hash == accounts.hash_token(plain)
     assert links.use(db, "reset_password", plain).user is user
     assert links.use(db, "reset_password", plain) is None, "single use"
 
-    expired, plain = links.issue(db, user, "magic_signin", lifetime=timedelta(seconds=-1))
+    expired, plain = links.issue(db, user, "magic_signin", KEY, lifetime=timedelta(seconds=-1))
     assert links.find(db, "magic_signin", plain) is None
 
 
 def test_a_new_link_replaces_the_older_one_and_purposes_do_not_mix(db):
     user = _user(db)
-    _first, first = links.issue(db, user, "magic_signin")
-    _second, second = links.issue(db, user, "magic_signin")
+    _first, first = links.issue(db, user, "magic_signin", KEY)
+    _second, second = links.issue(db, user, "magic_signin", KEY)
     assert links.find(db, "magic_signin", first) is None
     assert links.find(db, "reset_password", second) is None
     assert links.find(db, "magic_signin", second) is not None
@@ -47,7 +49,7 @@ def test_a_new_link_replaces_the_older_one_and_purposes_do_not_mix(db):
 
 def test_a_verification_link_proves_only_the_address_it_was_sent_to(db):
     user = _user(db)
-    _link, plain = links.issue(db, user, "verify_email")
+    _link, plain = links.issue(db, user, "verify_email", KEY)
     user.email = "someone-else@example.com"
     assert links.find(db, "verify_email", plain) is None
 
@@ -96,8 +98,8 @@ def test_maintenance_purges_expired_sessions_and_stale_links(db):
     user = _user(db)
     live = sessions.start(db, user, audit.Origin(), timedelta(hours=1))
     sessions.start(db, user, audit.Origin(), timedelta(seconds=-1))
-    links.issue(db, user, "magic_signin", lifetime=timedelta(days=-8))
-    links.issue(db, user, "reset_password")
+    links.issue(db, user, "magic_signin", KEY, lifetime=timedelta(days=-8))
+    links.issue(db, user, "reset_password", KEY)
     assert sessions.purge_expired(db) == 1 and sessions.user_for(db, str(live.id)) is user
     assert links.purge_stale(db) == 1
 

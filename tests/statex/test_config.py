@@ -16,13 +16,34 @@ def test_development_defaults_are_embedded(tmp_path):
 def test_production_names_every_missing_setting():
     with pytest.raises(ConfigError) as error:
         load_settings({"STATEX_ENV": "production"})
-    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SITE_URL", "SMTP_URL", "METRICS_TOKEN"):
         assert name in str(error.value)
 
 
+PRODUCTION = {"STATEX_ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "postgresql+psycopg://h/db",
+              "REDIS_URL": "redis://r", "S3_BUCKET": "b", "SITE_URL": "https://statex.example",
+              "SMTP_URL": "smtp://mail.example:587/?starttls=true", "METRICS_TOKEN": "m" * 40}
+
+
+def test_production_loads_with_every_setting_given():
+    assert load_settings(PRODUCTION).metrics_token == "m" * 40
+
+
+@pytest.mark.parametrize("name", ["SMTP_URL", "METRICS_TOKEN"])
+def test_production_refuses_to_start_without_a_mail_transport_or_a_metrics_token(name):
+    """Without SMTP_URL email would fall back to the outbox; without METRICS_TOKEN /metrics would be open."""
+    with pytest.raises(ConfigError, match=name):
+        load_settings({key: value for key, value in PRODUCTION.items() if key != name})
+
+
+def test_development_makes_a_metrics_token_once_and_keeps_it(tmp_path):
+    token = load_settings({"STATEX_VAR_DIR": str(tmp_path)}).metrics_token
+    assert len(token) >= 32 and (tmp_path / "metrics_token").read_text() == token
+    assert load_settings({"STATEX_VAR_DIR": str(tmp_path)}).metrics_token == token
+
+
 def test_production_refuses_sqlite():
-    env = {"STATEX_ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite:///x.db",
-           "REDIS_URL": "redis://r", "S3_BUCKET": "b", "SITE_URL": "https://statex.example"}
+    env = dict(PRODUCTION, DATABASE_URL="sqlite:///x.db")
     with pytest.raises(ConfigError, match="PostgreSQL"):
         load_settings(env)
 
