@@ -220,7 +220,7 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
     total = 0
     audio_seconds = 0.0
     for upload in uploads:
-        accepted = _check_one(upload, limits, checked.errors)
+        accepted = _check_one(upload, limits, checked.errors, audio_left=limits.max_audio_seconds - audio_seconds)
         if accepted is None:
             continue
         total += accepted.size
@@ -231,12 +231,11 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
                                       f"{_mb(limits.max_total_bytes)} per request.")
     if audio_seconds > limits.max_audio_seconds:
         _add(checked.errors, "voice" if voices else "files",
-             f"The audio lasts {_minutes(audio_seconds)}; the limit is "
-             f"{_minutes(limits.max_audio_seconds)} per request.")
+             f"The audio lasts longer than the {_minutes(limits.max_audio_seconds)} we take per request.")
     return checked
 
 
-def _check_one(upload: Upload, limits: Limits, errors: Errors) -> Accepted | None:
+def _check_one(upload: Upload, limits: Limits, errors: Errors, audio_left: float) -> Accepted | None:
     name = clean_name(upload.filename)
     size = _size(upload.stream)
     if size == 0:
@@ -253,8 +252,7 @@ def _check_one(upload: Upload, limits: Limits, errors: Errors) -> Accepted | Non
                                           f"send {ACCEPTED_DESCRIPTION}.")
     seconds = None
     if content_type.startswith("audio/"):
-        seconds = audio.duration(upload.stream)
-        upload.stream.seek(0)
+        seconds = audio.duration(upload.stream, limit=max(audio_left, 0))  # decoded: past the limit, it stops
         if seconds is None:
             return _add(errors, upload.field, f"“{name}” is not a playable audio recording.")
     elif upload.field == "voice":

@@ -10,6 +10,9 @@ import struct
 import zipfile
 import zlib
 
+import av
+import numpy
+
 from tests import samples
 
 MB = 1024 * 1024
@@ -49,3 +52,23 @@ def png(width: int, height: int, mode: str = "P") -> bytes:
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def lying_mp3(seconds: int, frames_stated: int = 10) -> bytes:
+    """MP3 silence of `seconds`, whose Xing header says it holds `frames_stated` frames (well under a second)."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp3") as container:
+        stream = container.add_stream("libmp3lame", rate=8000, layout="mono")
+        stream.bit_rate = 8000
+        for _ in range(seconds):
+            frame = av.AudioFrame.from_ndarray(numpy.zeros((1, 8000), dtype=numpy.int16), format="s16",
+                                               layout="mono")
+            frame.sample_rate = 8000
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    data = bytearray(out.getvalue())
+    tag = max(data.find(b"Info"), data.find(b"Xing"))  # LAME's tag in the first frame
+    data[tag:tag + 12] = b"Xing" + struct.pack(">II", 1, frames_stated)  # flags: a frame count, and only that
+    return bytes(data)
