@@ -22,9 +22,12 @@ class WebProcess:
     def __init__(self, env: dict | None = None, workers: int = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ if env is None else env)
+        if "STATEX_VAR_DIR" in env:  # the test's own folder, not the worktree's var/site
+            env.setdefault("SITE_OUTPUT_DIR", str(Path(env["STATEX_VAR_DIR"]) / "site"))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cli", "web", "--port", str(self.port), "--workers", str(workers)],
-            cwd=ROOT, env=dict(os.environ if env is None else env), stdout=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
         self._wait()
 

@@ -11,8 +11,8 @@ from statex.uploads import Limits
 from tests.live import WebProcess
 
 
-@pytest.fixture(scope="module")
-def web():
+@pytest.fixture
+def web(settings):
     server = WebProcess()
     yield server
     server.stop()
