@@ -53,3 +53,17 @@ def test_the_coverage_phase_finds_nothing_either(server, token, tmp_path):
     result = _schemathesis(server, token, tmp_path, "--phases", "coverage",
                            "--exclude-operation-id", "createSubmission")
     assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("query", ["per_page=null", "page=1.5", "per_page=", "page=2&page=3", "status="])
+def test_list_parameters_are_what_the_document_says_or_refused(client, token, query):
+    response = client.get(f"/api/v1/submissions?{query}", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+
+
+def test_an_undeclared_method_is_405_naming_the_allowed_ones(client, token):
+    response = client.delete("/api/v1/submissions", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    page = client.delete("/portal/login")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]
