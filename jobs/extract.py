@@ -6,8 +6,9 @@ import logging
 import traceback
 import uuid
 
-from statex import events, pipeline
+from statex import events, pipeline, submissions
 from statex.extraction import ExtractionError, extract
+from statex.extraction.result import permanent
 from statex.models.base import utcnow
 from statex.models.pipeline import Extraction
 from statex.storage import storage_for
@@ -35,7 +36,14 @@ def extract_file(extraction_id: str) -> str:
         attempt = extraction.attempts
         file = extraction.file
         content_type, language = file.content_type, file.submission.language
+        over_limit = file.is_audio and submissions.audio_over_limit(file, settings.upload_max_audio_seconds)
 
+    if over_limit:  # the limit holds here too, whatever let the recording in (an older rule, a lower limit now)
+        _record_failure(key, permanent(
+            "The recordings of this request last longer than we transcribe for one request.",
+            f"audio of this file and those before it passes UPLOAD_MAX_AUDIO_SECONDS="
+            f"{settings.upload_max_audio_seconds}"))
+        return "failed"
     try:
         with open_file(storage_for(settings), file) as stream:
             result = extract(stream, content_type, settings=settings, language_hint=language)

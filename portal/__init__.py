@@ -15,12 +15,15 @@ htmx = HTMX()
 
 def create_app(test_config: dict | None = None, settings: Settings | None = None) -> Flask:
     """Assemble the app: settings, extensions, blueprints, error pages, then the static site."""
+    from statex.uploads import Limits
+
     settings = settings or load_settings()
     app = Flask(__name__, static_url_path="/portal/static")
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         STATEX=settings,
-        MAX_CONTENT_LENGTH=2 * 1024 ** 3,
+        # A body larger than any submission may be is refused from its Content-Length, unread.
+        MAX_CONTENT_LENGTH=Limits.from_settings(settings).max_body_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,

@@ -6,23 +6,38 @@ import logging
 
 from flask import Flask, current_app, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, ServiceUnavailable
 
 from portal.api.problems import problem
 from portal.site import SITE_HEADERS, site_page_for_missing
+from statex import uploads
 from statex.submissions import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 
 def handle_http_error(error: HTTPException):
+    headers = _own_headers(error)
     if request.path.startswith("/api/"):
-        return problem(error.code or 500, error.name, error.description)
+        response = problem(error.code or 500, error.name, error.description)
+        response.headers.extend(headers)
+        return response
     if error.code == 404 and not request.path.startswith("/portal"):
         page = site_page_for_missing(current_app.config["STATEX"].site_dir, request.path)
         if page is not None:
             return page.read_bytes(), 404, {"Content-Type": "text/html; charset=utf-8", **SITE_HEADERS}
-    return render_template("error.html", error=error), error.code
+    return render_template("error.html", error=error), error.code, headers
+
+
+def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers the error carries besides its body's type: `Allow` on a 405, as RFC 9110 asks."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
+def handle_too_large(error: RequestEntityTooLarge):
+    """A body larger than any submission needs: refused from its Content-Length, before it is read."""
+    limits = uploads.Limits.from_settings(current_app.config["STATEX"])
+    return handle_http_error(RequestEntityTooLarge(uploads.too_large(limits, request.content_length)))
 
 
 def handle_unexpected(error: Exception):
@@ -57,6 +72,7 @@ def handle_database_down(error: OperationalError):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(StorageUnavailable, handle_storage_down)
     app.register_error_handler(Exception, handle_unexpected)

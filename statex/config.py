@@ -60,6 +60,9 @@ class Settings:
     worker_heartbeat: int = 30
     reconcile_interval: float = 60.0
     trusted_proxies: int = 0
+    # Address space (MB) that reading one file may add to a worker; 0: no limit (EXTRACT_*MEMORY_MB).
+    extract_memory_mb: int = 1024
+    extract_audio_memory_mb: int = 0
 
     @property
     def production(self) -> bool:
@@ -108,6 +111,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_upload_limits(env),
         **_analysis_settings(env),
         **_extraction_settings(env),
+        **_extraction_memory(env),
     )
 
 
@@ -191,6 +195,20 @@ def _extraction_settings(env: dict) -> dict:
     return {"ocr_engine": engine, "transcribe_url": (env.get("TRANSCRIBE_URL") or "").rstrip("/") or None,
             "transcribe_model": env.get("TRANSCRIBE_MODEL") or "whisper-1",
             "transcribe_api_key": env.get("TRANSCRIBE_API_KEY") or None, "transcribe_timeout": timeout}
+
+
+def _extraction_memory(env: dict) -> dict:
+    """EXTRACT_MEMORY_MB for documents and images, EXTRACT_AUDIO_MEMORY_MB for recordings (0: no limit)."""
+    limits = {}
+    for name in ("EXTRACT_MEMORY_MB", "EXTRACT_AUDIO_MEMORY_MB"):
+        if env.get(name):
+            try:
+                limits[name.lower()] = int(env[name])
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number of MB, not {env[name]!r}.") from None
+            if limits[name.lower()] < 0:
+                raise ConfigError(f"{name} must be 0 (no limit) or more.")
+    return limits
 
 
 def _require_production_settings(env: dict) -> None:

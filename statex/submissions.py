@@ -140,7 +140,8 @@ def _store(session: Session, storage: Storage, submission: Submission, files: It
             session.add(SubmissionFile(id=file_id, submission=submission, kind=accepted.kind,
                                        name=accepted.name, storage_key=key,
                                        content_type=accepted.content_type, size=stored.size,
-                                       sha256=stored.sha256, created_at=utcnow()))
+                                       sha256=stored.sha256, audio_seconds=accepted.seconds,
+                                       created_at=utcnow()))
         session.flush()
     except BaseException:
         _discard(storage, keys)
@@ -232,14 +233,24 @@ def open_file(storage: Storage, submission_file: SubmissionFile) -> Iterator[Bin
 
 
 def audio_seconds(storage: Storage, submission: Submission) -> float:
-    """How many seconds of audio the submission's stored files hold (read back from storage)."""
-    total = 0.0
+    """How many seconds of audio the submission's files hold, as measured at upload.
+
+    A recording stored before lengths were kept is measured once from storage, and its row remembers it.
+    """
     for item in submission.files:
-        if item.is_audio:
+        if item.is_audio and item.audio_seconds is None:
             with open_file(storage, item) as stream, tempfile.SpooledTemporaryFile(8 * 1024 * 1024) as copy:
                 shutil.copyfileobj(stream, copy, 1024 * 1024)
-                total += audio.duration(copy) or 0.0
-    return total
+                item.audio_seconds = audio.duration(copy) or 0.0
+    return sum(item.audio_seconds or 0.0 for item in submission.files if item.is_audio)
+
+
+def audio_over_limit(submission_file: SubmissionFile, max_seconds: float) -> bool:
+    """Whether this recording, with those sent before it in its submission, passes the per-request limit."""
+    earlier = [item for item in submission_file.submission.files
+               if item.is_audio and (item.created_at, str(item.id)) <= (submission_file.created_at,
+                                                                      str(submission_file.id))]
+    return sum(item.audio_seconds or 0.0 for item in earlier) > max_seconds
 
 
 def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,

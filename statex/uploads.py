@@ -15,6 +15,12 @@ from statex.config import Settings
 
 MB = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
+# What a request body holds besides the files' bytes: each file part's boundary and headers (with its
+# name), the text fields and the form's own (CSRF token, idempotency key), and the text at its widest:
+# JSON spells one character (an emoji) as \ud83d\ude00, 12 bytes.
+PART_OVERHEAD = 1024
+FORM_OVERHEAD = 64 * 1024
+TEXT_BYTES_PER_CHAR = 12
 # Bytes a text file may hold: printable ASCII, tabs and line breaks, and any 8-bit (UTF-8, legacy).
 TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100))
 
@@ -69,6 +75,20 @@ class Limits:
                    max_total_bytes=settings.upload_max_total_mb * MB,
                    max_audio_seconds=settings.upload_max_audio_seconds,
                    max_text_chars=settings.upload_max_text_chars)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body a submission within these limits can need (the web server's limit)."""
+        return (self.max_total_bytes + self.max_files * PART_OVERHEAD + FORM_OVERHEAD
+                + self.max_text_chars * TEXT_BYTES_PER_CHAR)
+
+
+def too_large(limits: Limits, size: int | None) -> str:
+    """Why a request body of `size` bytes is refused before it is read, and what would be taken."""
+    sent = f"The request is {_mb(size)}" if size else "The request is too large"
+    return (f"{sent}; we take at most {_mb(limits.max_body_bytes)} at once: up to {limits.max_files} files "
+            f"of {_mb(limits.max_file_bytes)} each, {_mb(limits.max_total_bytes)} together. "
+            "Send fewer or smaller files, or add the rest to your request afterwards.")
 
 
 @dataclass
@@ -194,7 +214,7 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
     total = 0
     audio_seconds = 0.0
     for upload in uploads:
-        accepted = _check_one(upload, limits, checked.errors)
+        accepted = _check_one(upload, limits, checked.errors, audio_left=limits.max_audio_seconds - audio_seconds)
         if accepted is None:
             continue
         total += accepted.size
@@ -205,12 +225,11 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
                                       f"{_mb(limits.max_total_bytes)} per request.")
     if audio_seconds > limits.max_audio_seconds:
         _add(checked.errors, "voice" if voices else "files",
-             f"The audio lasts {_minutes(audio_seconds)}; the limit is "
-             f"{_minutes(limits.max_audio_seconds)} per request.")
+             f"The audio lasts longer than the {_minutes(limits.max_audio_seconds)} we take per request.")
     return checked
 
 
-def _check_one(upload: Upload, limits: Limits, errors: Errors) -> Accepted | None:
+def _check_one(upload: Upload, limits: Limits, errors: Errors, audio_left: float) -> Accepted | None:
     name = clean_name(upload.filename)
     size = _size(upload.stream)
     if size == 0:
@@ -227,8 +246,7 @@ def _check_one(upload: Upload, limits: Limits, errors: Errors) -> Accepted | Non
                                           f"send {ACCEPTED_DESCRIPTION}.")
     seconds = None
     if content_type.startswith("audio/"):
-        seconds = audio.duration(upload.stream)
-        upload.stream.seek(0)
+        seconds = audio.duration(upload.stream, limit=max(audio_left, 0))  # decoded: past the limit, it stops
         if seconds is None:
             return _add(errors, upload.field, f"“{name}” is not a playable audio recording.")
     elif upload.field == "voice":

@@ -6,7 +6,7 @@ from flask import current_app
 
 from portal.api import bp
 from statex.models.submissions import FILE_KINDS, STATUSES
-from statex.uploads import CATEGORIES, CONTACT_CHANNELS, LANGUAGES
+from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_CHANNELS, DOCUMENT_TYPES, LANGUAGES, Limits
 
 
 def _nullable(schema: dict) -> dict:
@@ -113,30 +113,54 @@ FIELDS = {
                           "description": "Email, Telegram username or phone number for the channel; "
                                          "empty means the account's email."}),
 }
+CONTACT_RULES = [
+    _contact_when(["telegram"], f"{TELEGRAM}|{PHONE}", required=True),
+    _contact_when(["whatsapp", "phone"], PHONE, required=True),
+    _contact_when(["email"], EMAIL, required=False),
+    {"if": {"not": {"required": ["contact_channel"],
+                    "properties": {"contact_channel": {"enum": list(CONTACT_CHANNELS)}}}},
+     "then": {"properties": {"contact": {"anyOf": [
+         {"type": "null"}, {"const": ""}, {"type": "string", "pattern": f"^(?:{EMAIL}|{PHONE})$"}]}}}},
+]
 NEW_JSON = {
     "type": "object",
     "required": ["description"],
     "properties": FIELDS,
     "additionalProperties": False,
-    "allOf": [
-        _contact_when(["telegram"], f"{TELEGRAM}|{PHONE}", required=True),
-        _contact_when(["whatsapp", "phone"], PHONE, required=True),
-        _contact_when(["email"], EMAIL, required=False),
-        {"if": {"not": {"required": ["contact_channel"],
-                        "properties": {"contact_channel": {"enum": list(CONTACT_CHANNELS)}}}},
-         "then": {"properties": {"contact": {"anyOf": [
-             {"type": "null"}, {"const": ""}, {"type": "string", "pattern": f"^(?:{EMAIL}|{PHONE})$"}]}}}},
-    ],
+    "allOf": CONTACT_RULES,
 }
-NEW_MULTIPART = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        **{name: {"type": "string"} for name in FIELDS},
-        "files": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}},
-        "voice": {"type": "string", "contentMediaType": "application/octet-stream"},
-    },
-}
+FILE_PART = {"type": "string", "contentMediaType": "application/octet-stream"}
+# The types a file may be, decided by its content (the part's own Content-Type is not trusted).
+DOCUMENT_MEDIA_TYPES = sorted(set(DOCUMENT_TYPES.values()))
+AUDIO_MEDIA_TYPES = sorted(set(AUDIO_TYPES.values()))
+
+
+def _new_multipart(limits: Limits) -> dict:
+    """The form: the same fields as JSON (text only, so no nulls), files, and a voice recording."""
+    choices = {name: {"type": "string", "enum": [*values, ""]} for name, values in
+               (("language", LANGUAGES), ("category", CATEGORIES), ("contact_channel", CONTACT_CHANNELS))}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "description": {"type": "string", "maxLength": limits.max_text_chars, "pattern": r"^[^\x00]*$",
+                            "description": "What the client needs; required, and not blank, unless a voice "
+                                           "recording is sent."},
+            **choices,
+            "contact": {"type": "string", "maxLength": 255},
+            "files": {"type": "array", "maxItems": limits.max_files, "items": FILE_PART},
+            "voice": FILE_PART,
+        },
+        "allOf": [
+            *CONTACT_RULES,
+            {"if": {"not": {"required": ["voice"]}},
+             "then": {"required": ["description"], "properties": {"description": {"pattern": r"\S"}}},
+             "else": {"properties": {"files": {"maxItems": limits.max_files - 1}}}},
+        ],
+    }
+    encoding = {"files": {"contentType": ", ".join(DOCUMENT_MEDIA_TYPES + AUDIO_MEDIA_TYPES)},
+                "voice": {"contentType": ", ".join(AUDIO_MEDIA_TYPES)}}
+    return {"schema": schema, "encoding": encoding}
 
 
 def _problem(description: str) -> dict:
@@ -158,8 +182,8 @@ COMMON = {"401": _problem("No valid API token.")}
 LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The submission's URL."}}
 
 
-def document(version: str = "1") -> dict:
-    """The whole document; the paths list every route of the API and every answer it gives."""
+def document(version: str = "1", limits: Limits | None = None) -> dict:
+    """The whole document; the paths list every route of the API and every answer it gives (within `limits`)."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "Statex API", "version": version,
@@ -176,7 +200,7 @@ def document(version: str = "1") -> dict:
                                     "description": "Retrying with the same key returns the first submission."}],
                     "requestBody": {"required": True, "content": {
                         "application/json": {"schema": NEW_JSON},
-                        "multipart/form-data": {"schema": NEW_MULTIPART},
+                        "multipart/form-data": _new_multipart(limits or Limits()),
                     }},
                     "responses": {
                         "201": _json("Created.", ONE, LOCATION),
@@ -241,4 +265,4 @@ def document(version: str = "1") -> dict:
 
 @bp.get("/openapi.json")
 def openapi():
-    return current_app.json.response(document())
+    return current_app.json.response(document(limits=Limits.from_settings(current_app.config["STATEX"])))

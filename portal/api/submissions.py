@@ -20,6 +20,8 @@ from statex.uploads import Limits
 MAX_PAGE = 100_000
 FIELDS = ("description", "language", "category", "contact_channel", "contact")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+LIST_PARAMETERS = ("status", "page", "per_page")
 
 
 @bp.post("/submissions")
@@ -58,18 +60,29 @@ def create_submission():
 
 @bp.get("/submissions")
 def list_submissions():
-    status = request.args.get("status") or None
+    repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
+    if repeated:
+        return problem(400, "Bad Request", f"Give {' and '.join(repeated)} once.",
+                       errors={name: ["Give this parameter once."] for name in repeated})
+    status = request.args.get("status")
     if status is not None and status not in STATUSES:
         return problem(400, "Bad Request", f"status must be one of {', '.join(STATUSES)}.",
                        errors={"status": [f"Use one of {', '.join(STATUSES)}."]})
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", 20, type=int)
-    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
+    page, per_page = _whole_number("page", 1), _whole_number("per_page", 20)
+    if page is None or per_page is None or not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
         return problem(400, "Bad Request", f"page must be from 1 to {MAX_PAGE:,} and per_page from 1 to 100.",
                        errors={"page": [f"A whole number from 1 to {MAX_PAGE:,}."],
                                "per_page": ["A whole number from 1 to 100."]})
     rows, total = submissions.page_for(get_db(), g.api_user, status, page, per_page, with_results=True)
     return {"items": [serialise(s) for s in rows], "page": page, "per_page": per_page, "total": total}
+
+
+def _whole_number(name: str, default: int) -> int | None:
+    """A query parameter of digits only, the default when absent; None for anything else (null, 1.5, "")."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    return int(value) if WHOLE_NUMBER.fullmatch(value) else None
 
 
 @bp.get("/submissions/<submission_id>")
@@ -144,4 +157,4 @@ def _extraction(extraction) -> dict | None:
         return None
     return {"status": extraction.state, "method": extraction.method or None, "text": extraction.text,
             "language": extraction.language, "machine_made": extraction.machine_made,
-            "error": extraction.error or None, "details": extraction.details}
+            "error": extraction.error or None, "details": extraction.details or []}

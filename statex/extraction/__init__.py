@@ -8,6 +8,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from statex.extraction.bounded import run_bounded
 from statex.extraction.result import Extraction, ExtractionError, permanent
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,8 +34,12 @@ def extract(source: BinaryIO | str | PathLike | bytes, content_type: str, *, set
     if kind not in SUPPORTED_TYPES:
         raise permanent("We cannot read files of this type.", f"no extractor for {content_type!r}")
     started = time.perf_counter()
+    memory_mb = getattr(settings, "extract_audio_memory_mb" if kind in AUDIO_TYPES else "extract_memory_mb", 0)
     with _seekable(source) as stream:
-        result = _dispatch(stream, kind, settings, language_hint)
+        if memory_mb:
+            result = run_bounded(_dispatch, stream, kind, settings, language_hint, memory_mb=memory_mb)
+        else:
+            result = _dispatch(stream, kind, settings, language_hint)
     result.duration_ms = round((time.perf_counter() - started) * 1000)
     return result
 

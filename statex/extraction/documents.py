@@ -13,6 +13,12 @@ MAX_OCR_PAGES = 50  # a scanned book would hold a worker for an hour; the client
 # A scan with a stamped page number or header still needs OCR: a page with pictures and less text
 # than this is read from its picture; a page without pictures is always taken as its text layer says.
 SCAN_TEXT_CHARS = 40
+MB = 1024 * 1024
+# A DOCX is a zip of XML: judged from its directory before anything is unpacked. 17 MB of XML took
+# python-docx 324 MB and 38 s; a long report holds 2 to 5 MB, squeezed 5 to 15 times.
+DOCX_MAX_XML = 10 * MB
+DOCX_MAX_UNPACKED = 200 * MB  # pictures and all
+DOCX_MAX_RATIO = 100  # for parts over a megabyte unpacked
 
 
 def read_text(stream: BinaryIO) -> Extraction:
@@ -123,7 +129,9 @@ class _Renderer:
                 self.document = pypdfium2.PdfDocument(self.data)
             page = self.document[number - 1]
             width, height = page.get_size()
-            scale = min(OCR_DPI / 72, images.MAX_SIDE / max(width, height, 1))
+            # The page's size is the PDF's word: bound the picture's pixels before pdfium draws it.
+            scale = min(OCR_DPI / 72, images.MAX_SIDE / max(width, height, 1),
+                        (images.MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
             return page.render(scale=scale, grayscale=True).to_pil()
         except pypdfium2.PdfiumError as error:
             raise permanent(f"Page {number} of the PDF could not be rendered for OCR.",
@@ -150,11 +158,41 @@ def read_docx(stream: BinaryIO) -> Extraction:
 def _open_docx(stream: BinaryIO):
     import docx
 
+    _check_package(stream)
     try:
         return docx.Document(stream)
     except Exception as error:  # a bad zip, a missing part, lxml's XML errors: all mean a damaged file
         raise permanent("The Word document could not be read; the file may be damaged.",
                         f"python-docx: {type(error).__name__}: {error}") from error
+
+
+def _check_package(stream: BinaryIO) -> None:
+    """Refuse a DOCX that would unpack to far more than any document needs, from the zip's directory alone.
+
+    The sizes it states are the ones zipfile holds each part to when python-docx unpacks it.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(stream) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        raise permanent("The Word document could not be read; the file may be damaged.",
+                        f"zip: {type(error).__name__}: {error}") from error
+    finally:
+        stream.seek(0)
+    unpacked = sum(part.file_size for part in parts)
+    xml = sum(part.file_size for part in parts if part.filename.endswith((".xml", ".rels")))
+    squeezed = [part for part in parts
+                if part.file_size > MB and part.file_size > DOCX_MAX_RATIO * max(part.compress_size, 1)]
+    if xml > DOCX_MAX_XML or unpacked > DOCX_MAX_UNPACKED or squeezed:
+        why = (f"its parts unpack to {unpacked / MB:.1f} MB, {xml / MB:.1f} MB of it XML (at most "
+               f"{DOCX_MAX_UNPACKED // MB} MB, {DOCX_MAX_XML // MB} MB of XML)")
+        if squeezed:
+            ratio = squeezed[0].file_size // max(squeezed[0].compress_size, 1)
+            why += f"; {squeezed[0].filename} unpacks to {ratio} times its size (at most {DOCX_MAX_RATIO})"
+        raise permanent("The Word document is too large to read once unpacked (it may be a decompression "
+                        "bomb); please send it as a PDF, or in parts.", f"DOCX refused before parsing: {why}")
 
 
 def _margins(document, kind: str) -> list:

@@ -14,8 +14,14 @@ from statex.extraction.result import Extraction, permanent
 ENGINES = ("auto", "tesseract", "rapidocr")
 TESSERACT_LANGUAGES = {"en": "eng", "cs": "ces", "de": "deu", "fr": "fra"}
 OCR_TIMEOUT = 120  # seconds per image; a page that takes longer is not worth the worker's time
-MAX_PIXELS = 80_000_000  # decoding more would take 240 MB or more; below Pillow's own bomb warning
+# Judged from the header, before decoding: an A4 page at 600 dpi has 35 million pixels. A 78 KB palette
+# PNG of 8900x8900 pixels took 1 GB once flattened to RGB.
+MAX_PIXELS = 40_000_000
+MAX_DECODED_BYTES = 160 * 1024 * 1024  # the pixels as Pillow holds them, by mode
 MAX_SIDE = 6000  # larger images are scaled down before OCR: ~A3 at 400 dpi is plenty
+MAX_RENDER_PIXELS = 25_000_000  # a PDF page drawn for OCR: A3 at 300 dpi has 17 million
+# Bytes per pixel Pillow keeps for each mode (RGB is padded to 4); unknown modes count as 4.
+MODE_BYTES = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "I;16": 2, "I;16B": 2, "I;16L": 2}
 
 
 @dataclass
@@ -44,9 +50,7 @@ def open_image(stream: BinaryIO) -> Image.Image:
     """The picture, upright and decoded, or a permanent error saying it cannot be opened."""
     try:
         image = Image.open(stream)
-        if image.width * image.height > MAX_PIXELS:
-            raise permanent("The image is too large to read; please send it at a lower resolution.",
-                            f"{image.width}x{image.height} pixels, more than {MAX_PIXELS:,}")
+        _check_size(image)
         image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale, saving memory
         image.load()
     except Image.DecompressionBombError as error:
@@ -55,10 +59,18 @@ def open_image(stream: BinaryIO) -> Image.Image:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise permanent("The image could not be opened; the file may be damaged.",
                         f"{type(error).__name__}: {error}") from error
-    image = ImageOps.exif_transpose(image)
-    if image.mode not in ("RGB", "L"):
-        image = _flatten(image)
-    return _bounded(image)
+    image = _bounded(ImageOps.exif_transpose(image))  # scaled down first: flattening copies it twice
+    return image if image.mode in ("RGB", "L") else _flatten(image)
+
+
+def _check_size(image: Image.Image) -> None:
+    """Refuse, from its header alone, a picture whose pixels would take too much memory to decode."""
+    pixels = image.width * image.height
+    decoded = pixels * MODE_BYTES.get(image.mode, 4)
+    if pixels > MAX_PIXELS or decoded > MAX_DECODED_BYTES:
+        raise permanent("The image is too large to read; please send it at a lower resolution.",
+                        f"{image.width}x{image.height} pixels in mode {image.mode} ({decoded / 1024 ** 2:,.0f} MB "
+                        f"decoded); at most {MAX_PIXELS:,} pixels and {MAX_DECODED_BYTES // 1024 ** 2} MB")
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
@@ -125,6 +125,8 @@ class SubmissionFile(Base):
     content_type: Mapped[str] = mapped_column(String(127))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
+    # Decoded at upload; None for files that are not audio (and recordings stored before it was kept).
+    audio_seconds: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[created_at]
 
     submission: Mapped[Submission] = relationship(back_populates="files")

@@ -105,7 +105,31 @@ def test_added_audio_counts_with_the_audio_already_sent(monkeypatch, make_user):
     refused = client.post(f"{page}/add", content_type="multipart/form-data", data={
         "files": [(io.BytesIO(samples.silence_wav(30)), "second.wav")], "csrf_token": _csrf(client, page)})
     assert refused.status_code == 422
-    assert "The audio lasts 0:30 min; the limit is 0:20 min" in refused.get_data(as_text=True)
+    assert "The audio lasts longer than the 0:20 min we take per request." in refused.get_data(as_text=True)
     accepted = client.post(f"{page}/add", content_type="multipart/form-data", data={
         "files": [(io.BytesIO(samples.silence_wav(15)), "third.wav")], "csrf_token": _csrf(client, page)})
     assert accepted.status_code == 303
+
+
+def test_adding_information_counts_the_stored_seconds_without_reading_the_recordings(monkeypatch, make_user):
+    """Each file's audio seconds are kept on its row at upload: with the stored recording gone from
+    storage, adding more still knows how much audio the request holds."""
+    import shutil
+
+    from portal import create_app
+    from statex.config import load_settings
+
+    monkeypatch.setenv("UPLOAD_MAX_AUDIO_SECONDS", "60")
+    settings = load_settings()
+    client = create_app(test_config={"TESTING": True}, settings=settings).test_client()
+    email, password, _id = make_user()
+    client.post("/portal/login", data={"email": email, "password": password,
+                                       "csrf_token": _csrf(client, "/portal/login")})
+    page = client.post("/portal/submissions/new", content_type="multipart/form-data", data={
+        "description": DESCRIPTION, "voice": (io.BytesIO(samples.silence_wav(40)), "first.wav"),
+        "csrf_token": _csrf(client, "/portal/submissions/new")}).headers["Location"]
+    shutil.rmtree(settings.storage_dir)
+    refused = client.post(f"{page}/add", content_type="multipart/form-data", data={
+        "files": [(io.BytesIO(samples.silence_wav(30)), "second.wav")], "csrf_token": _csrf(client, page)})
+    assert refused.status_code == 422
+    assert "The audio lasts longer than the 0:20 min we take per request." in refused.get_data(as_text=True)

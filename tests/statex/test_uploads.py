@@ -76,7 +76,21 @@ def test_limits_on_count_size_total_and_audio():
     assert "All files together" in total.errors["files"][0]
 
     long = _check(("voice", "long.wav", samples.silence_wav(61)), limits=Limits(max_audio_seconds=60))
-    assert long.errors["voice"] == ["The audio lasts 1:01 min; the limit is 1:00 min per request."]
+    assert long.errors["voice"] == ["The audio lasts longer than the 1:00 min we take per request."]
+
+
+def test_audio_is_as_long_as_it_decodes_to_not_as_its_header_says():
+    """An MP3 whose Xing header states 10 frames (0.72 s) plays for 700 s: refused, and measuring it
+    stopped at the limit rather than decoding it all."""
+    from statex import audio
+    from tests.statex.bombs import lying_mp3
+
+    mp3 = lying_mp3(700)
+    checked = _check(("voice", "short.mp3", mp3), limits=Limits(max_audio_seconds=600))
+    assert checked.files and checked.errors == {"voice": ["The audio lasts longer than the 10:00 min we take "
+                                                          "per request."]}
+    assert 600 < checked.files[0].seconds < 601
+    assert audio.duration(io.BytesIO(mp3)) == pytest.approx(700, abs=1)
 
 
 def test_empty_file_inputs_are_ignored_but_empty_files_refused():

@@ -1,0 +1,56 @@
+"""A real `statex web` (gunicorn) on loopback, for tests that speak HTTP to the production server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class WebProcess:
+    """`statex web` in a process group of its own, at `url` once it answers /healthz."""
+
+    def __init__(self, env: dict | None = None, workers: int = 1):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ if env is None else env)
+        if "STATEX_VAR_DIR" in env:  # the test's own folder, not the worktree's var/site
+            env.setdefault("SITE_OUTPUT_DIR", str(Path(env["STATEX_VAR_DIR"]) / "site"))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "web", "--port", str(self.port), "--workers", str(workers)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        self._wait()
+
+    def _wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"statex web exited with {self.process.returncode}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:  # not listening yet, or its worker still loading the app
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"statex web did not answer on {self.url} within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
