@@ -7,7 +7,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0011_audio_seconds"
-down_revision = "0006_change_stamps"
+down_revision = "0008_in_app_notifications"
 branch_labels = None
 depends_on = None
 
