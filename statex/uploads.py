@@ -138,7 +138,7 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     elif require_content and not description and not has_voice and "description" not in errors:
         errors["description"] = ["Describe what you need. Or record a voice message instead."]
     if len(values["title"]) > TITLE_MAX:
-        errors["title"] = [f"Keep the title under {TITLE_MAX} characters (it has {len(values['title']):,})."]
+        errors["title"] = [f"Keep the title to {TITLE_MAX} characters or fewer (it has {len(values['title']):,})."]
     _check_choice(errors, "language", values["language"], LANGUAGES)
     _check_choice(errors, "category", values["category"], CATEGORIES)
     _check_choice(errors, "contact_channel", values["contact_channel"], CONTACT_CHANNELS)

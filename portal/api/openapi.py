@@ -108,7 +108,7 @@ FIELDS = {
     "description": {"type": "string", "maxLength": 20000,
                     "allOf": [{"pattern": r"\S"}, {"pattern": r"^[^\x00]*$"}],  # not blank; no NUL (400)
                     "description": "What the client needs; required unless a voice recording is sent."},
-    "title": _nullable({"type": "string", "maxLength": TITLE_MAX,
+    "title": _nullable({"type": "string", "maxLength": TITLE_MAX, "pattern": r"^[^\x00]*$",
                         "description": "A short title of the client's choosing; empty or absent: one is made "
                                        "from the analysis."}),
     "language": _enum_or_empty(LANGUAGES),

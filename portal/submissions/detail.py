@@ -29,10 +29,10 @@ class AddForm(FlaskForm):
 
 
 def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
+    room = max(limits().max_text_chars - len(submission.description), 0)
     return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
                            accept=uploads.ACCEPT_ATTRIBUTE, shown=shown_state(submission),
-                           add_chars=max(limits().max_text_chars - len(submission.description), 0),
-                           ), status, {"Vary": "HX-Request"}
+                           add_chars=room), status, {"Vary": "HX-Request"}
 
 
 @bp.get("/submissions/<submission_id>")

@@ -58,8 +58,7 @@ def limits() -> Limits:
 
 def render_form(form: SubmissionForm, status: int = 200, files_dropped: bool = False):
     return render_template("submissions/new.html", form=form, limits=limits(), files_dropped=files_dropped,
-                           title_max=TITLE_MAX,
-                           accept=uploads.ACCEPT_ATTRIBUTE, prompts=PROMPTS), status
+                           title_max=TITLE_MAX, accept=uploads.ACCEPT_ATTRIBUTE, prompts=PROMPTS), status
 
 
 @bp.get("/submissions/new")

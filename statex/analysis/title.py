@@ -39,7 +39,9 @@ def shorten(text: str, limit: int) -> str:
     cut = text[:limit - 1]
     if " " in cut[limit // 2:]:
         cut = cut[:cut.rindex(" ")]
-    return cut.rstrip(" ,;:-") + "…"
+    cut = cut.rstrip(" ,;:-")
+    # Cut just after a sentence: that sentence is whole, and needs no ellipsis.
+    return cut[:-1] if cut.endswith((".", "!", "?")) else cut + "…"
 
 
 def _phrases(keywords: list[str]) -> str:

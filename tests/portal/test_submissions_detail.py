@@ -133,4 +133,4 @@ def test_a_title_over_its_limit_is_refused_and_kept(client, auth, make_user):
         "description": DESCRIPTION, "title": "T" * 120, "csrf_token": _csrf(client, "/portal/submissions/new")})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Keep the title under 100 characters (it has 120)." in html and "T" * 120 in html
+    assert "Keep the title to 100 characters or fewer (it has 120)." in html and "T" * 120 in html
