@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from statex import categories, events
+from statex.analysis import title
 from statex.models import AnalysisResult, Submission, User
+from statex.models.submissions import WAITING_FOR_CLIENT
 from statex.models.base import utcnow
 from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
 from statex.queue import AI, schedule
@@ -112,6 +114,7 @@ def store_result(session: Session, run: PipelineRun, data: dict, provider: str) 
     result = submission.result or AnalysisResult(submission=submission, provider=provider, data={})
     result.provider, result.data = provider, data
     session.add(result)
+    submission.made_title = title.make(data)
     _set(run, "done", finished=True)
     events.record(session, submission, "analysis.completed", round=run.round, provider=provider)
     if review:
@@ -193,7 +196,7 @@ def reject(session: Session, submission: Submission, reviewer: User, note: str) 
     if submission.status != "in_review":
         return False
     session.add(ReviewEdit(submission_id=submission.id, user_id=reviewer.id, action="reject", note=note))
-    _set_status(submission, "received", message=note)
+    _set_status(submission, WAITING_FOR_CLIENT, message=note)
     events.record(session, submission, "review.rejected", note=note)
     return True
 

@@ -9,7 +9,7 @@ import uuid
 from contextlib import contextmanager
 from typing import BinaryIO, Iterable, Iterator
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,7 +32,8 @@ def create(session: Session, owner: User, description: str, language: str | None
     """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction."""
     draft = draft or Draft(description=description, language=language)
     # Its (empty) list of files is given, so that reading it does not ask the database.
-    submission = Submission(owner=owner, description=draft.description.strip(), language=draft.language,
+    submission = Submission(owner=owner, description=draft.description.strip(), given_title=draft.title,
+                            language=draft.language,
                             category=draft.category, contact_channel=draft.contact_channel,
                             contact=draft.contact, idempotency_key=idempotency_key, files=[],
                             created_at=utcnow(), updated_at=utcnow())
@@ -262,7 +263,8 @@ def page_for(session: Session, owner: User, status: str | None = None, page: int
         query = query.where(Submission.status == status)
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Submission.description.ilike(pattern, escape="\\"))
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
+                                  (Submission.description, Submission.given_title, Submission.made_title))))
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.scalars(query.order_by(Submission.created_at.desc(), Submission.id)
                            .limit(per_page).offset((page - 1) * per_page))

@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from statex import audio, categories
 from statex.config import Settings
+from statex.models.submissions import TITLE_MAX
 
 MB = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -96,6 +97,7 @@ class Draft:
     """The text fields of a submission once they passed the rules."""
 
     description: str = ""
+    title: str | None = None
     language: str | None = None
     category: str | None = None
     contact_channel: str | None = None
@@ -134,28 +136,38 @@ class Checked:
 
 def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = False,
                  require_content: bool = True) -> tuple[Draft, Errors]:
-    """Validate the text fields (description, language, category, contact); name each bad field."""
+    """Validate the text fields (description, title, language, category, contact); name each bad field."""
     errors: Errors = {}
     values = {}
-    for name in ("description", "language", "category", "contact_channel", "contact"):
+    for name in ("description", "title", "language", "category", "contact_channel", "contact"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             errors[name] = [f"{name} must be a string."]
             value = None
         values[name] = (value or "").strip()
-    description = values["description"]
+    # A browser sends a textarea's line breaks as CRLF but counts each as one character: so do we.
+    description = values["description"].replace("\r\n", "\n")
     if len(description) > limits.max_text_chars:
-        errors["description"] = [f"Keep it under {limits.max_text_chars:,} characters."]
+        errors["description"] = [too_long(len(description), limits.max_text_chars)]
     elif require_content and not description and not has_voice and "description" not in errors:
         errors["description"] = ["Describe what you need. Or record a voice message instead."]
+    if len(values["title"]) > TITLE_MAX:
+        errors["title"] = [f"Keep the title to {TITLE_MAX} characters or fewer (it has {len(values['title']):,})."]
     _check_choice(errors, "language", values["language"], LANGUAGES)
     _check_choice(errors, "category", values["category"], CATEGORIES)
     _check_choice(errors, "contact_channel", values["contact_channel"], CONTACT_CHANNELS)
     contact = _check_contact(errors, values["contact_channel"], values["contact"])
-    draft = Draft(description=description, language=values["language"] or None,
+    draft = Draft(description=description, title=" ".join(values["title"].split()) or None,
+                  language=values["language"] or None,
                   category=values["category"] or None,
                   contact_channel=values["contact_channel"] or None, contact=contact)
     return draft, errors
+
+
+def too_long(length: int, limit: int) -> str:
+    """What to tell a client whose text is over the limit: by how much, and what to do instead."""
+    return (f"Your text has {length:,} characters, {length - limit:,} over the limit of {limit:,}. "
+            "Shorten it, or attach the long part as a file (text, Word or PDF).")
 
 
 def _check_choice(errors: Errors, name: str, value: str, choices) -> None:

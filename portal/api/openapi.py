@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from portal.api import bp
-from statex.models.submissions import FILE_KINDS, STATUSES
+from statex.models.submissions import FILE_KINDS, STATUSES, TITLE_MAX
 from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_CHANNELS, DOCUMENT_TYPES, LANGUAGES, Limits
 
 
@@ -61,12 +61,14 @@ FILE = {
 }
 SUBMISSION = {
     "type": "object",
-    "required": ["id", "status", "status_message", "description", "language", "category", "contact_channel",
+    "required": ["id", "status", "status_message", "title", "description", "language", "category", "contact_channel",
                  "contact", "created_at", "completed_at", "files", "result"],
     "properties": {
         "id": {"type": "string", "format": "uuid"},
         "status": {"type": "string", "enum": list(STATUSES)},
         "status_message": {"type": "string"},
+        "title": {"type": "string", "description": "The client's title, else one made from the analysis, else "
+                                                   "a provisional one from the description or the files."},
         "description": {"type": "string"},
         "language": _nullable({"type": "string", "enum": list(LANGUAGES)}),
         "category": _nullable({"type": "string", "enum": list(CATEGORIES)}),
@@ -106,6 +108,9 @@ FIELDS = {
     "description": {"type": "string", "maxLength": 20000,
                     "allOf": [{"pattern": r"\S"}, {"pattern": r"^[^\x00]*$"}],  # not blank; no NUL (400)
                     "description": "What the client needs; required unless a voice recording is sent."},
+    "title": _nullable({"type": "string", "maxLength": TITLE_MAX, "pattern": r"^[^\x00]*$",
+                        "description": "A short title of the client's choosing; empty or absent: one is made "
+                                       "from the analysis."}),
     "language": _enum_or_empty(LANGUAGES),
     "category": _enum_or_empty(CATEGORIES),
     "contact_channel": _enum_or_empty(CONTACT_CHANNELS),

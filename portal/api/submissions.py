@@ -18,7 +18,7 @@ from statex.models.submissions import STATUSES
 from statex.uploads import Limits
 
 MAX_PAGE = 100_000
-FIELDS = ("description", "language", "category", "contact_channel", "contact")
+FIELDS = ("description", "title", "language", "category", "contact_channel", "contact")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 LIST_PARAMETERS = ("status", "page", "per_page")
@@ -128,6 +128,7 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
         "id": str(submission.id),
         "status": submission.status,
         "status_message": submission.status_message,
+        "title": submission.title,
         "description": submission.description,
         "language": submission.language,
         "category": submission.category,

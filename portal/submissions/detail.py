@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -28,19 +30,34 @@ class AddForm(FlaskForm):
 
 
 def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
+    room = max(limits().max_text_chars - len(submission.description), 0)
     return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
-                           accept=uploads.ACCEPT_ATTRIBUTE), status, {"Vary": "HX-Request"}
+                           accept=uploads.ACCEPT_ATTRIBUTE, shown=shown_state(submission),
+                           add_chars=room), status, {"Vary": "HX-Request"}
 
 
 @bp.get("/submissions/<submission_id>")
 @login_required
 @cached_page
 def detail(submission_id: str):
-    """The full page, or only its status block when htmx polls for it."""
+    """The full page, or only its live part when htmx polls for it (204 while the page shows the latest)."""
     submission = _submission_or_404(submission_id)
     if htmx and not htmx.history_restore_request:
-        return render_block("submissions/detail.html", "status", submission=submission), 200, {"Vary": "HX-Request"}
+        shown = shown_state(submission)
+        if request.args.get("shown") == shown:
+            return "", 204, {"Vary": "HX-Request"}
+        return render_block("submissions/detail.html", "live", submission=submission,
+                            shown=shown), 200, {"Vary": "HX-Request"}
     return render_detail(submission)
+
+
+def shown_state(submission: Submission) -> str:
+    """A digest of everything the live part shows, so a poll can tell whether the page is behind."""
+    facts = [submission.status, submission.status_message, submission.title, str(submission.updated_at),
+             str(submission.events[-1].id if submission.events else ""),
+             str(submission.result.created_at if submission.result else "")]
+    facts += [f"{f.id}:{f.extraction.state if f.extraction else ''}" for f in submission.files]
+    return hashlib.blake2b("\x1f".join(facts).encode(), digest_size=8).hexdigest()
 
 
 @bp.post("/submissions/<submission_id>/cancel")
@@ -66,10 +83,11 @@ def add_POST(submission_id: str):
     rules = limits()
     remaining = _remaining(rules, submission, submissions.audio_seconds(get_storage(), submission))
     checked = uploads.check_files(uploads_from(request.files, "files"), remaining)
-    text = (request.form.get("text") or "").strip()
+    text = (request.form.get("text") or "").replace("\r\n", "\n").strip()
     errors = dict(checked.errors)
-    if len(submission.description) + len(text) > rules.max_text_chars:
-        errors["text"] = [f"Keep the whole request under {rules.max_text_chars:,} characters."]
+    room = max(rules.max_text_chars - len(submission.description), 0)
+    if len(text) > room:
+        errors["text"] = [uploads.too_long(len(text), room)]
     elif not text and not checked.files and not errors:
         errors["text"] = ["Write something or attach a file to add."]
     if errors:

@@ -17,6 +17,7 @@ from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
 from statex import submissions, uploads
+from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
 LANGUAGES = {"": "Detect automatically", "en": "English", "cs": "Čeština", "de": "Deutsch",
@@ -31,6 +32,7 @@ class SubmissionForm(FlaskForm):
     """Fields and CSRF; the rules themselves live in statex.uploads, shared with the API."""
 
     description = TextAreaField("What do you need?")
+    title = StringField("Title (optional)")
     language = SelectField("Language", choices=LANGUAGES, default="", validate_choice=False)
     category = SelectField("Category (optional)", choices={"": "Choose if you like", **uploads.CATEGORIES},
                            default="", validate_choice=False)
@@ -56,7 +58,7 @@ def limits() -> Limits:
 
 def render_form(form: SubmissionForm, status: int = 200, files_dropped: bool = False):
     return render_template("submissions/new.html", form=form, limits=limits(), files_dropped=files_dropped,
-                           accept=uploads.ACCEPT_ATTRIBUTE, prompts=PROMPTS), status
+                           title_max=TITLE_MAX, accept=uploads.ACCEPT_ATTRIBUTE, prompts=PROMPTS), status
 
 
 @bp.get("/submissions/new")

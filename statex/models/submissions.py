@@ -8,13 +8,18 @@ from typing import Any
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from statex.analysis.title import shorten
 from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
 from statex.models.users import User
 
-STATUSES = ("received", "processing", "in_review", "completed", "failed", "cancelled")
+STATUSES = ("received", "processing", "in_review", "needs_info", "completed", "failed", "cancelled")
 FINAL_STATUSES = ("completed", "failed", "cancelled")
 # A client may still withdraw these: nothing has been produced for them yet.
-CANCELLABLE_STATUSES = ("received", "processing")
+CANCELLABLE_STATUSES = ("received", "processing", "needs_info")
+# Staff sent the request back: nothing moves until the client adds what the note asks for.
+WAITING_FOR_CLIENT = "needs_info"
+TITLE_MAX = 100
+PROVISIONAL_TITLE_MAX = 60
 FILE_KINDS = ("attachment", "voice")
 
 
@@ -26,6 +31,9 @@ class Submission(Base):
     id: Mapped[uuid_pk]
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The client's own title, if they gave one; else the one made from the analysis (statex.analysis.title).
+    given_title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
+    made_title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     language: Mapped[str | None] = mapped_column(String(8))
     category: Mapped[str | None] = mapped_column(String(32))
     contact_channel: Mapped[str | None] = mapped_column(String(16))
@@ -63,11 +71,32 @@ class Submission(Base):
         return self.status != "cancelled"
 
     @property
+    def is_waiting_for_client(self) -> bool:
+        return self.status == WAITING_FOR_CLIENT
+
+    @property
+    def is_working(self) -> bool:
+        """We are at work on it: its state may change any moment without the client doing anything."""
+        return not self.is_final and not self.is_waiting_for_client
+
+    @property
     def title(self) -> str:
-        """The first line of the description, short enough for a list."""
-        first = (self.description or "").strip().splitlines()[0:1]
-        text = first[0] if first else "Untitled request"
-        return text if len(text) <= 80 else text[:77].rstrip() + "…"
+        """The client's title, else the analysis's, else a provisional one from what the request holds."""
+        return self.given_title or self.made_title or self.provisional_title
+
+    @property
+    def provisional_title(self) -> str:
+        """Until the analysis names it: the description's first words, or what was sent and when."""
+        first = next((line.strip() for line in (self.description or "").splitlines() if line.strip()), "")
+        if first:
+            return shorten(first, PROVISIONAL_TITLE_MAX)
+        day = f"{self.created_at:%d %b %Y}" if self.created_at else ""
+        if any(f.kind == "voice" for f in self.files):
+            return f"Voice message of {day}".strip()
+        if self.files:
+            more = len(self.files) - 1
+            return self.files[0].name + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
+        return f"Request of {day}".strip()
 
 
 class SubmissionEvent(Base):

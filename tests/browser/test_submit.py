@@ -134,11 +134,11 @@ def test_dashboard_search_and_filters_update_in_place(page, live_server, make_us
     expect(page.locator(".submission-list__item")).to_have_count(3)
 
     page.evaluate("window.__sameDocument = true")
-    page.get_by_label("Search in descriptions").fill("invoices")
+    page.get_by_label("Search in titles and descriptions").fill("invoices")
     expect(page.locator(".submission-list__item")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=invoices"))
     assert page.evaluate("window.__sameDocument") is True
-    page.get_by_label("Search in descriptions").fill("")
+    page.get_by_label("Search in titles and descriptions").fill("")
     expect(page.locator(".submission-list__item")).to_have_count(3)
 
     page.get_by_role("link", name="cancelled").click()  # none is cancelled; they may complete meanwhile

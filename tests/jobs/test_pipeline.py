@@ -147,7 +147,7 @@ def test_rejected_review_goes_back_to_the_client_and_more_information_reprocesse
         submission = session.get(Submission, uuid.UUID(submission_id))
         assert pipeline.reject(session, submission, reviewer(session), "How many orders a day?")
     body = _read(client, headers, submission_id)
-    assert body["status"] == "received" and body["status_message"] == "How many orders a day?"
+    assert body["status"] == "needs_info" and body["status_message"] == "How many orders a day?"
 
     with_policy(settings, review_all=False)
     with session_scope(settings.database_url) as session:
@@ -195,3 +195,27 @@ def whisper(monkeypatch):
     yield server
     server.shutdown()
     server.server_close()
+
+
+def test_a_voice_only_request_is_named_from_its_transcript_in_its_language(whisper, client, client_token,
+                                                                             run_jobs, db, tmp_path):
+    headers, _user = client_token
+    whisper.answers = [(200, {"text": "Dobrý den, jsme malá pekárna v Brně. Potřebujeme nový e-shop pro "
+                                      "objednávky chleba."})]
+    submission_id = _submit(client, headers, description="", voice=samples.speech_wav(tmp_path))
+    assert _read(client, headers, submission_id)["title"].startswith("Voice message of ")
+    run_jobs()
+    body = _read(client, headers, submission_id)
+    assert body["status"] == "completed"
+    assert body["title"] == "Potřebujeme nový e-shop pro objednávky chleba"
+    subject = db.scalar(select(OutboxMessage.subject).where(OutboxMessage.subject.contains("results")))
+    assert subject.endswith(": Potřebujeme nový e-shop pro objednávky chleba")
+
+
+def test_the_clients_own_title_stays_through_the_analysis(client, client_token, run_jobs):
+    headers, _user = client_token
+    response = client.post("/api/v1/submissions", headers=headers,
+                           json={"description": DESCRIPTION, "title": "  Orders  into the ERP "})
+    assert response.status_code == 201 and response.get_json()["title"] == "Orders into the ERP"
+    run_jobs()
+    assert _read(client, headers, response.get_json()["id"])["title"] == "Orders into the ERP"

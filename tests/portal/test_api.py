@@ -148,3 +148,17 @@ def test_a_request_hands_its_own_jobs_to_redis_and_leaves_a_backlog_to_the_sched
     own = [job for job in jobs if job.id not in backlog]
     assert own and all(job.enqueued_at is not None and redis.exists(Job.key_for(str(job.id))) for job in own)
     assert all(job.enqueued_at is None for job in jobs if job.id in backlog)
+
+
+def test_a_title_is_optional_and_a_long_one_a_named_error(client, make_user, make_token, run_jobs):
+    email, _password, _id = make_user()
+    headers = _headers(make_token(email))
+    refused = client.post("/api/v1/submissions", json={"description": DESCRIPTION, "title": "T" * 101},
+                          headers=headers)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["errors"] == {"title": ["Keep the title to 100 characters or fewer (it has 101)."]}
+    created = client.post("/api/v1/submissions", json={"description": DESCRIPTION}, headers=headers).get_json()
+    assert created["title"] == "Our online shop gets hundreds of customer emails a week"  # provisional
+    run_jobs()
+    done = client.get(f"/api/v1/submissions/{created['id']}", headers=headers).get_json()
+    assert done["title"] == "We want an assistant that drafts answers about orders, returns and…"

@@ -83,13 +83,26 @@ def test_empty_description_is_refused_and_the_form_kept(client):
     assert "Describe what you need." in response.get_data(as_text=True)
 
 
-def test_too_long_description_keeps_what_was_typed(client):
+def test_too_long_description_is_refused_with_its_count_and_kept_whole(client):
     _signup(client)
-    response = _submit(client, description="x" * 20_001)
+    typed = ("We want our invoices read. " * 1000)[:25_300]
+    response = _submit(client, description=typed)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Keep it under 20,000 characters." in html
-    assert "x" * 100 in html
+    assert "Your text has 25,300 characters, 5,300 over the limit of 20,000." in html
+    textarea = re.search(r"<textarea[^>]*name=\"description\"[^>]*>", html).group(0)
+    # The browser's maxlength would cut the text back to 20,000 characters, silently.
+    assert "maxlength" not in textarea and 'data-max-chars="20000"' in textarea
+    assert typed.strip() in html
+
+
+def test_line_breaks_count_as_the_browser_counts_them(client):
+    """A browser sends each line break as CRLF; a text at the limit by its count is not refused for them."""
+    _signup(client)
+    line = "An invoice line to read." + "x" * 75
+    typed = "\r\n".join([line] * 200)  # 100 characters a line with its break, as the browser counts
+    assert len(typed.replace("\r\n", "\n")) == 19_999 and len(typed) > 20_000
+    assert _submit(client, description=typed).status_code == 303
 
 
 def test_a_client_cannot_see_another_clients_submission(client, app):

@@ -119,7 +119,8 @@ def test_fields_are_checked_one_by_one():
     draft, errors = uploads.check_fields({"description": "x" * 21, "language": "xx", "category": "nope",
                                           "contact_channel": "fax", "contact": 5}, Limits(max_text_chars=20))
     assert set(errors) == {"description", "language", "category", "contact_channel", "contact"}
-    assert errors["description"] == ["Keep it under 20 characters."]
+    assert errors["description"] == ["Your text has 21 characters, 1 over the limit of 20. Shorten it, or attach "
+                                     "the long part as a file (text, Word or PDF)."]
 
 
 @pytest.mark.parametrize("channel, contact, expected", [

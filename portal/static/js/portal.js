@@ -6,3 +6,8 @@ document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector('meta[name="csrf-token"]');
   if (token) event.detail.headers["X-CSRFToken"] = token.content;
 });
+
+// Words that are only true with JavaScript ("This page updates by itself") show once htmx runs.
+document.addEventListener("htmx:load", (event) => {
+  event.detail.elt.querySelectorAll("[data-live-note]").forEach((note) => { note.hidden = false; });
+});

@@ -7,7 +7,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0008_in_app_notifications"
-down_revision = "0006_change_stamps"
+down_revision = "0007_request_titles"
 branch_labels = None
 depends_on = None
 
