@@ -30,3 +30,11 @@ def test_production_refuses_sqlite():
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="STATEX_ENV"):
         load_settings({"STATEX_ENV": "staging"})
+
+
+def test_the_speech_model_and_its_cache_follow_the_var_dir_unless_named(tmp_path):
+    settings = load_settings({"STATEX_VAR_DIR": str(tmp_path)})
+    assert (settings.whisper_model, settings.whisper_cache_dir) == ("base", tmp_path / "models")
+    named = load_settings({"STATEX_VAR_DIR": str(tmp_path), "WHISPER_MODEL": "small",
+                           "WHISPER_CACHE_DIR": str(tmp_path / "cache")})
+    assert (named.whisper_model, named.whisper_cache_dir) == ("small", tmp_path / "cache")
