@@ -113,6 +113,12 @@ def test_a_recording_hard_to_understand_is_marked_and_not_taken_as_fact(client, 
     auth.login(email, password)
     page = client.get(f"/portal/submissions/{submission_id}").get_data(as_text=True)
     assert "hard to understand: please check</span>" in page
+    auth.logout()
+    staff_email, staff_password, _staff_id = make_user(role="staff")
+    auth.login(staff_email, staff_password)
+    page = client.get(f"/portal/staff/submissions/{submission_id}").get_data(as_text=True)
+    assert f"confidence {shown['confidence'] * 100:.0f} %" in page
+    assert "hard to understand: please check</span>" in page
 
 
 def test_steps_run_twice_change_nothing(client, client_token, run_jobs, db):
