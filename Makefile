@@ -19,7 +19,7 @@ install: $(VENV)/.installed $(HTMX)
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,models]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json

@@ -35,6 +35,17 @@ BENCHES = {
         ("peak_rss_mb", "worker peak memory, MB", ("<", 400)),
     ]),
     "extract": (["--pages", "5", "--scans", "1", "--speech-seconds", "20"], None),
+    "transcribe": (["--quick"], [
+        ("wer_en", "speech, espeak-ng voices: word error, EN", ("<=", 0.25)),
+        ("wer_de", "speech: word error, DE", ("<=", 0.25)),
+        ("wer_cs", "speech: word error, CS", None),
+        ("detected_cs", "speech: CS recordings heard as Czech", None),
+        ("wer_fr", "speech: word error, FR", None),
+        ("wer_en_ratio", "speech: word error EN / PocketSphinx's", None),
+        ("speed_x_real_time", "speech: x real time, 2 cores (wall)", (">=", 1.5)),
+        ("audio_per_cpu_s", "speech: audio s per CPU s", None),
+        ("peak_rss_mb", "speech: transcribing worker peak memory, MB", ("<", 1024)),
+    ]),
     "upload": (["--size-mb", "64"], [
         ("memory_mb", "upload: web worker peak memory increase, MB", ("<", 64)),
         ("ratio", "upload: portal / boto3 throughput", (">=", 0.5)),

@@ -27,6 +27,7 @@ class Work:
     unreadable: list[str]
     language: str | None
     attempt: int
+    caveats: tuple[str, ...] = ()  # notes on texts a machine was unsure of (pipeline.caveats)
 
 
 def analyse_run(run_id: str) -> str:
@@ -50,6 +51,8 @@ def analyse_run(run_id: str) -> str:
     data = result.model_dump(mode="json")
     if work.unreadable:
         data["notes"] = [*data.get("notes", []), *(f"Not read: {line}" for line in work.unreadable)]
+    if work.caveats:
+        data["notes"] = [*data.get("notes", []), *work.caveats]
     with job_session(settings) as (_settings, session):
         stored = store(session, key, data, result.provenance.provider)
     log.info("analysed run %s: %s", run_id, "stored" if stored else "superseded")
@@ -73,7 +76,8 @@ def begin(session: Session, key: uuid.UUID) -> Work | str:
         return "failed"
     run.analysis_attempts += 1
     events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
-    return Work(text, unreadable, submission.language, run.analysis_attempts)
+    return Work(text, unreadable, submission.language, run.analysis_attempts,
+                tuple(pipeline.caveats(session, submission)))
 
 
 def store(session: Session, key: uuid.UUID, data: dict, provider: str) -> bool:

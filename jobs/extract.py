@@ -61,6 +61,7 @@ def extract_file(extraction_id: str) -> str:
         extraction.state, extraction.finished_at = "completed", utcnow()
         extraction.text, extraction.method, extraction.language = result.text, result.method, result.language
         extraction.machine_made, extraction.details = result.machine_made, result.details
+        extraction.confidence = result.confidence
         extraction.warnings, extraction.duration_ms = result.warnings, result.duration_ms
         submission = extraction.file.submission
         events.record(session, submission, "extraction.completed", file=extraction.file.name,

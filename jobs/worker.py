@@ -95,6 +95,9 @@ def _warm_up(settings: Settings, queues: tuple[str, ...]) -> None:
         from statex import analysis
 
         analysis.warm_up(settings)
+        from statex.extraction import speech
+
+        speech.prepare(settings)  # not the model itself: loaded here, every forked horse would hang
     try:
         rehearse(settings)
     except Exception:  # noqa: BLE001  (without it jobs only start slower)

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "test", "production")
 ANALYSERS = ("local", "openai")
 OCR_ENGINES = ("auto", "tesseract", "rapidocr")
+WHISPER_CACHE_DIR = ROOT / "var" / "models"  # the default; STATEX_VAR_DIR moves it along
 
 
 class ConfigError(RuntimeError):
@@ -56,6 +57,8 @@ class Settings:
     transcribe_model: str = "whisper-1"
     transcribe_api_key: str | None = None
     transcribe_timeout: float = 300.0
+    whisper_model: str = "base"
+    whisper_cache_dir: Path = WHISPER_CACHE_DIR
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     worker_heartbeat: int = 30
     reconcile_interval: float = 60.0
@@ -112,6 +115,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_analysis_settings(env),
         **_extraction_settings(env),
         **_extraction_memory(env),
+        **_speech_settings(env, var_dir),
     )
 
 
@@ -181,7 +185,7 @@ def _analysis_settings(env: dict) -> dict:
 
 
 def _extraction_settings(env: dict) -> dict:
-    """How attachments are read: OCR_ENGINE, and TRANSCRIBE_* for a Whisper endpoint instead of PocketSphinx."""
+    """How attachments are read: OCR_ENGINE, and TRANSCRIBE_* for a Whisper endpoint instead of faster-whisper."""
     engine = env.get("OCR_ENGINE") or "auto"
     if engine not in OCR_ENGINES:
         raise ConfigError(f"OCR_ENGINE must be one of {', '.join(OCR_ENGINES)}, not {engine!r}.")
@@ -209,6 +213,12 @@ def _extraction_memory(env: dict) -> dict:
             if limits[name.lower()] < 0:
                 raise ConfigError(f"{name} must be 0 (no limit) or more.")
     return limits
+
+
+def _speech_settings(env: dict, var_dir: Path) -> dict:
+    """The offline recogniser: WHISPER_MODEL (a size or a directory) and where models are kept."""
+    return {"whisper_model": env.get("WHISPER_MODEL") or "base",
+            "whisper_cache_dir": Path(env.get("WHISPER_CACHE_DIR") or var_dir / "models").resolve()}
 
 
 def _require_production_settings(env: dict) -> None:

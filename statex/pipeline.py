@@ -104,6 +104,20 @@ def analysis_input(session: Session, submission: Submission) -> tuple[str, list[
     return "\n\n".join(parts), unreadable
 
 
+def caveats(session: Session, submission: Submission) -> list[str]:
+    """A note for each file whose text a machine was unsure of: the analysis must not take it as fact."""
+    notes = []
+    for extraction in extractions_of(session, submission):
+        if not extraction.low_confidence:
+            continue
+        file = extraction.file
+        source = "The voice recording" if file.kind == "voice" else f"The file {file.name}"
+        trouble = "hard to understand" if file.kind == "voice" or file.is_audio else "hard to read"
+        notes.append(f"{source} was {trouble} (confidence {extraction.confidence:.0%}): what we read from it "
+                     "may be wrong, so it is not taken as fact; please check it with the client.")
+    return notes
+
+
 def store_result(session: Session, run: PipelineRun, data: dict, provider: str) -> bool:
     """Keep the analysis of the current run, then send it to review or complete the submission."""
     if run.state != "analysing":

@@ -75,16 +75,24 @@ def _wait_for_redis(url: str, timeout: float = 10) -> None:
             time.sleep(0.05)
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """One cache of speech models for the whole run: the shipped model is assembled once, not per test."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
+def environment(database_url, redis_url, tmp_path_factory, monkeypatch, model_cache):
     """Point every process of the test (jobs, CLI, forked workers) at the test services."""
     var_dir = tmp_path_factory.mktemp("var")
     # A developer's shell settings must not change what the tests see.
     for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL",
                  "ANALYSER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "CONTENT_DIR", "TRANSCRIBE_URL",
                  "OCR_ENGINE", "JOB_RETRY_INTERVALS", "WORKER_HEARTBEAT", "RECONCILE_INTERVAL",
-                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "METRICS_TOKEN"):
+                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "METRICS_TOKEN",
+                 "WHISPER_MODEL"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WHISPER_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("STATEX_ENV", "test")
     monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
     monkeypatch.setenv("DATABASE_URL", database_url)

@@ -45,13 +45,20 @@ FILE = {
         "extraction": {
             "type": ["object", "null"],
             "description": "What was read from the file; null until its extraction is scheduled.",
-            "required": ["status", "method", "text", "language", "machine_made", "error", "details"],
+            "required": ["status", "method", "text", "language", "machine_made", "confidence", "low_confidence",
+                         "error", "details"],
             "properties": {
                 "status": {"type": "string", "enum": ["pending", "running", "completed", "failed"]},
-                "method": {"type": ["string", "null"], "description": "e.g. pypdf, tesseract, pocketsphinx."},
+                "method": {"type": ["string", "null"], "description": "e.g. pypdf, tesseract, faster-whisper."},
                 "text": {"type": "string"},
                 "language": {"type": ["string", "null"]},
                 "machine_made": {"type": "boolean", "description": "OCR or speech recognition made the text."},
+                "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                               "description": "How sure OCR or speech recognition was of the text; "
+                                              "null when the text is exact (a text layer, a document)."},
+                "low_confidence": {"type": "boolean",
+                                   "description": "The text was hard to read or understand: do not take it "
+                                                  "as what the client said or wrote."},
                 "error": {"type": ["string", "null"], "description": "Why the file could not be read."},
                 "details": {"type": "array", "items": {"type": "object"},
                             "description": "Per page or per segment, where the tool gives it."},

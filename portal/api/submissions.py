@@ -158,4 +158,5 @@ def _extraction(extraction) -> dict | None:
         return None
     return {"status": extraction.state, "method": extraction.method or None, "text": extraction.text,
             "language": extraction.language, "machine_made": extraction.machine_made,
+            "confidence": extraction.confidence, "low_confidence": extraction.low_confidence,
             "error": extraction.error or None, "details": extraction.details or []}

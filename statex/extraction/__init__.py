@@ -46,9 +46,8 @@ def extract(source: BinaryIO | str | PathLike | bytes, content_type: str, *, set
 
 def capabilities(settings: Any = None) -> dict[str, Any]:
     """What this machine can read with: the OCR engine and languages, the transcriber (for staff and logs)."""
-    import importlib.util
-
-    from statex.extraction import images
+    from statex.extraction import images, speech
+    from statex.uploads import LANGUAGES
 
     engine = getattr(settings, "ocr_engine", None) or "auto"
     tesseract = images.tesseract_available()
@@ -57,13 +56,13 @@ def capabilities(settings: Any = None) -> dict[str, Any]:
     elif engine == "tesseract" and not tesseract or engine == "rapidocr" and not images.rapidocr_available():
         engine = None
     transcribe_url = getattr(settings, "transcribe_url", None)
-    offline = importlib.util.find_spec("pocketsphinx") is not None
+    offline = speech.available()
     return {
         "ocr": engine,
         "ocr_languages": sorted(images.tesseract_languages() - {"osd"}) if engine == "tesseract" else [],
-        "speech": "whisper-api" if transcribe_url else "pocketsphinx" if offline else None,
+        "speech": "whisper-api" if transcribe_url else "faster-whisper" if offline else None,
         # None: whatever the transcription service knows.
-        "speech_languages": None if transcribe_url else ["en"] if offline else [],
+        "speech_languages": None if transcribe_url else list(LANGUAGES) if offline else [],
     }
 
 

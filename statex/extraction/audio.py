@@ -1,13 +1,13 @@
-"""Speech to text: decoded in-process by PyAV, transcribed by PocketSphinx or a Whisper endpoint."""
+"""Speech to text: decoded in-process by PyAV, transcribed by faster-whisper offline or a Whisper endpoint."""
 
 from __future__ import annotations
 
-import functools
 import io
 import wave
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from statex.extraction import speech
 from statex.extraction.result import Extraction, permanent, transient
 
 SAMPLE_RATE = 16_000
@@ -45,7 +45,7 @@ def transcribe(stream: BinaryIO, *, settings: Any = None, language_hint: str | N
     if getattr(settings, "transcribe_url", None):
         result = whisper(pcm, settings)
     else:
-        result = pocketsphinx(pcm, language_hint)
+        result = offline(pcm, settings, language_hint)
     result.warnings = warnings + result.warnings
     if result.empty:
         result.warnings.append("No speech was recognised in the recording.")
@@ -120,50 +120,12 @@ def wav_bytes(pcm: Pcm) -> bytes:
     return out.getvalue()
 
 
-@functools.cache
-def _decoder():
-    """PocketSphinx's bundled US English model, loaded once per worker at first use (~40 MB)."""
-    from pocketsphinx import Decoder
+def offline(pcm: Pcm, settings: Any, language_hint: str | None = None) -> Extraction:
+    """Offline transcription by faster-whisper, in whichever of our languages is spoken."""
+    import numpy
 
-    return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
-
-
-def pocketsphinx(pcm: Pcm, language_hint: str | None = None) -> Extraction:
-    """Offline transcription: split at pauses by PocketSphinx's endpointer, decode each utterance."""
-    decoder = _decoder()
-    segments = []
-    for start, end, speech in _utterances(pcm.data):
-        decoder.start_utt()
-        decoder.process_raw(speech, full_utt=True)
-        decoder.end_utt()
-        hypothesis = decoder.hyp()
-        words = hypothesis.hypstr.strip() if hypothesis else ""
-        if words:
-            segments.append({"start": round(start, 2), "end": round(end, 2), "text": words})
-    warnings = []
-    if language_hint and language_hint.lower()[:2] != "en":
-        warnings.append("The offline recogniser knows only English; a recording in another language "
-                        "needs a transcription service (TRANSCRIBE_URL).")
-    return Extraction(text="\n".join(s["text"] for s in segments), method="pocketsphinx", language="en",
-                      details=segments, machine_made=True, warnings=warnings)
-
-
-def _utterances(data: bytes):
-    """(start, end, pcm) of each stretch of speech, as PocketSphinx's voice activity detector hears it."""
-    from pocketsphinx import Endpointer
-
-    endpointer = Endpointer(sample_rate=SAMPLE_RATE)
-    size, frames = endpointer.frame_bytes, []
-    for offset in range(0, len(data), size):
-        frame = data[offset:offset + size]
-        speech = endpointer.process(frame) if len(frame) == size else endpointer.end_stream(frame)
-        if speech is not None:
-            frames.append(speech)
-            if not endpointer.in_speech:
-                yield endpointer.speech_start, endpointer.speech_end, b"".join(frames)
-                frames = []
-    if frames:  # the recording stopped mid-sentence
-        yield endpointer.speech_start, len(data) / BYTES_PER_SECOND, b"".join(frames)
+    samples = numpy.frombuffer(pcm.data, dtype="<i2").astype(numpy.float32) / 32768.0
+    return speech.transcribe(samples, settings, language_hint)
 
 
 def transcription_url(base: str) -> str:
@@ -212,14 +174,24 @@ def _whisper_result(response, url: str, model: str) -> Extraction:
         body = response.json()
         text = body["text"].strip()
         segments = [{"start": round(float(s["start"]), 2), "end": round(float(s["end"]), 2),
-                     "text": str(s["text"]).strip()}
+                     "text": str(s["text"]).strip(), **_scored(s)}
                     for s in body.get("segments") or [] if str(s.get("text", "")).strip()]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise permanent("The recording could not be transcribed.",
                         f"{url} answered without a transcript ({type(error).__name__}: {error}): "
                         f"{response.text[:300]}") from error
+    scored = all("confidence" in s for s in segments) and segments
     return Extraction(text=text, method="whisper-api", language=_language_code(body.get("language")),
-                      details=segments, machine_made=True, warnings=[])
+                      details=segments, machine_made=True, warnings=[],
+                      confidence=speech.timed_confidence(segments) if scored else None)
+
+
+def _scored(segment: dict) -> dict:
+    """A segment's confidence, when the service sent Whisper's scores (OpenAI's verbose_json does)."""
+    if "avg_logprob" not in segment or "no_speech_prob" not in segment:
+        return {}
+    return {"confidence": speech.segment_confidence(float(segment["avg_logprob"]),
+                                                    float(segment["no_speech_prob"]))}
 
 
 def _language_code(name: str | None) -> str | None:

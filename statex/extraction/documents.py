@@ -6,7 +6,7 @@ import io
 from typing import BinaryIO, Iterator
 
 from statex.extraction import images
-from statex.extraction.result import Extraction, permanent
+from statex.extraction.result import Extraction, permanent, weighted_confidence
 
 OCR_DPI = 300
 MAX_OCR_PAGES = 50  # a scanned book would hold a worker for an hour; the client is told where we stopped
@@ -65,8 +65,11 @@ def read_pdf(stream: BinaryIO, *, ocr_engine: str = "auto", language_hint: str |
     if not text:
         warnings.append("No text was found in the document.")
     method = "+".join(sorted(methods, key=["pypdf", "pdf-ocr"].index)) or "pypdf"
+    # Pages read from their text layer are exact; scanned ones count by how sure OCR was of them.
+    confidence = weighted_confidence([(page["chars"], page.get("confidence")) for page in details]) \
+        if "pdf-ocr" in methods else None
     return Extraction(text=text, method=method, details=details, machine_made="pdf-ocr" in methods,
-                      warnings=warnings)
+                      warnings=warnings, confidence=confidence)
 
 
 def _open_pdf(stream: BinaryIO):

@@ -43,7 +43,7 @@ def read_image(stream: BinaryIO, *, engine: str = "auto", language_hint: str | N
         warnings.append("No text was found in the image.")
     detail = {"page": 1, "text": found.text, "chars": len(found.text), "confidence": found.confidence}
     return Extraction(text=found.text, method=found.engine, details=[detail], machine_made=True,
-                      warnings=warnings)
+                      warnings=warnings, confidence=found.confidence)
 
 
 def open_image(stream: BinaryIO) -> Image.Image:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from statex.extraction.result import is_low
 from statex.models.base import Base, created_at, json_data, timestamp, uuid_pk
 from statex.models.submissions import Submission, SubmissionFile
 from statex.models.users import User
@@ -51,6 +52,8 @@ class Extraction(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(8))
     machine_made: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How sure OCR or speech recognition was of the text, 0 to 1; NULL when the text is exact.
+    confidence: Mapped[float | None] = mapped_column(Float)
     details: Mapped[json_data]
     warnings: Mapped[json_data]
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
@@ -66,6 +69,11 @@ class Extraction(Base):
     @property
     def final(self) -> bool:
         return self.state in ("completed", "failed")
+
+    @property
+    def low_confidence(self) -> bool:
+        """Read, but so unsure that people and the analysis must not take the text as said."""
+        return self.state == "completed" and bool(self.text.strip()) and is_low(self.confidence)
 
 
 class Setting(Base):

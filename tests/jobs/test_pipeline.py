@@ -82,6 +82,45 @@ def test_every_attachment_is_read_and_the_unreadable_one_named(client, client_to
     assert kinds.count("extraction.completed") == 2 and kinds.count("extraction.failed") == 1
 
 
+def test_browser_recording_is_transcribed_offline_by_the_extraction_job(client, client_token, run_jobs, db,
+                                                                       tmp_path):
+    headers, _user = client_token
+    webm = samples.reencode(samples.speech_wav(tmp_path), "webm", "libopus")  # as MediaRecorder sends it
+    submission_id = _submit(client, headers, description="", voice=webm)
+    run_jobs()  # a real RQ worker: the model loads in the forked work horse
+    extraction = db.scalar(select(Extraction))
+    assert (extraction.state, extraction.method, extraction.language) == ("completed", "faster-whisper", "en")
+    heard = samples.SPEECH_WORDS & set(samples.words(extraction.text.replace(".", " ")))
+    assert len(heard) >= 0.75 * len(samples.SPEECH_WORDS), extraction.text
+    body = _read(client, headers, submission_id)
+    shown = body["files"][0]["extraction"]
+    assert shown["confidence"] == extraction.confidence > 0.5 and shown["low_confidence"] is False
+    assert body["status"] == "completed"
+    assert not any("hard to understand" in note for note in body["result"]["notes"])
+
+
+def test_a_recording_hard_to_understand_is_marked_and_not_taken_as_fact(client, auth, make_user, make_token,
+                                                                      run_jobs, db, tmp_path):
+    email, password, _user = make_user()
+    headers = {"Authorization": f"Bearer {make_token(email)}"}
+    submission_id = _submit(client, headers, voice=samples.mumble_in_noise_wav(tmp_path))
+    run_jobs()
+    body = _read(client, headers, submission_id)
+    shown = next(f["extraction"] for f in body["files"] if f["kind"] == "voice")
+    assert shown["text"] and shown["low_confidence"] is True and shown["confidence"] < 0.5
+    caveat = next(note for note in body["result"]["notes"] if note.startswith("The voice recording was hard"))
+    assert "not taken as fact" in caveat
+    auth.login(email, password)
+    page = client.get(f"/portal/submissions/{submission_id}").get_data(as_text=True)
+    assert "hard to understand: please check</span>" in page
+    auth.logout()
+    staff_email, staff_password, _staff_id = make_user(role="staff")
+    auth.login(staff_email, staff_password)
+    page = client.get(f"/portal/staff/submissions/{submission_id}").get_data(as_text=True)
+    assert f"confidence {shown['confidence'] * 100:.0f} %" in page
+    assert "hard to understand: please check</span>" in page
+
+
 def test_steps_run_twice_change_nothing(client, client_token, run_jobs, db):
     headers, _user = client_token
     submission_id = _submit(client, headers)

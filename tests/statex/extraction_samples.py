@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import wave
 from pathlib import Path
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 IMAGE_LINES = ("Invoice number 4711", "Please automate our orders")
-# espeak-ng's Klatt voice is the one PocketSphinx's US English model hears best.
 SPEECH = "Please send me the price of the new website"
-SPEECH_WORDS = {"send", "price", "new", "website"}
-VOICE = "en-us+klatt2"
+SPEECH_WORDS = {"please", "send", "me", "the", "price", "of", "new", "website"}
+VOICE = "en"  # espeak-ng's default English voice
+GERMAN = "Guten Tag, wir sind eine kleine Firma und brauchen eine neue Webseite."
+CZECH = "Dobrý den, jsme malá firma a potřebujeme nové webové stránky."
 
 
 def text_pdf(pages: list[str]) -> bytes:
@@ -37,6 +39,16 @@ def text_png(lines=IMAGE_LINES) -> bytes:
     for row, line in enumerate(lines):
         draw.text((40, 40 + 70 * row), line, font=font, fill="black")
     return _save(image, "PNG")
+
+
+def blurred_png(lines=IMAGE_LINES) -> bytes:
+    """The same text out of focus, on grainy paper: a phone photo OCR can barely make out."""
+    import numpy
+    from PIL import Image, ImageFilter
+
+    image = Image.open(io.BytesIO(text_png(lines))).convert("L").filter(ImageFilter.GaussianBlur(4))
+    grain = numpy.random.default_rng(3).normal(0, 10, (image.height, image.width))
+    return _save(Image.fromarray((numpy.asarray(image) + grain).clip(0, 255).astype("uint8")), "PNG")
 
 
 def scanned_pdf(png: bytes) -> bytes:
@@ -90,13 +102,35 @@ def table_docx() -> bytes:
     return out.getvalue()
 
 
-def speech_wav(tmp: Path, text: str = SPEECH) -> bytes:
+def speech_wav(tmp: Path, text: str = SPEECH, voice: str = VOICE, speed: int = 140) -> bytes:
     """`text` spoken by espeak-ng, as a WAV file (22.05 kHz: the decoder must resample it)."""
     espeak = shutil.which("espeak-ng")
     assert espeak, "espeak-ng is missing: deploy/local/services.sh installs it"
-    path = tmp / "speech.wav"
-    subprocess.run([espeak, "-v", VOICE, "-s", "140", "-w", str(path), text], check=True, timeout=60)
+    path = tmp / f"speech-{voice}-{speed}.wav"
+    subprocess.run([espeak, "-v", voice, "-s", str(speed), "-w", str(path), text], check=True, timeout=60)
     return path.read_bytes()
+
+
+def mumble_in_noise_wav(tmp: Path, snr_db: float = -5.0) -> bytes:
+    """A sentence said fast, under white noise louder than the voice: what a bad phone line sounds like."""
+    import numpy
+
+    with wave.open(io.BytesIO(speech_wav(tmp, speed=300))) as spoken:
+        rate = spoken.getframerate()
+        voice = numpy.frombuffer(spoken.readframes(spoken.getnframes()), "<i2").astype(numpy.float32)
+    voice = numpy.concatenate([numpy.zeros(rate // 2, numpy.float32), voice, numpy.zeros(rate // 2, numpy.float32)])
+    noise = numpy.random.default_rng(7).standard_normal(len(voice)).astype(numpy.float32)
+    noise *= numpy.sqrt(numpy.mean(voice ** 2) / 10 ** (snr_db / 10))
+    return wav_bytes((voice + noise).clip(-32768, 32767).astype("<i2").tobytes(), rate)
+
+
+def wav_bytes(pcm: bytes, rate: int = 16_000) -> bytes:
+    """16-bit mono PCM as a WAV file."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as target:
+        target.setnchannels(1), target.setsampwidth(2), target.setframerate(rate)
+        target.writeframes(pcm)
+    return out.getvalue()
 
 
 def reencode(wav: bytes, container: str, codec: str, rate: int = 48_000) -> bytes:

@@ -59,3 +59,11 @@ def test_trusted_proxies_default_to_none_and_refuse_what_is_not_a_small_count():
     for wrong in ("-1", "one", "6"):
         with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
             load_settings({"TRUSTED_PROXIES": wrong})
+
+
+def test_the_speech_model_and_its_cache_follow_the_var_dir_unless_named(tmp_path):
+    settings = load_settings({"STATEX_VAR_DIR": str(tmp_path)})
+    assert (settings.whisper_model, settings.whisper_cache_dir) == ("base", tmp_path / "models")
+    named = load_settings({"STATEX_VAR_DIR": str(tmp_path), "WHISPER_MODEL": "small",
+                           "WHISPER_CACHE_DIR": str(tmp_path / "cache")})
+    assert (named.whisper_model, named.whisper_cache_dir) == ("small", tmp_path / "cache")

@@ -10,6 +10,7 @@ import pytest
 
 from statex.config import load_settings
 from statex.extraction import DOCX, Extraction, ExtractionError, extract, supports
+from statex.extraction.result import LOW_CONFIDENCE
 from tests.statex import extraction_samples as samples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,25 @@ def test_png_is_read_exactly_by_tesseract(png):
     assert result.method == "tesseract" and result.machine_made
     assert result.text.splitlines() == list(samples.IMAGE_LINES)
     assert result.details[0]["confidence"] > 0.8
+    assert result.confidence == result.details[0]["confidence"] and not result.low_confidence
+
+
+def test_blurred_photo_is_marked_low_confidence():
+    result = extract(samples.blurred_png(), "image/png", language_hint="en")
+    assert result.text.strip() and result.text.splitlines() != list(samples.IMAGE_LINES)
+    assert result.confidence < LOW_CONFIDENCE and result.low_confidence
+    assert result.as_dict()["low_confidence"] is True
+
+
+def test_pdf_confidence_counts_scanned_pages_only_by_their_ocr(png):
+    assert extract(samples.text_pdf(["Order 1234"]), "application/pdf").confidence is None  # exact text
+    mixed = extract(samples.mixed_pdf("Order 1234: forty pallets of mineral water", samples.blurred_png()),
+                    "application/pdf")
+    text_page, scan = mixed.details
+    assert scan["confidence"] < LOW_CONFIDENCE
+    assert scan["confidence"] < mixed.confidence < 1
+    assert mixed.confidence == pytest.approx((text_page["chars"] + scan["chars"] * scan["confidence"])
+                                             / (text_page["chars"] + scan["chars"]), abs=0.001)
 
 
 @pytest.mark.parametrize("format, content_type", [("JPEG", "image/jpeg"), ("WEBP", "image/webp")])
@@ -218,9 +238,9 @@ def test_result_is_json_ready():
 
 def test_heavy_engines_load_at_first_use_not_at_import():
     script = ("import sys, statex.extraction, statex.extraction.audio, statex.extraction.images, "
-              "statex.extraction.documents\n"
-              "print(sorted(m for m in ('av', 'pocketsphinx', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2', "
-              "'pypdf', 'pypdfium2', 'docx', 'pytesseract', 'httpx') if m in sys.modules))")
+              "statex.extraction.documents, statex.extraction.speech\n"
+              "print(sorted(m for m in ('av', 'faster_whisper', 'ctranslate2', 'rapidocr_onnxruntime', 'onnxruntime', "
+              "'cv2', 'pypdf', 'pypdfium2', 'docx', 'pytesseract', 'httpx', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
 
@@ -231,7 +251,8 @@ def test_capabilities_name_the_engines_in_use(monkeypatch):
     for name in ("OCR_ENGINE", "TRANSCRIBE_URL"):
         monkeypatch.delenv(name, raising=False)
     found = capabilities(load_settings())
-    assert (found["ocr"], found["speech"], found["speech_languages"]) == ("tesseract", "pocketsphinx", ["en"])
+    assert (found["ocr"], found["speech"], found["speech_languages"]) == (
+        "tesseract", "faster-whisper", ["en", "cs", "de", "fr"])
     assert {"ces", "eng"} <= set(found["ocr_languages"])  # what services.sh installs
     monkeypatch.setenv("OCR_ENGINE", "rapidocr")
     monkeypatch.setenv("TRANSCRIBE_URL", "http://127.0.0.1:9/v1")
