@@ -15,6 +15,7 @@ bp = Blueprint("words", __name__)
 URL = re.compile(r"https?://[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
 
 bp.add_app_template_filter(vocabulary.event_label, "event_label")
+bp.add_app_template_filter(vocabulary.status_label, "status_label")
 bp.add_app_template_filter(vocabulary.file_type, "file_type")
 bp.add_app_template_filter(vocabulary.language_name, "language_name")
 bp.add_app_template_filter(vocabulary.contact_channel, "contact_channel")

@@ -42,6 +42,23 @@ EVENTS = {
 }
 
 
+# A request's status (models.submissions.STATUSES) as its badge says it.
+STATUSES = {
+    "received": "Received",
+    "processing": "Being read",
+    "in_review": "Checked by our team",
+    "needs_info": "Waiting for you",
+    "completed": "Results ready",
+    "failed": "Could not be completed",
+    "cancelled": "Cancelled",
+}
+
+
+def status_label(status: str) -> str:
+    """The words on a request's status badge."""
+    return STATUSES.get(status) or status.replace("_", " ").capitalize()
+
+
 def event_label(kind: str) -> str:
     """The words for an event; an event this table lacks reads as its last part, in words."""
     event = EVENTS.get(kind)
