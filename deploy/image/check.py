@@ -33,6 +33,7 @@ def main() -> int:
     args = parser.parse_args()
     # moto's server logs every request, botocore warns of its own deprecations: keep to the checks.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
     warnings.simplefilter("ignore")
     report = Report()
     with Stack(args.image, tag=uuid.uuid4().hex[:8]) as stack:

@@ -23,8 +23,9 @@ OPTIONS = {"extra-index-url": "PIP_EXTRA_INDEX_URL", "find-links": "PIP_FIND_LIN
 
 def pip_config() -> dict[str, list[str]]:
     """{option: values} as this machine's pip sees them; PIP_* variables win over files."""
-    listing = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True,
-                             text=True, check=True).stdout
+    found = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
+                           check=False)
+    listing = found.stdout if found.returncode == 0 else ""  # no pip here: the build uses PyPI alone
     from_files: dict[str, list[str]] = {}
     from_env: dict[str, list[str]] = {}
     for line in listing.splitlines():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,7 @@ POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432"
 S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                   "AWS_DEFAULT_REGION": "us-east-1"}
 # As the pods run: read-only root, /tmp writable (an emptyDir), no capabilities, no privilege gain.
+PASSED_THROUGH = ("WHISPER_MODEL", "OCR_ENGINE")
 HARDENED = ["--read-only", "--tmpfs", "/tmp:rw,exec,size=2g", "--cap-drop", "ALL",
             "--security-opt", "no-new-privileges"]
 
@@ -146,7 +148,9 @@ class Stack:
                 "S3_BUCKET": self.bucket, "S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
                 **S3_CREDENTIALS, "SECRET_KEY": "image-check-" + "k" * 40, "SITE_URL": site,
                 "PORTAL_URL": f"{site}/portal", "PORT": str(self.web_port), "SMTP_URL": self.smtp.url,
-                "MAIL_FROM": "Statex <noreply@statex.test>", "JOB_RETRY_INTERVALS": "1,2,4"}
+                "MAIL_FROM": "Statex <noreply@statex.test>", "JOB_RETRY_INTERVALS": "1,2,4",
+                # The speech model to use, when the caller picks one of those the image holds.
+                **{name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}}
 
     def run(self, role: str, *args: str, env: dict[str, str] | None = None, hardened: bool = True) -> Container:
         """Start the image detached as `role` with `args`, on the host's network."""
