@@ -13,7 +13,8 @@ PIP_SOURCES_PORT=${PIP_SOURCES_PORT:-38461}  # fixed, since build arguments are 
 
 deploy/image/docker.sh
 build_args=(--build-arg "EXTRAS=$EXTRAS" --build-arg "SITE_URL=$SITE_URL")
-for arg in $(deploy/image/bases.sh); do build_args+=(--build-arg "$arg"); done
+bases=$(deploy/image/bases.sh)  # an assignment, so that its failure stops the build here
+for arg in $bases; do build_args+=(--build-arg "$arg"); done
 
 work=$(mktemp -d)
 python3 deploy/image/pip_sources.py "$work/root" "$PIP_SOURCES_PORT" "$work/args" &

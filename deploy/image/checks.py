@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import requests
 from rq.registry import StartedJobRegistry
 
-from deploy.image.stack import ROOT, Stack, http_status, manifests, wait_until
+from deploy.image.stack import ROOT, Stack, free_port, http_status, manifests, wait_until
 from tests import samples
 
 DESCRIPTION = ("We are a distribution company in Brno. We receive orders as PDF files and scans by email "
@@ -141,10 +141,10 @@ def migrations_run_from_the_image(stack: Stack, figures) -> str:
 
 @fatal
 def processes_start_and_get_ready(stack: Stack, figures) -> str:
-    """web, the ai and notifications workers and the scheduler start, each in its container, and get ready"""
-    web = stack.run("web", "web", "--host", "127.0.0.1", "--port", str(stack.web_port))
-    workers = {queue: stack.run(queue, "worker", queue) for queue in ("ai", "notifications")}
-    scheduler = stack.run("scheduler", "scheduler")
+    """web, the ai and notifications workers and the scheduler start with the manifests' args, and get ready"""
+    web = stack.run("web", *_manifest_args(stack, "web"))
+    workers = {queue: stack.run(queue, *_manifest_args(stack, queue)) for queue in ("ai", "notifications")}
+    scheduler = stack.run("scheduler", *_manifest_args(stack, "scheduler"))
     ready = {}
     readyz = f"http://127.0.0.1:{stack.web_port}/readyz"
     ready["web"] = _ready_after(web, lambda: http_status(readyz) == 200)
@@ -156,6 +156,19 @@ def processes_start_and_get_ready(stack: Stack, figures) -> str:
     late = {role: c.logs()[-2000:] for role, c in stack.containers.items() if ready.get(role) is None}
     expect(not late, f"not ready within 120 s: {late}")
     return ", ".join(f"{role} {seconds:.1f}s" for role, seconds in ready.items())
+
+
+def _manifest_args(stack: Stack, role: str) -> list[str]:
+    """The Deployment's args, on loopback and free ports: on the host's network all pods share one."""
+    args = list(manifests()[ROLES[role]]["containers"][0]["args"])
+    for n, arg in enumerate(args[:-1]):
+        if arg == "--port":
+            args[n + 1] = str(stack.web_port)
+        elif arg == "--host":
+            args[n + 1] = "127.0.0.1"  # the pod's 0.0.0.0 would be every address of this machine
+        elif arg == "--metrics-port":
+            args[n + 1] = str(free_port())
+    return args
 
 
 def _ready_after(container, predicate, timeout: float = 120) -> float | None:
@@ -324,7 +337,7 @@ def _read_all(sock: socket.socket) -> bytes:
 
 def a_worker_stopped_mid_job_finishes_or_requeues_it(stack: Stack, figures) -> str:
     """`docker stop` of the ai worker mid-job ends it cleanly in its grace period; the request still completes"""
-    stack.run("web", "web", "--host", "127.0.0.1", "--port", str(stack.web_port))
+    stack.run("web", *_manifest_args(stack, "web"))
     wait_until(lambda: http_status(f"http://127.0.0.1:{stack.web_port}/readyz") == 200, 120)
     response = requests.post(f"http://127.0.0.1:{stack.web_port}/api/v1/submissions",
                              headers={"Authorization": f"Bearer {stack.token}"}, timeout=30,
@@ -338,7 +351,7 @@ def a_worker_stopped_mid_job_finishes_or_requeues_it(stack: Stack, figures) -> s
     seconds, code = stack.containers["ai"].stop(_grace("ai"))
     expect(code == 0 and seconds < _grace("ai"), f"exit code {code} after {seconds:.1f}s")
     figures.setdefault("stop_seconds", {})["ai"] = round(seconds, 1)
-    stack.run("ai", "worker", "ai")
+    stack.run("ai", *_manifest_args(stack, "ai"))
     body = wait_until(lambda: _final(stack, submission), timeout=300, interval=1)
     expect(body and body["status"] == "completed", f"after the restart: {body or _get(stack, submission)}")
     return f"exited 0 after {seconds:.1f}s (grace {_grace('ai')}s); the request completed"

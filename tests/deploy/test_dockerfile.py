@@ -70,6 +70,19 @@ def test_the_runtime_has_tesseract_with_its_languages_and_no_build_tools(stages)
     assert set(BUILD_TOOLS) & _apt_packages(stages[1]), "the builder is where compilers belong"
 
 
+def test_the_runtime_has_the_libgl_that_opencv_under_the_bundled_ocr_engine_loads(stages):
+    # rapidocr-onnxruntime needs opencv-python, whose cv2 module links libGL.so.1 (OCR_ENGINE=rapidocr).
+    assert "libgl1" in _apt_packages(stages[-1])
+
+
+def test_the_builder_leaves_the_virtualenv_alone_once_the_code_is_copied(stages):
+    # Else every code change makes /opt/venv differ, and the runtime copies the whole of it again.
+    builder = stages[1]
+    code = next(n for n, i in enumerate(builder) if i["instruction"] == "COPY" and i["value"].startswith(". "))
+    later = [i["value"] for i in builder[code:] if i["instruction"] == "RUN"]
+    assert not [run for run in later if "pip install" in run], later
+
+
 def test_the_runtime_runs_as_a_non_root_user(stages):
     user = _values(stages[-1], "USER")[-1]
     uid = user.split(":")[0]
