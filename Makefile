@@ -1,11 +1,12 @@
 # The two commands: `make up` runs the platform on embedded defaults, `make test` runs the suite.
+# `make image` builds the Docker image statex:dev; `make image-check` runs the platform from it.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := portal/static/vendor/htmx.min.js
 
-.PHONY: up test install site bench clean
+.PHONY: up test install site bench clean image image-check
 
 up: install site
 	$(BIN)/statex up
@@ -35,6 +36,14 @@ site: install
 bench: install
 	deploy/local/services.sh
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+image:
+	deploy/image/build.sh
+
+image-check: install
+	deploy/local/services.sh
+	deploy/image/docker.sh
+	$(BIN)/python deploy/image/check.py $(IMAGE_CHECK_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/vendor

@@ -1,4 +1,4 @@
-"""The production Dockerfile, read with a Dockerfile parser (no Docker engine runs here to build it)."""
+"""The production Dockerfile, read with a Dockerfile parser; `make image-check` runs the image it builds."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from dockerfile_parse import DockerfileParser
@@ -69,6 +70,19 @@ def test_the_runtime_has_tesseract_with_its_languages_and_no_build_tools(stages)
     assert set(BUILD_TOOLS) & _apt_packages(stages[1]), "the builder is where compilers belong"
 
 
+def test_the_runtime_has_the_libgl_that_opencv_under_the_bundled_ocr_engine_loads(stages):
+    # rapidocr-onnxruntime needs opencv-python, whose cv2 module links libGL.so.1 (OCR_ENGINE=rapidocr).
+    assert "libgl1" in _apt_packages(stages[-1])
+
+
+def test_the_builder_leaves_the_virtualenv_alone_once_the_code_is_copied(stages):
+    # Else every code change makes /opt/venv differ, and the runtime copies the whole of it again.
+    builder = stages[1]
+    code = next(n for n, i in enumerate(builder) if i["instruction"] == "COPY" and i["value"].startswith(". "))
+    later = [i["value"] for i in builder[code:] if i["instruction"] == "RUN"]
+    assert not [run for run in later if "pip install" in run], later
+
+
 def test_the_runtime_runs_as_a_non_root_user(stages):
     user = _values(stages[-1], "USER")[-1]
     uid = user.split(":")[0]
@@ -76,13 +90,53 @@ def test_the_runtime_runs_as_a_non_root_user(stages):
     assert any(f"--uid {uid}" in run for run in _values(stages[-1], "RUN"))
 
 
-def test_entrypoint_is_statex_serving_the_web_by_default_with_a_healthcheck(stages):
+def test_entrypoint_runs_statex_serving_the_web_by_default_with_a_healthcheck(stages):
     runtime = stages[-1]
-    entrypoint = _values(runtime, "ENTRYPOINT")[-1]
-    assert entrypoint.endswith('"statex"]')
+    assert _entrypoint(stages)[:2] == ["tini", "--"]
     assert _values(runtime, "CMD")[-1] == '["web", "--host", "0.0.0.0"]'
     healthcheck = _values(runtime, "HEALTHCHECK")[-1]
     assert "/healthz" in healthcheck
+
+
+def _entrypoint(stages) -> list[str]:
+    return json.loads(_values(stages[-1], "ENTRYPOINT")[-1])
+
+
+def _run_entrypoint(stages, *args: str, path: str, **env: str) -> subprocess.CompletedProcess:
+    """The image's entrypoint after tini, its /app paths read from this checkout."""
+    argv = [word.replace("/app/", f"{ROOT}/", 1) for word in _entrypoint(stages)[2:]]
+    environment = {"PATH": path, "STATEX_ENV": "production", **env}
+    return subprocess.run([*argv, *args], env=environment, capture_output=True, text=True, check=False)
+
+
+def test_the_entrypoint_takes_a_statex_command_with_or_without_the_word_statex(stages):
+    path = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+    for args in (["db", "--help"], ["statex", "db", "--help"]):
+        result = _run_entrypoint(stages, *args, path=path)
+        assert result.returncode == 0, result.stderr
+        assert "upgrade" in result.stdout
+    assert _run_entrypoint(stages, "sh", "-c", "echo a shell", path=path).stdout == "a shell\n"
+
+
+def test_statex_up_from_the_image_runs_as_development_only_on_embedded_defaults(stages, tmp_path):
+    # A `statex` that says which environment it was given, in place of the real one on PATH.
+    (tmp_path / "statex").write_text('#!/bin/sh\necho "$STATEX_ENV $*"\n')
+    (tmp_path / "statex").chmod(0o755)
+    path = f"{tmp_path}:/usr/bin:/bin"
+    assert _run_entrypoint(stages, "statex", "up", path=path).stdout == "development up\n"
+    assert _run_entrypoint(stages, "up", "--port", "8001", path=path).stdout == "development up --port 8001\n"
+    given = _run_entrypoint(stages, "up", path=path, DATABASE_URL="postgresql+psycopg://db/statex")
+    assert given.stdout == "production up\n"
+    assert _run_entrypoint(stages, "web", path=path).stdout == "production web\n"
+
+
+def test_dependencies_are_installed_from_pyproject_alone_so_other_edits_keep_that_layer(stages):
+    builder = stages[1]
+    steps = [(i["instruction"], i["value"]) for i in builder]
+    install = next(n for n, (kind, value) in enumerate(steps) if kind == "RUN" and "pip install -e" in value)
+    copied = [value.split()[:-1] for kind, value in steps[:install] if kind == "COPY"]
+    assert copied == [["pyproject.toml"]], copied
+    assert "${EXTRAS:+[$EXTRAS]}" in steps[install][1], "the EXTRAS build argument picks extras"
 
 
 def test_the_builder_builds_the_production_site_and_vendors_htmx_as_the_makefile_does(stages):
