@@ -78,7 +78,14 @@ SUBMISSION = {
         "result": _nullable({
             "type": "object", "required": ["summary", "language", "keywords"],
             "properties": {"summary": {"type": "string"}, "language": _nullable({"type": "string"}),
-                           "keywords": {"type": "array"}},
+                           "keywords": {"type": "array"},
+                           "recommended_services": {"type": "array", "items": {
+                               "type": "object", "required": ["slug", "title", "url", "score"],
+                               "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
+                                              "url": {"type": "string"},
+                                              "score": {"type": "number", "minimum": 0, "maximum": 1}}}},
+                           "no_service_fits": {"type": "boolean", "description": (
+                               "True when the request asks for work none of our services covers.")}},
         }),
         "events": {"type": "array", "description": "Only when reading one submission.", "items": {
             "type": "object", "required": ["kind", "at", "data"],

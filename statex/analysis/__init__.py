@@ -24,11 +24,14 @@ def analyse(text: str, settings, language_hint: str | None = None, today: dt.dat
         return openai.analyse(text, settings, catalogue_for(settings), language_hint, today)
     from statex.analysis import local
 
-    return local.analyse(text, catalogue_for(settings), language_hint, today)
+    return local.analyse(text, catalogue_for(settings), language_hint, today, cache_dir=settings.cache_dir)
 
 
 def warm_up(settings) -> None:
-    """Load the local analyser's models now, e.g. in a worker before it forks, instead of in every job."""
+    """Load the local analyser's lexical models now, e.g. in a worker before it forks, instead of in every job.
+
+    Never the embedding model: a forked child hangs once its parent has encoded (statex.analysis.meaning).
+    """
     from statex.analysis import local
 
-    local.analyse("Warm-up: we need invoices read by March 2027 in Prague.", catalogue_for(settings))
+    local.warm_up(catalogue_for(settings))

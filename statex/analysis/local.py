@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections import defaultdict
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
+from statex.analysis import matching
 from statex.analysis.catalogue import Catalogue
 from statex.analysis.facts import find_facts
 from statex.analysis.schema import AnalysisResult, Findings, Provenance, RecommendedService
@@ -24,6 +25,8 @@ REQUIREMENTS = 10
 # summary and keywords come from the text's start (the client's own words come first, attachments after).
 RANKED_SENTENCES = 300
 SURE = 0.5  # below this lingua confidence, a language hint wins
+NOTHING_FITS = ("This request does not look like work we offer: none of our services fits it, so we recommend "
+                "none. Our staff will still read it and answer.")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Sentences that say what the client needs, wants or expects, in our four languages.
 NEED = re.compile(
@@ -107,8 +110,11 @@ def requirements(text: str, limit: int = REQUIREMENTS, found: list[str] | None =
 
 
 def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
-            today: dt.date | None = None) -> AnalysisResult:
-    """Everything the offline analyser finds in `text`, with the time each step took."""
+            today: dt.date | None = None, cache_dir: Path | None = None) -> AnalysisResult:
+    """Everything the offline analyser finds in `text`, with the time each step took.
+
+    `cache_dir` keeps the catalogue's embeddings between processes (see statex.analysis.meaning).
+    """
     durations: dict[str, float] = {}
     with _timed(durations, "total"):
         with _timed(durations, "language"):
@@ -124,14 +130,15 @@ def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
         with _timed(durations, "facts"):
             facts = find_facts(text, language, today)
         with _timed(durations, "services"):
-            ranked = catalogue.fit(text, language)
-            matched = catalogue.match(text, language)
+            fits = matching.match(text, catalogue, language, cache_dir)
         findings = Findings(
             summary=summary, language=language, requirements=needs, facts=facts, keywords=found_keywords,
-            recommended_services=[RecommendedService(slug=s.slug, title=s.title, url=s.url, score=score)
-                                  for s, score in matched],
-            next_steps=next_steps([s for s, _score in matched], facts, language),
-            **_category(ranked),
+            recommended_services=[RecommendedService(slug=f.service.slug, title=f.service.title, url=f.service.url,
+                                                     score=f.score) for f in fits],
+            no_service_fits=bool(catalogue.services and text.strip() and not fits),
+            next_steps=next_steps([f.service for f in fits], facts, language),
+            category=fits[0].service.category if fits else None,
+            category_confidence=fits[0].score if fits else 0.0,
         )
     notes = [catalogue.problem] if catalogue.problem else []
     if len(found) > RANKED_SENTENCES:
@@ -139,21 +146,20 @@ def analyse(text: str, catalogue: Catalogue, language_hint: str | None = None,
                      f"its first {RANKED_SENTENCES} sentences.")
     if not text.strip():
         notes.append("The request has no text to analyse.")
-    elif catalogue.services and not matched:
-        notes.append("No service in our catalogue matched the request clearly.")
+    elif findings.no_service_fits:
+        notes.append(NOTHING_FITS)
     return AnalysisResult(**findings.model_dump(), notes=notes,
                           provenance=Provenance(provider="local", durations_ms=durations))
 
 
-def _category(ranked) -> dict:
-    """The best service's category, with the combined share of that category's services as confidence."""
-    if not ranked or not ranked[0][0].category:
-        return {"category": None, "category_confidence": 0.0}
-    shares: dict[str, float] = defaultdict(float)
-    for service, share in ranked:
-        shares[service.category] += share
-    category = ranked[0][0].category
-    return {"category": category, "category_confidence": round(min(shares[category], 1.0), 3)}
+def warm_up(catalogue: Catalogue) -> None:
+    """Load what the lexical steps use (language detector, keyword and sentence models, BM25 indexes)."""
+    text = "Warm-up: we need invoices read by March 2027 in Prague."
+    language = detect_language(text)
+    keywords(text, language)
+    requirements(text)
+    find_facts(text, language)
+    catalogue.strongest(text, language)
 
 
 @contextmanager

@@ -57,7 +57,7 @@ def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None
             except Unavailable as error:
                 durations[f"request_{answer}"] = _ms(asked)
                 note = f"The language model ({where}) could not be used: {error}. The local analyser was used."
-                return _fallback(text, catalogue, language_hint, today, durations, note)
+                return _fallback(text, settings, catalogue, language_hint, today, durations, note)
             durations[f"request_{answer}"] = _ms(asked)
             try:
                 findings = Findings.model_validate_json(_unfenced(content))
@@ -72,7 +72,7 @@ def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None
             return _result(findings, catalogue, notes, model or settings.llm_model, durations)
     note = (f"The language model's answer ({where}) did not match the schema after {ANSWERS} attempts; "
             "the local analyser was used.")
-    return _fallback(text, catalogue, language_hint, today, durations, note)
+    return _fallback(text, settings, catalogue, language_hint, today, durations, note)
 
 
 def _messages(text: str, catalogue: Catalogue, language_hint: str | None, today: dt.date) -> list[dict]:
@@ -172,9 +172,9 @@ def _result(findings: Findings, catalogue: Catalogue, notes: list[str], model: s
                           provenance=Provenance(provider="openai", model=model, durations_ms=durations))
 
 
-def _fallback(text, catalogue, language_hint, today, durations, note) -> AnalysisResult:
+def _fallback(text, settings, catalogue, language_hint, today, durations, note) -> AnalysisResult:
     """The local analyser's result, saying why and keeping the time the model's attempts took."""
-    result = local.analyse(text, catalogue, language_hint, today)
+    result = local.analyse(text, catalogue, language_hint, today, cache_dir=settings.cache_dir)
     result.notes.insert(0, note)
     result.provenance.durations_ms = {f"openai.{k}": v for k, v in durations.items()} | result.provenance.durations_ms
     return result

@@ -43,7 +43,8 @@ class RecommendedService(BaseModel):
     slug: str = Field(description="The service's slug in the catalogue.")
     title: str
     url: str = Field(description="The service's page on the public site.")
-    score: float = Field(ge=0, le=1, description="How well the service fits the request, 0 to 1.")
+    score: float = Field(ge=0, le=1, description="How well the service fits the request, 0 to 1: 0.5 is the line "
+                                                 "below which nothing would be recommended.")
 
 
 class Findings(BaseModel):
@@ -59,6 +60,8 @@ class Findings(BaseModel):
     facts: Facts = Field(default_factory=Facts)
     keywords: list[str] = Field(default_factory=list)
     recommended_services: list[RecommendedService] = Field(default_factory=list)
+    no_service_fits: bool = Field(False, description="True when the request asks for work none of our services "
+                                                     "covers, so none is recommended.")
     next_steps: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
