@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_URL = "http://127.0.0.1:8000"
+CACHE = ROOT / "var" / "cache"  # the catalogue's embeddings, kept between processes as statex up keeps them
 
 
 def sample_text(words: int) -> str:
@@ -39,7 +40,7 @@ def measure(text: str):
     from statex.analysis import catalogue, local
 
     cpu, wall = time.process_time(), time.perf_counter()
-    result = local.analyse(text, catalogue.load(ROOT / "content", SITE_URL))
+    result = local.analyse(text, catalogue.load(ROOT / "content", SITE_URL), cache_dir=CACHE)
     return time.process_time() - cpu, time.perf_counter() - wall, result
 
 
@@ -69,12 +70,17 @@ def main() -> None:
     child = in_fork(text)
     print(f"forked child, nothing preloaded: {child['cpu']:.3f} s CPU, {child['wall']:.3f} s wall, "
           f"peak RSS {child['rss']:.0f} MB")
+    # As a worker does before it forks: the lexical models only (a child hangs once its parent has encoded).
+    from statex.analysis import catalogue, local
+
+    local.warm_up(catalogue.load(ROOT / "content", SITE_URL))
+    child = in_fork(text)
+    print(f"forked child after the parent warmed up: {child['cpu']:.3f} s CPU, {child['wall']:.3f} s wall, "
+          f"peak RSS {child['rss']:.0f} MB")
     for run in range(1, args.runs + 1):
         cpu, wall, result = measure(text)
-        label = "cold: imports and models loaded on first use" if run == 1 else "warm"
+        label = "cold: the embedding model loaded on first use" if run == 1 else "warm"
         print(f"run {run}: {cpu:.3f} s CPU, {wall:.3f} s wall, peak RSS {peak_rss_mb():.0f} MB ({label})")
-    child = in_fork(text)
-    print(f"forked child after the parent warmed up: {child['cpu']:.3f} s CPU, {child['wall']:.3f} s wall")
     print("steps (ms, last run):", result.provenance.durations_ms)
     print("found:", result.language, result.category, [s.slug for s in result.recommended_services],
           result.facts.model_dump(mode="json", exclude_none=True))
@@ -83,7 +89,7 @@ def main() -> None:
 
     print(f"peak RSS with the worker's own modules imported too: {peak_rss_mb():.0f} MB")
     print("RESULT " + json.dumps({"words": args.words, "cpu_s": round(cpu, 3), "forked_cpu_s": round(child["cpu"], 3),
-                                  "peak_rss_mb": round(peak_rss_mb())}))
+                                  "peak_rss_mb": round(max(peak_rss_mb(), child["rss"]))}))
 
 
 if __name__ == "__main__":

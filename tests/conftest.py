@@ -74,8 +74,14 @@ def _wait_for_redis(url: str, timeout: float = 10) -> None:
             time.sleep(0.05)
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """One cache folder for the run: the catalogue's embeddings are encoded once, not in every test."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
+def environment(database_url, redis_url, cache_dir, tmp_path_factory, monkeypatch):
     """Point every process of the test (jobs, CLI, forked workers) at the test services."""
     var_dir = tmp_path_factory.mktemp("var")
     # A developer's shell settings must not change what the tests see.
@@ -86,6 +92,7 @@ def environment(database_url, redis_url, tmp_path_factory, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STATEX_ENV", "test")
     monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
+    monkeypatch.setenv("CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret-key-" + "x" * 32)
