@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, joinedload
 
 from statex import analysis, events, pipeline
+from statex.analysis.sources import Source
 from statex.models import Submission
 from statex.models.pipeline import PipelineRun
 
@@ -21,9 +22,9 @@ FAILED = "We could not analyse your request. Our staff have been told and will l
 
 @dataclass(frozen=True)
 class Work:
-    """What one attempt at a run's analysis reads: the text, what could not be read, and the attempt."""
+    """What one attempt at a run's analysis reads: the sources, what could not be read, and the attempt."""
 
-    text: str
+    sources: list[Source]
     unreadable: list[str]
     language: str | None
     attempt: int
@@ -38,7 +39,7 @@ def analyse_run(run_id: str) -> str:
         return work
 
     try:
-        result = analysis.analyse(work.text, settings, language_hint=work.language)
+        result = analysis.analyse_request(work.sources, settings, language_hint=work.language)
     except Exception as error:  # noqa: BLE001  (every failure ends recorded, none silently)
         if retries_left(settings, work.attempt):
             raise
@@ -67,13 +68,13 @@ def begin(session: Session, key: uuid.UUID) -> Work | str:
     if not pipeline.mark_processing(session, submission):
         run.state = "superseded"
         return "cancelled"
-    text, unreadable = pipeline.analysis_input(session, submission)
-    if not text:
+    sources, unreadable = pipeline.analysis_input(session, submission)
+    if not sources:
         pipeline.fail(session, run, pipeline.NOTHING_TO_READ, "no text: " + "; ".join(unreadable))
         return "failed"
     run.analysis_attempts += 1
     events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
-    return Work(text, unreadable, submission.language, run.analysis_attempts)
+    return Work(sources, unreadable, submission.language, run.analysis_attempts)
 
 
 def store(session: Session, key: uuid.UUID, data: dict, provider: str) -> bool:
