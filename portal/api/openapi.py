@@ -59,6 +59,21 @@ FILE = {
         },
     },
 }
+CONFLICT = {  # statex.analysis.schema.Conflict
+    "type": "object", "required": ["field", "values", "latest"],
+    "properties": {
+        "field": {"type": "string", "enum": ["budget", "deadline"]},
+        "values": {"type": "array", "minItems": 2, "items": {
+            "type": "object", "required": ["text", "source"],
+            "properties": {"text": {"type": "string", "description": "The phrase as written."},
+                           "source": {"type": "string", "description": (
+                               "Where: \"your description\", a file's name, \"your voice recording\", "
+                               "\"what you added on 1 Dec 2026\" (in the request's language).")},
+                           "given_at": _nullable({"type": "string", "format": "date-time"})}}},
+        "latest": {"type": "integer", "minimum": 0, "description": "Index in values of the one stated last."},
+        "note": {"type": "string", "description": "The disagreement in a sentence, in the request's language."},
+    },
+}
 SUBMISSION = {
     "type": "object",
     "required": ["id", "status", "status_message", "description", "language", "category", "contact_channel",
@@ -85,7 +100,11 @@ SUBMISSION = {
                                               "url": {"type": "string"},
                                               "score": {"type": "number", "minimum": 0, "maximum": 1}}}},
                            "no_service_fits": {"type": "boolean", "description": (
-                               "True when the request asks for work none of our services covers.")}},
+                               "True when the request asks for work none of our services covers.")},
+                           "conflicts": {"type": "array", "description": (
+                               "Facts the request's sources (description, added texts, files, voice recording) "
+                               "state differently; facts.budget and facts.deadline hold the one stated last."),
+                               "items": CONFLICT}},
         }),
         "events": {"type": "array", "description": "Only when reading one submission.", "items": {
             "type": "object", "required": ["kind", "at", "data"],
