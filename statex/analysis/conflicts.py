@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from statex.analysis.deadlines import find_deadline
-from statex.analysis.money import find_budget
+from statex.analysis.money import find_budget, find_stated_budget
 from statex.analysis.schema import Budget, Conflict, Deadline, Statement
-from statex.analysis.sources import Source
+from statex.analysis.sources import Source, joined
 
 # The note on a disagreement, per language of the request; other languages read English.
 NOTES = {
@@ -36,10 +36,15 @@ def _deadline_key(deadline: Deadline) -> tuple:
 
 def stated(sources: list[Source], language: str, today: dt.date | None = None
            ) -> tuple[Budget | None, Deadline | None, list[Conflict]]:
-    """The budget and deadline the client stated last, and a conflict for each the sources disagree on."""
-    budgets = [(s, b) for s in sources if (b := find_budget(s.text))]
+    """The budget and deadline the client stated last, and a conflict for each the sources disagree on.
+
+    Across sources only an amount called a budget counts: a file's price list states no budget. When
+    no source calls an amount a budget, the first amount with a currency is the budget, as in one text.
+    """
+    budgets = [(s, b) for s in sources if (b := find_stated_budget(s.text))]
     deadlines = [(s, d) for s in sources if (d := find_deadline(s.text, today))]
-    budget, budget_conflict = _latest("budget", budgets, _budget_key, language)
+    budget, budget_conflict = (_latest("budget", budgets, _budget_key, language) if budgets
+                               else (find_budget(joined(sources)), None))
     deadline, deadline_conflict = _latest("deadline", deadlines, _deadline_key, language)
     return budget, deadline, [c for c in (budget_conflict, deadline_conflict) if c]
 

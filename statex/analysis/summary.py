@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from statex.analysis.money import CURRENCIES
 from statex.analysis.sources import Source, format_day
 
 # The lead sentence, per language of the request; other languages read English.
@@ -36,7 +37,7 @@ def lead(sources: list[Source], title: str | None, language: str) -> str:
     if len(sources) <= 1 and all(s.kind == "description" for s in sources):
         return ""
     say = LEADS.get(language, LEADS["en"])
-    things = [say[s.kind].format(name=s.name, date=format_day(s.given_at, language))
+    things = [say[s.kind].format(name=s.name, date=format_day(s.given_at, language) if s.kind == "added" else "")
               for s in sources if s.kind != "description"]
     listed = say["and"].join([", ".join(things[:-1]), things[-1]] if len(things) > 1 else things)
     if title:
@@ -78,8 +79,6 @@ def pick(parts: list[list[str]], scores: dict[int, float], needs: set[int], limi
 
 def keyword_allowed(phrase: str, names: set[str], codes: frozenset[str]) -> bool:
     """False for a phrase with a file's name, a label word or a currency (as written, or a code in `codes`)."""
-    from statex.analysis.money import CURRENCIES
-
     for word in phrase.split():
         bare = word.strip(".,:;()")
         lower = bare.lower()
@@ -93,8 +92,6 @@ def money_codes(text: str) -> frozenset[str]:
 
     Not every code everywhere: "CAD" or "ALL" can be words of a request too.
     """
-    from statex.analysis.money import CURRENCIES
-
     beside_numbers = {a or b for a, b in _CODE_BY_NUMBER.findall(text)}
     return frozenset((beside_numbers & currency_codes()) | set(CURRENCIES.values()))
 

@@ -1,9 +1,12 @@
 """The offline analyser on a whole request: its sources, in the order the client gave them."""
 
 import datetime as dt
+import io
 
 from statex import analysis
 from statex.analysis.sources import Source, added_block, described
+from statex.extraction.documents import read_docx
+from tests.statex.extraction_samples import table_docx
 
 GIVEN = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 CZECH = ("Dobrý den, jsme účetní kancelář v Brně. Každý měsíc ručně přepisujeme stovky faktur do systému Pohoda. "
@@ -35,6 +38,15 @@ def test_the_same_budget_in_two_sources_is_no_conflict(settings):
                Source("file", "Budget: 9 000 EUR", later(1), name="brief.docx")]
     result = analysis.analyse_request(sources, settings)
     assert result.conflicts == [] and result.facts.budget.amount == 9000
+
+
+def test_prices_in_a_file_are_no_second_budget(settings):
+    sources = [Source("description", "We need our orders read automatically. Our budget is 15,000 EUR.", GIVEN),
+               Source("file", read_docx(io.BytesIO(table_docx())).text, later(1), name="offer.docx")]
+    result = analysis.analyse_request(sources, settings)
+    assert result.conflicts == [] and result.facts.budget.text == "15,000 EUR"
+    prices_only = analysis.analyse_request(sources[1:], settings)
+    assert prices_only.facts.budget.text == "450 EUR"  # no amount is called a budget: the first one, as before
 
 
 def test_every_source_keeps_its_needs_when_the_description_states_many(settings):
