@@ -155,7 +155,7 @@ def analyse_sources(sources: list[Source], catalogue: Catalogue, language_hint: 
         with _timed(durations, "summary"):
             parts = [sentences(s.text) for s in sources]
             found = [sentence for part in parts for sentence in part]
-            ranked = _ranked(parts)
+            ranked = _ranked(sources, parts)
             written = _summary(sources, ranked, fits[0].service.title if fits else None, language)
         with _timed(durations, "keywords"):
             found_keywords = _keywords(ranked, sources, text, language)
@@ -178,9 +178,13 @@ def analyse_sources(sources: list[Source], catalogue: Catalogue, language_hint: 
                           provenance=Provenance(provider="local", durations_ms=durations))
 
 
-def _ranked(parts: list[list[str]]) -> list[list[str]]:
-    """Each source's prose sentences, the whole cut to RANKED_SENTENCES shared fairly among the sources."""
-    prose = [[s for s in part if summary.is_prose(s)] for part in parts]
+def _ranked(sources: list[Source], parts: list[list[str]]) -> list[list[str]]:
+    """Each source's prose sentences, the whole cut to RANKED_SENTENCES shared fairly among the sources.
+
+    What the client wrote or said counts even when it is short ("Need a chatbot."); a file's table does not.
+    """
+    prose = [[s for s in part if summary.is_prose(s)] or (part if source.kind != "file" else [])
+             for source, part in zip(sources, parts)]
     shares, left = [0] * len(prose), RANKED_SENTENCES
     for done, index in enumerate(sorted(range(len(prose)), key=lambda i: len(prose[i]))):
         shares[index] = min(len(prose[index]), left // (len(prose) - done))

@@ -84,3 +84,10 @@ def test_texts_added_to_the_description_are_sources_of_their_own_in_order():
     assert [s.given_at for s in sources] == [later(20), added_at, added_at]  # never before what came earlier
     assert sources[1].label("en") == "what you added on Dec 1, 2026"
     assert sources[1].label("cs") == "vaše doplnění z 1. 12. 2026"
+
+
+def test_a_short_description_is_its_own_summary_but_a_files_table_is_not_summarised(settings):
+    assert analysis.analyse("Need a chatbot.", settings).summary == "Need a chatbot."
+    sources = [Source("description", "Need a chatbot.", GIVEN),
+               Source("file", "Item | Price\nBot | 900 EUR", later(1), name="prices.xlsx")]
+    assert analysis.analyse_request(sources, settings).summary.endswith("the file prices.xlsx. Need a chatbot.")
