@@ -34,6 +34,13 @@ BENCHES = {
         ("forked_cpu_s", "same in a forked work horse: CPU s", ("<", 1.0)),
         ("peak_rss_mb", "worker peak memory, MB", ("<", 400)),
     ]),
+    "matching": ([], [
+        ("top1", "matching: top-1 on the labelled set", (">=", 0.9)),
+        ("top3", "matching: top-3", (">=", 0.97)),
+        ("abstain", "matching: no service for work we don't sell", (">=", 0.85)),
+        ("heldout_top1", "matching: top-1 on the held-out half", None),
+        ("heldout_abstain", "matching: abstention on the held-out half", None),
+    ]),
     "extract": (["--pages", "5", "--scans", "1", "--speech-seconds", "20"], None),
     "transcribe": (["--quick"], [
         ("wer_en", "speech, espeak-ng voices: word error, EN", ("<=", 0.25)),

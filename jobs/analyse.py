@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, joinedload
 
 from statex import analysis, events, pipeline
+from statex.analysis.sources import Source
 from statex.models import Submission
 from statex.models.pipeline import PipelineRun
 
@@ -21,13 +22,12 @@ FAILED = "We could not analyse your request. Our staff have been told and will l
 
 @dataclass(frozen=True)
 class Work:
-    """What one attempt at a run's analysis reads: the text, what could not be read, and the attempt."""
+    """What one attempt at a run's analysis reads: the sources, what could not be read, and the attempt."""
 
-    text: str
+    sources: list[Source]
     unreadable: list[str]
     language: str | None
     attempt: int
-    caveats: tuple[str, ...] = ()  # notes on texts a machine was unsure of (pipeline.caveats)
 
 
 def analyse_run(run_id: str) -> str:
@@ -39,7 +39,7 @@ def analyse_run(run_id: str) -> str:
         return work
 
     try:
-        result = analysis.analyse(work.text, settings, language_hint=work.language)
+        result = analysis.analyse_request(work.sources, settings, language_hint=work.language)
     except Exception as error:  # noqa: BLE001  (every failure ends recorded, none silently)
         if retries_left(settings, work.attempt):
             raise
@@ -51,8 +51,6 @@ def analyse_run(run_id: str) -> str:
     data = result.model_dump(mode="json")
     if work.unreadable:
         data["notes"] = [*data.get("notes", []), *(f"Not read: {line}" for line in work.unreadable)]
-    if work.caveats:
-        data["notes"] = [*data.get("notes", []), *work.caveats]
     with job_session(settings) as (_settings, session):
         stored = store(session, key, data, result.provenance.provider)
     log.info("analysed run %s: %s", run_id, "stored" if stored else "superseded")
@@ -70,14 +68,13 @@ def begin(session: Session, key: uuid.UUID) -> Work | str:
     if not pipeline.mark_processing(session, submission):
         run.state = "superseded"
         return "cancelled"
-    text, unreadable = pipeline.analysis_input(session, submission)
-    if not text:
+    sources, unreadable = pipeline.analysis_input(session, submission)
+    if not sources:
         pipeline.fail(session, run, pipeline.NOTHING_TO_READ, "no text: " + "; ".join(unreadable))
         return "failed"
     run.analysis_attempts += 1
     events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
-    return Work(text, unreadable, submission.language, run.analysis_attempts,
-                tuple(pipeline.caveats(session, submission)))
+    return Work(sources, unreadable, submission.language, run.analysis_attempts)
 
 
 def store(session: Session, key: uuid.UUID, data: dict, provider: str) -> bool:

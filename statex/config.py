@@ -52,6 +52,7 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
     content_dir: Path = ROOT / "content"
+    cache_dir: Path | None = None
     ocr_engine: str = "auto"
     transcribe_url: str | None = None
     transcribe_model: str = "whisper-1"
@@ -95,6 +96,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         redis_url=redis_url,
         embedded_redis=not env.get("REDIS_URL"),
         storage_dir=Path(env.get("STORAGE_DIR", var_dir / "storage")),
+        cache_dir=Path(env.get("CACHE_DIR") or var_dir / "cache").resolve(),
         s3_bucket=env.get("S3_BUCKET") or None,
         s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
         secret_key=env.get("SECRET_KEY") or _development_secret(var_dir, "secret_key"),

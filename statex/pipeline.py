@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from statex import categories, events
+from statex.analysis import sources as sources_of
 from statex.analysis import title
+from statex.analysis.sources import Source
 from statex.models import AnalysisResult, Submission, User
 from statex.models.submissions import WAITING_FOR_CLIENT
 from statex.models.base import utcnow
@@ -89,33 +91,30 @@ def extractions_of(session: Session, submission: Submission) -> list[Extraction]
     return list(session.scalars(select(Extraction).where(Extraction.file_id.in_(file_ids))))
 
 
-def analysis_input(session: Session, submission: Submission) -> tuple[str, list[str]]:
-    """The description plus every text read from the files, and notes on what could not be read."""
-    parts = [submission.description.strip()] if submission.description.strip() else []
+def analysis_input(session: Session, submission: Submission) -> tuple[list[Source], list[str]]:
+    """The request's sources (description, added texts, texts read from files) in order, and what was unread."""
+    sources = sources_of.described(submission.description, submission.created_at)
     unreadable = []
     by_file = {e.file_id: e for e in extractions_of(session, submission)}
     for file in submission.files:
         extraction = by_file.get(file.id)
         if extraction is not None and extraction.state == "completed" and extraction.text.strip():
-            label = "Voice recording" if file.kind == "voice" else f"File {file.name}"
-            parts.append(f"{label}:\n{extraction.text.strip()}")
+            kind = "voice" if file.kind == "voice" else "file"
+            sources.append(Source(kind, extraction.text.strip(), file.created_at, name=file.name,
+                                  confidence=extraction.confidence, caveat=_caveat(file, extraction)))
         elif extraction is not None and extraction.state == "failed":
             unreadable.append(f"{file.name}: {extraction.error}")
-    return "\n\n".join(parts), unreadable
+    return sources_of.in_order(sources), unreadable
 
 
-def caveats(session: Session, submission: Submission) -> list[str]:
-    """A note for each file whose text a machine was unsure of: the analysis must not take it as fact."""
-    notes = []
-    for extraction in extractions_of(session, submission):
-        if not extraction.low_confidence:
-            continue
-        file = extraction.file
-        source = "The voice recording" if file.kind == "voice" else f"The file {file.name}"
-        trouble = "hard to understand" if file.kind == "voice" or file.is_audio else "hard to read"
-        notes.append(f"{source} was {trouble} (confidence {extraction.confidence:.0%}): what we read from it "
-                     "may be wrong, so it is not taken as fact; please check it with the client.")
-    return notes
+def _caveat(file, extraction: Extraction) -> str | None:
+    """A note on a text a machine was unsure of, so the analysis does not take it as fact; None when sure."""
+    if not extraction.low_confidence:
+        return None
+    source = "The voice recording" if file.kind == "voice" else f"The file {file.name}"
+    trouble = "hard to understand" if file.kind == "voice" or file.is_audio else "hard to read"
+    return (f"{source} was {trouble} (confidence {extraction.confidence:.0%}): what we read from it "
+            "may be wrong, so it is not taken as fact; please check it with the client.")
 
 
 def store_result(session: Session, run: PipelineRun, data: dict, provider: str) -> bool:

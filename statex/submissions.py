@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from statex import audio, events, pipeline
+from statex.analysis.sources import added_block
 from statex.models import Submission, SubmissionFile, User
 from statex.models.base import utcnow
 from statex.storage import Storage
@@ -87,8 +88,7 @@ def add_information(session: Session, storage: Storage, submission: Submission, 
     try:
         text = text.strip()
         if text:
-            stamp = utcnow().strftime("%d %b %Y, %H:%M UTC")
-            submission.description = (submission.description + f"\n\nAdded on {stamp}:\n{text}").strip()
+            submission.description = (submission.description + added_block(text, utcnow())).strip()
         added = _store(session, storage, submission, files)
         stored += added
         _reopen(session, submission)

@@ -81,8 +81,14 @@ def model_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("models")
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """One cache folder for the run: the catalogue's embeddings are encoded once, not in every test."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def environment(database_url, redis_url, tmp_path_factory, monkeypatch, model_cache):
+def environment(database_url, redis_url, tmp_path_factory, monkeypatch, model_cache, cache_dir):
     """Point every process of the test (jobs, CLI, forked workers) at the test services."""
     var_dir = tmp_path_factory.mktemp("var")
     # A developer's shell settings must not change what the tests see.
@@ -95,6 +101,7 @@ def environment(database_url, redis_url, tmp_path_factory, monkeypatch, model_ca
     monkeypatch.setenv("WHISPER_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("STATEX_ENV", "test")
     monkeypatch.setenv("STATEX_VAR_DIR", str(var_dir))
+    monkeypatch.setenv("CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret-key-" + "x" * 32)

@@ -66,6 +66,21 @@ FILE = {
         },
     },
 }
+CONFLICT = {  # statex.analysis.schema.Conflict
+    "type": "object", "required": ["field", "values", "latest"],
+    "properties": {
+        "field": {"type": "string", "enum": ["budget", "deadline"]},
+        "values": {"type": "array", "minItems": 2, "items": {
+            "type": "object", "required": ["text", "source"],
+            "properties": {"text": {"type": "string", "description": "The phrase as written."},
+                           "source": {"type": "string", "description": (
+                               "Where: \"your description\", a file's name, \"your voice recording\", "
+                               "\"what you added on 1 Dec 2026\" (in the request's language).")},
+                           "given_at": _nullable({"type": "string", "format": "date-time"})}}},
+        "latest": {"type": "integer", "minimum": 0, "description": "Index in values of the one stated last."},
+        "note": {"type": "string", "description": "The disagreement in a sentence, in the request's language."},
+    },
+}
 SUBMISSION = {
     "type": "object",
     "required": ["id", "status", "status_message", "title", "description", "language", "category", "contact_channel",
@@ -87,7 +102,18 @@ SUBMISSION = {
         "result": _nullable({
             "type": "object", "required": ["summary", "language", "keywords"],
             "properties": {"summary": {"type": "string"}, "language": _nullable({"type": "string"}),
-                           "keywords": {"type": "array"}},
+                           "keywords": {"type": "array"},
+                           "recommended_services": {"type": "array", "items": {
+                               "type": "object", "required": ["slug", "title", "url", "score"],
+                               "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
+                                              "url": {"type": "string"},
+                                              "score": {"type": "number", "minimum": 0, "maximum": 1}}}},
+                           "no_service_fits": {"type": "boolean", "description": (
+                               "True when the request asks for work none of our services covers.")},
+                           "conflicts": {"type": "array", "description": (
+                               "Facts the request's sources (description, added texts, files, voice recording) "
+                               "state differently; facts.budget and facts.deadline hold the one stated last."),
+                               "items": CONFLICT}},
         }),
         "events": {"type": "array", "description": "Only when reading one submission.", "items": {
             "type": "object", "required": ["kind", "at", "data"],

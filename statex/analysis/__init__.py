@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from statex.analysis.schema import AnalysisResult
+from statex.analysis.sources import Source
 
-__all__ = ["AnalysisResult", "analyse", "catalogue_for", "warm_up"]
+__all__ = ["AnalysisResult", "Source", "analyse", "analyse_request", "catalogue_for", "warm_up"]
 
 
 def catalogue_for(settings):
@@ -17,18 +18,31 @@ def catalogue_for(settings):
 
 
 def analyse(text: str, settings, language_hint: str | None = None, today: dt.date | None = None) -> AnalysisResult:
-    """Analyse `text` with the provider settings.analyser names (`local`, or `openai` falling back to local)."""
+    """Analyse `text`, a request of one source: the client's description."""
+    return analyse_request([Source("description", text)], settings, language_hint, today)
+
+
+def analyse_request(sources: list[Source], settings, language_hint: str | None = None,
+                    today: dt.date | None = None) -> AnalysisResult:
+    """Analyse a request's sources, in the order given, with the provider settings.analyser names.
+
+    `local`, or `openai` falling back to local.
+    """
     if settings.analyser == "openai":
         from statex.analysis import openai
 
-        return openai.analyse(text, settings, catalogue_for(settings), language_hint, today)
+        return openai.analyse(sources, settings, catalogue_for(settings), language_hint, today)
     from statex.analysis import local
 
-    return local.analyse(text, catalogue_for(settings), language_hint, today)
+    return local.analyse_sources(sources, catalogue_for(settings), language_hint, today,
+                                 cache_dir=settings.cache_dir)
 
 
 def warm_up(settings) -> None:
-    """Load the local analyser's models now, e.g. in a worker before it forks, instead of in every job."""
+    """Load the local analyser's lexical models now, e.g. in a worker before it forks, instead of in every job.
+
+    Never the embedding model: a forked child hangs once its parent has encoded (statex.analysis.meaning).
+    """
     from statex.analysis import local
 
-    local.analyse("Warm-up: we need invoices read by March 2027 in Prague.", catalogue_for(settings))
+    local.warm_up(catalogue_for(settings))

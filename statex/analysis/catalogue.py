@@ -40,6 +40,7 @@ class Service:
     order: int = 99
     keywords: tuple[str, ...] = ()
     deliverables: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()  # what clients say when they need it, in their own words
     body: str = ""
 
     def text(self) -> str:
@@ -56,6 +57,7 @@ class Catalogue:
     services: tuple[Service, ...]
     problem: str | None = None
     _indexes: dict = field(default_factory=dict, compare=False, repr=False)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # what matchers derive from it, once
 
     def in_language(self, language: str) -> list[Service]:
         """Services in `language`, each falling back to the default language's page where untranslated."""
@@ -79,6 +81,16 @@ class Catalogue:
         """The few services that fit `text` best: at most `top`, each at least half as good as the best."""
         ranked = self.fit(text, language)
         return [(service, share) for service, share in ranked[:top] if share >= ranked[0][1] / 2]
+
+    def strongest(self, text: str, language: str) -> tuple[Service | None, float]:
+        """The service whose words fit `text` best by BM25, with its raw score (0 when no word is shared)."""
+        services, index = self._index(language)
+        query = [token for token in tokens(text) if token in index.idf] if services else []
+        if not query:
+            return None, 0.0
+        scores = index.get_scores(query)
+        best = int(scores.argmax())
+        return services[best], float(scores[best])
 
     def _index(self, language: str):
         """A BM25 index over the language's services, built on first use."""
@@ -146,5 +158,6 @@ def read_service(path: Path, site_url: str) -> Service | None:
         url=f"{site_url}/{prefix}{SERVICE_URL.format(slug=first['slug'])}",
         keywords=tuple(k.strip() for k in first.get("keywords", "").split(",") if k.strip()),
         deliverables=tuple(line for line in meta.get("deliverables", []) if line),
+        requests=tuple(line for line in meta.get("requests", []) if line),
         body=html.unescape(_TAG.sub(" ", body)),
     )

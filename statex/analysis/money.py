@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from statex.analysis.schema import Budget
 
@@ -86,14 +87,24 @@ def _sentence_before(text: str, position: int) -> str:
 def find_budget(text: str) -> Budget | None:
     """The budget the text states: an amount with a currency, or a scaled amount ('200k') near 'budget'."""
     fallback = None
+    for found, near_budget in budgets(text):
+        if near_budget:
+            return found
+        fallback = fallback or found
+    return fallback
+
+
+def find_stated_budget(text: str) -> Budget | None:
+    """The first amount the text calls a budget ("budget", "up to", "rozpočet"): not a price in a list."""
+    return next((found for found, near_budget in budgets(text) if near_budget), None)
+
+
+def budgets(text: str) -> Iterator[tuple[Budget, bool]]:
+    """Each amount that can be a budget, in order, and whether a word such as 'budget' stands near it."""
     for match in AMOUNT.finditer(text):
         low, high, currency, scaled, end = _span(text, match)
         after = SENTENCE_END.split(text[match.start():end + 20], 1)[0]
         near_budget = bool(BUDGET_WORDS.search(_sentence_before(text, match.start()) + after))
         if low == 0 or (currency is None and not (scaled and near_budget)):
             continue
-        found = Budget(amount=low, amount_max=high, currency=currency, text=text[match.start():end].strip())
-        if near_budget:
-            return found
-        fallback = fallback or found
-    return fallback
+        yield Budget(amount=low, amount_max=high, currency=currency, text=text[match.start():end].strip()), near_budget

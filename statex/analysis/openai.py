@@ -14,6 +14,7 @@ from statex import categories
 from statex.analysis import local
 from statex.analysis.catalogue import Catalogue
 from statex.analysis.schema import AnalysisResult, Findings, Provenance
+from statex.analysis.sources import Source, joined
 
 ANSWERS = 2  # the first answer, and one more after telling the model what did not validate
 TRIES = 2  # requests per answer while the server is down, slow or overloaded
@@ -25,16 +26,23 @@ Answer with one JSON object and nothing else. It must validate against this JSON
 {schema}
 
 Rules:
-- summary: two or three sentences, in the request's language.
+- The request comes in parts (its sources), each headed "[source: <label>; given <time>]": the client's
+  description, texts added later, and what was read from each file or voice recording.
+- summary: a few sentences about the whole request (the description and every file), in the request's
+  language: what is asked and what came with it, then its main points. Never paste a file's text or labels.
 - language: the ISO 639-1 code of the request's language{hint}.
-- requirements: what the client needs, one item each, in the request's language.
+- requirements: what the client needs, one item each, in the request's language, from every source.
 - facts: only what the request states, null where it says nothing. Budget currency as an ISO 4217 code.
   Deadline date as YYYY-MM-DD, resolved against today ({today}); keep the original phrase in "text".
+  Where sources state different budgets or deadlines, facts hold the one given last.
+- conflicts: one item per fact the sources state differently (field "budget" or "deadline"): every value
+  with its phrase as written, the source's label and its given time exactly as headed, "latest" the index
+  of the value given last, and a note in the request's language saying which one you used. [] if none.
 - recommended_services: up to three services from this catalogue, best first, with slug, title and url
   exactly as listed, and a score from 0 to 1:
 {services}
 - category: the category key of the best service, one of {categories}; category_confidence from 0 to 1.
-- keywords: up to eight key phrases of the request.
+- keywords: up to eight key phrases of the request; no file names, source labels or currency codes.
 - next_steps: two to four concrete next steps for the client, in the request's language."""
 
 
@@ -42,13 +50,13 @@ class Unavailable(Exception):
     """The endpoint gave no answer: down, too slow, overloaded or refusing the request."""
 
 
-def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None = None,
+def analyse(sources: list[Source], settings, catalogue: Catalogue, language_hint: str | None = None,
             today: dt.date | None = None) -> AnalysisResult:
-    """The model's analysis of `text`, validated; the local analyser's, with a note saying why, if it fails."""
+    """The model's analysis of the request's sources, validated; the local analyser's, saying why, if it fails."""
     started = time.perf_counter()
     durations: dict[str, float] = {}
-    messages = _messages(text, catalogue, language_hint, today or dt.date.today())
-    notes: list[str] = []
+    messages = _messages(sources, catalogue, language_hint, today or dt.date.today())
+    notes: list[str] = [s.caveat for s in sources if s.caveat]  # texts a machine was unsure of, as the local analyser says
     where = f"{settings.llm_model} at {_host(settings.llm_base_url)}"
     with httpx.Client(timeout=settings.llm_timeout, headers=_headers(settings)) as client:
         for answer in range(1, ANSWERS + 1):
@@ -58,7 +66,7 @@ def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None
             except Unavailable as error:
                 durations[f"request_{answer}"] = _ms(asked)
                 note = f"The language model ({where}) could not be used: {error}. The local analyser was used."
-                return _fallback(text, catalogue, language_hint, today, durations, note)
+                return _fallback(sources, settings, catalogue, language_hint, today, durations, note)
             durations[f"request_{answer}"] = _ms(asked)
             try:
                 findings = Findings.model_validate_json(_unfenced(content))
@@ -73,18 +81,27 @@ def analyse(text: str, settings, catalogue: Catalogue, language_hint: str | None
             return _result(findings, catalogue, notes, model or settings.llm_model, durations)
     note = (f"The language model's answer ({where}) did not match the schema after {ANSWERS} attempts; "
             "the local analyser was used.")
-    return _fallback(text, catalogue, language_hint, today, durations, note)
+    return _fallback(sources, settings, catalogue, language_hint, today, durations, note)
 
 
-def _messages(text: str, catalogue: Catalogue, language_hint: str | None, today: dt.date) -> list[dict]:
-    """The system prompt (schema, rules, our catalogue) and the request as the user's message."""
-    language = local.detect_language(text, language_hint)
+def _messages(sources: list[Source], catalogue: Catalogue, language_hint: str | None,
+              today: dt.date) -> list[dict]:
+    """The system prompt (schema, rules, our catalogue) and the request's sources as the user's message."""
+    language = local.detect_language(joined(sources), language_hint)
     services = "\n".join(f"  - slug {s.slug!r}, title {s.title!r}, url {s.url!r}, category {categories.key_for(s.category) or s.category!r}: "
                          f"{s.summary}" for s in catalogue.in_language(language)) or "  (the catalogue is empty)"
     hint = f"; the client's portal language is {language_hint!r}" if language_hint else ""
     system = RULES.format(schema=json.dumps(Findings.model_json_schema()), hint=hint, today=today.isoformat(),
                           services=services, categories=", ".join(categories.KEYS))
-    return [{"role": "system", "content": system}, {"role": "user", "content": text}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": _parts(sources, language)}]
+
+
+def _parts(sources: list[Source], language: str) -> str:
+    """Each source under a heading with its label and when it was given; one description goes as it is."""
+    if len(sources) == 1 and sources[0].kind == "description" and sources[0].given_at is None:
+        return sources[0].text
+    return "\n\n".join(f"[source: {s.label(language)}; given {s.given_at.isoformat() if s.given_at else 'unknown'}]"
+                        f"{' (' + s.caveat + ')' if s.caveat else ''}\n{s.text}" for s in sources)
 
 
 def _headers(settings) -> dict:
@@ -173,9 +190,9 @@ def _result(findings: Findings, catalogue: Catalogue, notes: list[str], model: s
                           provenance=Provenance(provider="openai", model=model, durations_ms=durations))
 
 
-def _fallback(text, catalogue, language_hint, today, durations, note) -> AnalysisResult:
+def _fallback(sources, settings, catalogue, language_hint, today, durations, note) -> AnalysisResult:
     """The local analyser's result, saying why and keeping the time the model's attempts took."""
-    result = local.analyse(text, catalogue, language_hint, today)
+    result = local.analyse_sources(sources, catalogue, language_hint, today, cache_dir=settings.cache_dir)
     result.notes.insert(0, note)
     result.provenance.durations_ms = {f"openai.{k}": v for k, v in durations.items()} | result.provenance.durations_ms
     return result

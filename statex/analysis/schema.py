@@ -41,11 +41,36 @@ class Facts(BaseModel):
     contact: Contact = Field(default_factory=Contact)
 
 
+class Statement(BaseModel):
+    """One value a source of the request states, with where and when the client gave it."""
+
+    text: str = Field(description="The phrase as written, e.g. \"15,000 EUR\".")
+    source: str = Field(description="Where it was written: \"your description\", a file's name, "
+                                    "\"your voice recording\", \"what you added on 1 Dec 2026\".")
+    given_at: dt.datetime | None = Field(None, description="When the client gave that source (UTC).")
+
+
+class Conflict(BaseModel):
+    """A fact the request's sources state differently: every value, and which one the client stated last."""
+
+    field: Literal["budget", "deadline"]
+    values: list[Statement] = Field(min_length=2)
+    latest: int = Field(ge=0, description="The index in `values` of the one stated last: the one in `facts`.")
+    note: str = Field("", description="The disagreement in a sentence, in the request's language.")
+
+    @model_validator(mode="after")
+    def _latest_is_a_value(self):
+        if self.latest >= len(self.values):
+            raise ValueError(f"latest must index values (0 to {len(self.values) - 1})")
+        return self
+
+
 class RecommendedService(BaseModel):
     slug: str = Field(description="The service's slug in the catalogue.")
     title: str
     url: str = Field(description="The service's page on the public site.")
-    score: float = Field(ge=0, le=1, description="How well the service fits the request, 0 to 1.")
+    score: float = Field(ge=0, le=1, description="How well the service fits the request, 0 to 1: 0.5 is the line "
+                                                 "below which nothing would be recommended.")
 
 
 class Findings(BaseModel):
@@ -53,14 +78,20 @@ class Findings(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    summary: str = Field(description="Two or three sentences, in the request's language.")
+    summary: str = Field(description="A few sentences about the whole request (the description and every file), "
+                                     "in the request's language.")
     language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the request's language.")
     category: str | None = Field(None, description="The category of the best-fitting services.")
     category_confidence: float = Field(0.0, ge=0, le=1)
     requirements: list[str] = Field(default_factory=list, description="What the client needs, one per item.")
     facts: Facts = Field(default_factory=Facts)
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list, description="Key phrases of the request: no file names, "
+                                                                   "labels or currency codes.")
+    conflicts: list[Conflict] = Field(default_factory=list, description="Facts the sources state differently "
+                                                                        "(two budgets, two deadlines).")
     recommended_services: list[RecommendedService] = Field(default_factory=list)
+    no_service_fits: bool = Field(False, description="True when the request asks for work none of our services "
+                                                     "covers, so none is recommended.")
     next_steps: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from statex.analysis.summary import is_lead
+
 MAX_CHARS = 70
 KEY_PHRASES = 3
 _END = re.compile(r"[\s.!?…:;,]+$")
@@ -19,10 +21,11 @@ _LABEL = re.compile(r"^(?:Voice recording|File .+?):\s+")
 def make(data: Mapping[str, Any]) -> str | None:
     """The title for an analysis result (the stored JSON), or None when it holds no words to make one.
 
-    The first stated need, shortened if it must be; else the summary's first sentence that fits, or its
-    first shortened; else the key phrases.
+    The first stated need, shortened if it must be; else the summary's first sentence of the client's own
+    words that fits, or its first shortened; else the key phrases.
     """
-    for sentences in (data.get("requirements") or [], _sentences(str(data.get("summary") or ""))):
+    summary = [s for s in _sentences(str(data.get("summary") or "")) if not is_lead(s)]
+    for sentences in (data.get("requirements") or [], summary):
         cleaned = [_cleaned(str(s)) for s in sentences]
         cleaned = [s for s in cleaned if len(s) >= 3]
         fitting = [s for s in cleaned if len(s) <= MAX_CHARS]

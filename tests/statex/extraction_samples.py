@@ -102,6 +102,24 @@ def table_docx() -> bytes:
     return out.getvalue()
 
 
+def brief_docx(budget: str = "9,000 EUR") -> bytes:
+    """A project brief as people write one in Word: a heading, paragraphs without full stops, a table."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Project brief", level=1)
+    document.add_paragraph("We need the assistant to answer customer emails in Czech and German")
+    document.add_paragraph("Every answer must be checked by a person before it is sent")
+    table = document.add_table(rows=3, cols=2)
+    for row, values in enumerate([("Item", "Detail"), ("Budget", budget), ("Shop system", "Shoptet")]):
+        for column, value in enumerate(values):
+            table.cell(row, column).text = value
+    document.add_paragraph("The assistant should learn from the answers our team wrote in the last two years")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def speech_wav(tmp: Path, text: str = SPEECH, voice: str = VOICE, speed: int = 140) -> bytes:
     """`text` spoken by espeak-ng, as a WAV file (22.05 kHz: the decoder must resample it)."""
     espeak = shutil.which("espeak-ng")

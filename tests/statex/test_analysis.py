@@ -102,7 +102,7 @@ def test_missing_facts_become_next_steps_and_provenance_times_each_step(settings
 def test_a_request_that_fits_no_service_says_so(settings):
     result = analysis.analyse("Hello, how are you today? The weather is lovely.", settings)
     assert result.recommended_services == [] and result.category is None
-    assert result.notes == ["No service in our catalogue matched the request clearly."]
+    assert result.no_service_fits and result.notes == [local.NOTHING_FITS]
     assert result.next_steps[0].startswith("Describe the problem in a few more sentences")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -207,3 +208,26 @@ def test_the_provider_is_chosen_by_configuration(llm):
 def test_with_the_local_provider_the_model_is_never_asked(llm):
     result = analysis.analyse(TEXT, openai_settings(llm.url, ANALYSER="local"))
     assert result.provenance.provider == "local" and llm.requests == []
+
+
+def test_a_request_of_several_sources_is_sent_with_each_labelled_and_the_conflicts_kept(llm):
+    from statex.analysis.sources import Source
+
+    given = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    sources = [Source("description", TEXT, given),
+               Source("file", "Budget: 9,000 EUR", given + dt.timedelta(seconds=1), name="brief.docx")]
+    conflict = {"field": "budget", "latest": 1, "note": "Two budgets; the later one is used.",
+                "values": [{"text": "€25,000", "source": "your description", "given_at": given.isoformat()},
+                           {"text": "9,000 EUR", "source": "brief.docx", "given_at": None}]}
+    llm.replies = [("content", json.dumps(ANSWER | {"conflicts": [conflict | {"latest": 2}]})),
+                   ("content", json.dumps(ANSWER | {"conflicts": [conflict]}))]
+    result = analysis.analyse_request(sources, openai_settings(llm.url))
+
+    user = llm.requests[0]["body"]["messages"][1]["content"]
+    assert user.startswith(f"[source: your description; given 2026-12-01T09:30:00+00:00]\n{TEXT}\n\n")
+    assert user.endswith("[source: brief.docx; given 2026-12-01T09:30:01+00:00]\nBudget: 9,000 EUR")
+    assert '"conflicts"' in llm.requests[0]["body"]["messages"][0]["content"]
+    assert "conflicts.0: Value error, latest must index values (0 to 1)" in llm.requests[1]["body"]["messages"][3][
+        "content"]
+    [kept] = result.conflicts
+    assert (kept.field, kept.latest, kept.values[1].source) == ("budget", 1, "brief.docx")
