@@ -30,7 +30,7 @@ def test_a_czech_request_waits_under_the_category_staff_chose_in_english(browser
     request = send_request(client, live_server, CZECH)
     expect(client.locator(".badge--in_review")).to_be_visible(timeout=30_000)
 
-    open_in_review(staff, live_server, "e-shop")
+    open_in_review(staff, live_server, "asistenta zákaznické podpory")  # its title: the first need it states
     expect(staff.get_by_label("Category")).to_have_value("language")
     expect(staff.get_by_label("Category").locator("option:checked")).to_have_text("Text and language")
     staff.get_by_role("button", name="Approve and notify the client").click()

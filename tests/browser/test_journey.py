@@ -38,7 +38,7 @@ def test_visitor_signs_up_submits_and_sees_results_arrive_live(page, live_server
     expect(page.locator(".badge--completed")).to_be_visible(timeout=30_000)
     assert page.evaluate("window.__sameDocument") is True
     expect(page.locator(".result-summary")).to_contain_text("routes")
-    expect(page.locator(".timeline")).to_contain_text("submission.completed")
+    expect(page.locator(".timeline")).to_contain_text("Results ready")
 
     staff_email, staff_password, _id = make_user(role="admin")  # the development outbox is for admins
     staff = page.context.browser.new_context().new_page()
