@@ -149,6 +149,7 @@ class Stack:
                 **S3_CREDENTIALS, "SECRET_KEY": "image-check-" + "k" * 40, "SITE_URL": site,
                 "PORTAL_URL": f"{site}/portal", "PORT": str(self.web_port), "SMTP_URL": self.smtp.url,
                 "MAIL_FROM": "Statex <noreply@statex.test>", "JOB_RETRY_INTERVALS": "1,2,4",
+                "METRICS_TOKEN": "image-check-metrics-" + "m" * 24,
                 # The speech model to use, when the caller picks one of those the image holds.
                 **{name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}}
 
