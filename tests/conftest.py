@@ -7,6 +7,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -83,8 +84,15 @@ def model_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory) -> Path:
-    """One cache folder for the run: the catalogue's embeddings are encoded once, not in every test."""
-    return tmp_path_factory.mktemp("cache")
+    """One cache folder for the run: the catalogue's embeddings are encoded once, before any test needs them."""
+    path = tmp_path_factory.mktemp("cache")
+    # In a process of its own, as a worker's warm-up does it: the tests' processes then only read the file.
+    code = ("from statex.analysis import catalogue_for, matching; from statex.config import load_settings; "
+            "s = load_settings(); matching.prepare(catalogue_for(s), s.cache_dir)")
+    env = {**os.environ, "CACHE_DIR": str(path), "STATEX_ENV": "test", "STATEX_VAR_DIR": str(path)}
+    env.pop("CONTENT_DIR", None)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=600)
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -39,10 +39,13 @@ def analyse_request(sources: list[Source], settings, language_hint: str | None =
 
 
 def warm_up(settings) -> None:
-    """Load the local analyser's lexical models now, e.g. in a worker before it forks, instead of in every job.
+    """Load the local analyser's models now, e.g. in a worker before it forks, instead of in every job.
 
-    Never the embedding model: a forked child hangs once its parent has encoded (statex.analysis.meaning).
+    The catalogue's embeddings are encoded here too, once, into the cache folder: the model runs on one
+    thread, so a horse forked after this encodes normally (statex.analysis.meaning).
     """
-    from statex.analysis import local
+    from statex.analysis import local, matching
 
-    local.warm_up(catalogue_for(settings))
+    catalogue = catalogue_for(settings)
+    local.warm_up(catalogue)
+    matching.prepare(catalogue, settings.cache_dir)

@@ -64,6 +64,12 @@ def match(text: str, catalogue: Catalogue, language: str, cache_dir: Path | None
     return [Fit(pages[slugs[i]], _score(margins[i])) for i in kept]
 
 
+def prepare(catalogue: Catalogue, cache_dir: Path | None) -> None:
+    """Encode the catalogue now (or read it from the cache), so that no request waits for it."""
+    if catalogue.services:
+        _Vectors.of(catalogue, cache_dir)
+
+
 def _score(margin: float) -> float:
     """The margin as a fit from 0 to 1: 0.5 at the abstention line, 1 at SCORE_SPAN above it."""
     return round(float(np.clip(0.5 + (margin - MARGIN) / (2 * SCORE_SPAN), 0.0, 1.0)), 3)

