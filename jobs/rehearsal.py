@@ -52,7 +52,7 @@ def rehearse(settings: Settings) -> None:
 def _text_request(step, settings: Settings) -> None:
     """The steps of a text request, each in a session of its own, as the jobs take them."""
     with step() as session:
-        owner = accounts.create_user(session, f"rehearsal-{uuid.uuid4().hex}@example.invalid", None)
+        owner = accounts.create_user(session, f"rehearsal-{uuid.uuid4().hex}@rehearsal.statex.test", None)
         submission = submissions.create(session, owner, REQUEST)
         run_id, submission_id = pipeline.latest_run(session, submission.id).id, submission.id
     with step() as session:
