@@ -47,7 +47,10 @@ class Visit:
         self.no_manifest: list[str] = []
         page.on("response", lambda response: self.failed.append(f"{response.status} {response.url}")
                 if response.status >= 400 else None)
-        page.on("requestfailed", lambda request: self.failed.append(f"failed {request.url}"))
+        # A load the browser itself cancelled (the next page began) is no broken part; icons are fetched
+        # once more on their own below.
+        page.on("requestfailed", lambda request: None if "ERR_ABORTED" in (request.failure or "") else
+                self.failed.append(f"failed {request.url}: {request.failure}"))
 
     def open(self, path: str) -> None:
         self.page.goto(self.base + path)
