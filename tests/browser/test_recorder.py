@@ -4,14 +4,11 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in_to_a_new_request
+
 
 def _open_the_form(page, live_server, make_user):
-    email, password, _id = make_user()
-    page.goto(live_server + "/portal/login?next=/portal/submissions/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/portal/submissions/new$"))
+    sign_in_to_a_new_request(page, live_server, make_user)
     return page.locator("[data-recorder]")
 
 

@@ -7,6 +7,8 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in_to_a_new_request
+
 from tests import samples
 from tests.statex.test_extraction_audio import Whisper, WhisperHandler
 
@@ -43,15 +45,6 @@ def whisper(monkeypatch):
     server.server_close()
 
 
-def _sign_in(page, live_server, make_user):
-    email, password, _id = make_user()
-    page.goto(live_server + "/portal/login?next=/portal/submissions/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/portal/submissions/new$"))
-
-
 def _send_with_a_recording(page, tmp_path):
     recording = tmp_path / "message.wav"
     recording.write_bytes(samples.speech_wav())
@@ -62,7 +55,7 @@ def _send_with_a_recording(page, tmp_path):
 
 
 def test_the_page_turns_final_all_at_once_without_a_reload(whisper, page, live_server, make_user, tmp_path):
-    _sign_in(page, live_server, make_user)
+    sign_in_to_a_new_request(page, live_server, make_user)
     _send_with_a_recording(page, tmp_path)
     files = page.locator(".files")
     expect(files).to_contain_text("Not read yet.")
@@ -92,7 +85,7 @@ def page_without_js(browser):
 def test_without_javascript_a_refresh_link_brings_the_news(whisper, page_without_js, live_server, make_user,
                                                            tmp_path):
     page = page_without_js
-    _sign_in(page, live_server, make_user)
+    sign_in_to_a_new_request(page, live_server, make_user)
     _send_with_a_recording(page, tmp_path)
     expect(page.locator("#status")).to_contain_text("We are working on your request.")
     expect(page.get_by_text("This page updates by itself.")).to_be_hidden()
@@ -113,7 +106,7 @@ LONG = ("Our invoices come from forty suppliers, each with its own layout. " * 4
 
 
 def test_a_text_over_the_limit_is_counted_and_not_sent_cut(page, live_server, make_user):
-    _sign_in(page, live_server, make_user)
+    sign_in_to_a_new_request(page, live_server, make_user)
     description = page.get_by_label("What do you need?")
     description.fill(LONG[:17_000])
     expect(page.get_by_text("17,000 of 20,000 characters.")).to_be_visible()
@@ -135,7 +128,7 @@ def test_a_text_over_the_limit_is_counted_and_not_sent_cut(page, live_server, ma
 def test_without_javascript_the_server_refuses_the_long_text_and_gives_it_back(page_without_js, live_server,
                                                                                make_user):
     page = page_without_js
-    _sign_in(page, live_server, make_user)
+    sign_in_to_a_new_request(page, live_server, make_user)
     page.get_by_label("What do you need?").fill(LONG)
     page.get_by_role("button", name="Send request").click()
     expect(page.get_by_text("Your text has 25,300 characters, 5,300 over the limit of 20,000.")).to_be_visible()

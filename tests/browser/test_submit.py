@@ -8,19 +8,10 @@ import requests
 from playwright.sync_api import expect
 
 from tests import samples
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in_to_a_new_request
 
 REQUEST = ("We run a small accounting office. Every month around 800 invoices arrive as PDF files; "
            "two people retype them into our ERP. We want them read automatically and checked.")
-
-
-def _sign_in(page, live_server, make_user):
-    email, password, _id = make_user()
-    page.goto(live_server + "/portal/login?next=/portal/submissions/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/portal/submissions/new$"))
 
 
 def _drop(page, name: str, text: str) -> None:
@@ -32,7 +23,7 @@ def _drop(page, name: str, text: str) -> None:
 
 
 def test_record_attach_send_and_download(page, live_server, make_user, tmp_path):
-    _sign_in(page, live_server, make_user)
+    sign_in_to_a_new_request(page, live_server, make_user)
     pdf = tmp_path / "Faktura 2026-001.pdf"
     pdf.write_bytes(samples.pdf())
     page.get_by_label("What do you need?").fill(REQUEST)
@@ -74,7 +65,7 @@ def test_record_attach_send_and_download(page, live_server, make_user, tmp_path)
 
 
 def test_a_refused_file_is_named_and_the_rest_kept(page, live_server, make_user, tmp_path):
-    _sign_in(page, live_server, make_user)
+    sign_in_to_a_new_request(page, live_server, make_user)
     bad = tmp_path / "setup.pdf"
     bad.write_bytes(b"MZ\x90\x00" + bytes(4000))
     good = tmp_path / "scan.png"
@@ -110,7 +101,7 @@ def test_microphone_refusal_is_explained(browser_without_microphone_consent, liv
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        _sign_in(page, live_server, make_user)
+        sign_in_to_a_new_request(page, live_server, make_user)
         page.get_by_role("button", name="Record", exact=True).click()
         expect(page.locator("[data-recorder-status]")).to_contain_text("refused us the microphone")
         expect(page.locator('input[name="voice"]')).to_be_visible()
