@@ -132,7 +132,7 @@ def test_dashboard_search_and_filters_update_in_place(page, live_server, make_us
     page.get_by_label("Search in titles and descriptions").fill("")
     expect(page.locator(".submission-list__item")).to_have_count(3)
 
-    page.get_by_role("link", name="cancelled").click()  # none is cancelled; they may complete meanwhile
+    page.get_by_role("link", name="Cancelled").click()  # none is cancelled; they may complete meanwhile
     expect(page.locator(".empty")).to_contain_text("No requests match")
     page.go_back()
     expect(page.locator(".submission-list__item")).to_have_count(3)
