@@ -83,6 +83,9 @@ class Supervisor:
         code = program.popen.poll()
         if code is None:
             return
+        # What the dead program left behind in its group (RQ's scheduler process, a work horse) goes
+        # with it: the restarted program starts its own, and none may outlive `statex up`.
+        _signal_group(program.popen, signal.SIGKILL)
         # A program that ran a while before dying starts again quickly; a crash loop backs off.
         program.backoff = 1.0 if now - program.started_at > 60 else min(program.backoff * 2, MAX_BACKOFF)
         program.restart_at = now + program.backoff
