@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from statex.db import session_scope
 from statex.models import Delivery, OutboxMessage, Submission
 from statex.queue import AI, connect
-from tests.faults.conftest import wait_until
+from tests.helpers import wait_until
 from tests.statex import extraction_samples as samples
 
 BATCH = 4

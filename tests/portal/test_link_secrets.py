@@ -13,7 +13,8 @@ from statex.config import load_settings
 from statex.db import engine_for
 from statex.models import Base
 from tests.conftest import PASSWORD
-from tests.notify_peers import SmtpPeer
+from tests.fakes import SmtpPeer
+from tests.helpers import csrf_in
 from tests.portal.accounts_helpers import link_in, login, mail_to, post
 
 LINK = re.compile(r"https?://\S+?/portal(/(?:login/link|password/reset|verify)/[A-Za-z0-9_-]+)")
@@ -77,7 +78,7 @@ def test_the_link_the_email_carries_is_stored_and_queued_nowhere(smtp, client, m
 
 def test_a_destination_code_is_stored_and_queued_nowhere(smtp, client, make_user, run_jobs, settings, redis):
     """The code that proves a destination is someone's goes only to that destination."""
-    from tests.notify_peers import WebhookPeer
+    from tests.fakes import WebhookPeer
 
     webhook = WebhookPeer().start()
     try:
@@ -140,7 +141,7 @@ def test_production_has_no_outbox(make_user, database_url, redis_url):
     admin = create_app(settings=production).test_client()
     https = {"base_url": "https://statex.example"}
     page = admin.get("/portal/login", **https).get_data(as_text=True)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    token = csrf_in(page)
     signed_in = admin.post("/portal/login", **https, headers={"Referer": "https://statex.example/portal/login"},
                            data={"email": admin_email, "password": PASSWORD, "csrf_token": token})
     assert signed_in.status_code in (302, 303)

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from statex.backup import Place, Retention, backup, backup_name, object_key, place_for, prune
 from statex.config import load_settings
 from statex.db import engine_for
-from tests.s3 import CREDENTIALS, s3_endpoint  # noqa: F401  (fixture)
+from tests.fakes import S3_CREDENTIALS
 from tests.statex.test_backup import (  # noqa: F401  (fixtures)
     FILES, downloads, headers, scratch_postgres, scratch_url, statex, submit, wipe_database)
 
@@ -30,7 +30,7 @@ def backups_url(request, environment, tmp_path, monkeypatch) -> str:
     if request.param == "dir":
         return str(tmp_path / "backups")
     endpoint = request.getfixturevalue("s3_endpoint")
-    for name, value in CREDENTIALS.items():
+    for name, value in S3_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("S3_ENDPOINT_URL", endpoint)
     bucket = f"backups-{uuid.uuid4().hex[:8]}"
