@@ -15,7 +15,7 @@ LOGIN = re.compile(r"staff login: (\S+) / (\S+)")
 
 
 @pytest.fixture
-def first_run(embedded_env):
+def first_run(embedded_env):  # noqa: F811  (the fixture of tests/cli/test_up)
     """A fresh `statex up` on embedded defaults: its address, and the login it printed."""
     up = Up(embedded_env)
     base = f"http://127.0.0.1:{embedded_env['PORT']}"

@@ -1,4 +1,5 @@
-"""A transcription service or a model that hangs: the step times out, is retried or falls back; no worker waits forever."""
+"""A transcription service or a model that hangs: the step times out, is retried or falls back; no worker waits
+forever."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def hanging_whisper(monkeypatch):
 def test_hanging_transcription_times_out_is_retried_then_failed(hanging_whisper, client, headers, run_jobs, db,
                                                                 tmp_path):
     response = client.post("/api/v1/submissions", headers=headers, content_type="multipart/form-data",
-                           data={"description": DESCRIPTION, "voice": (io.BytesIO(samples.speech_wav(tmp_path)), "v.wav")})
+                           data={"description": DESCRIPTION,
+                                 "voice": (io.BytesIO(samples.speech_wav(tmp_path)), "v.wav")})
     run_jobs()
     extraction = db.scalar(select(Extraction))
     assert extraction.state == "failed" and extraction.attempts == 3

@@ -193,7 +193,8 @@ def test_reconciler_recovers_work_lost_with_redis(client, client_token, run_jobs
     submission_id = _submit(client, headers)
     Redis.from_url(settings.redis_url).flushdb()  # Redis restarted empty: the queued job is gone
     with session_scope(settings.database_url) as session:
-        session.execute(PipelineRun.__table__.update().values(updated_at=utcnow() - timedelta(seconds=settings.reconcile_interval)))
+        long_ago = utcnow() - timedelta(seconds=settings.reconcile_interval)
+        session.execute(PipelineRun.__table__.update().values(updated_at=long_ago))
     lost = count(db, QueuedJob)
     assert lost >= 1
     assert reconcile(settings, connect(settings.redis_url)) == lost

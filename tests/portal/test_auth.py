@@ -52,7 +52,8 @@ def test_signup_names_each_problem_and_keeps_valid_input(client):
     assert 'value="ann@example.com"' in html and "Ann &lt;b&gt;Smith&lt;/b&gt;" in html
     assert "password1234" not in html, "a password is never echoed back"
 
-    html = post(client, "/portal/signup", {"name": "", "email": "not-an-email", "password": "short"}).get_data(as_text=True)
+    html = post(client, "/portal/signup",
+                {"name": "", "email": "not-an-email", "password": "short"}).get_data(as_text=True)
     assert "Tell us your name." in html and "like name@example.com" in html and "at least 12" in html
 
 

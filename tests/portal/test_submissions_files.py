@@ -82,7 +82,8 @@ def test_download_is_an_attachment_with_nosniff(signed_in, db):
 
 
 def test_audio_plays_inline_but_documents_do_not(signed_in, db):
-    page = _post(signed_in, files=[("a.pdf", samples.pdf())], voice=("v.mp3", samples.speech("mp3"))).headers["Location"]
+    sent = _post(signed_in, files=[("a.pdf", samples.pdf())], voice=("v.mp3", samples.speech("mp3")))
+    page = sent.headers["Location"]
     voice = db.scalars(select(SubmissionFile).where(SubmissionFile.kind == "voice")).one()
     document = db.scalars(select(SubmissionFile).where(SubmissionFile.kind == "attachment")).one()
     played = signed_in.get(f"{page}/files/{voice.id}/play")
@@ -137,7 +138,7 @@ def test_contact_details_are_checked_and_kept(signed_in, db):
 
 
 def test_language_defaults_from_the_browser(signed_in):
-    html = signed_in.get("/portal/submissions/new", headers={"Accept-Language": "cs-CZ,cs;q=0.9"}).get_data(as_text=True)
+    html = signed_in.get(NEW, headers={"Accept-Language": "cs-CZ,cs;q=0.9"}).get_data(as_text=True)
     assert 'selected value="cs"' in html
 
 

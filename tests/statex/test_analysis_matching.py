@@ -77,8 +77,8 @@ def test_a_real_worker_matches_a_request_sent_through_the_api(client, make_user,
     email, _password, _user = make_user()
     headers = {"Authorization": f"Bearer {make_token(email)}"}
     response = client.post("/api/v1/submissions", headers=headers, json={
-        "description": "Every month we copy the figures from hundreds of scanned supplier invoices into our accounting system "
-                       "by hand."})
+        "description": "Every month we copy the figures from hundreds of scanned supplier invoices into our "
+                       "accounting system by hand."})
     assert response.status_code == 201
     processes.start("ai", "worker", "ai")
     processes.start("scheduler", "scheduler")

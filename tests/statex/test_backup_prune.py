@@ -95,7 +95,8 @@ def at(days: int, clock: str) -> datetime:
 
 
 @pytest.mark.parametrize("scratch_url", ["postgresql"], indirect=True)
-def test_pruning_keeps_what_the_runbook_promises_and_the_files_they_need(scratch_url, backups_url, client, headers):
+def test_pruning_keeps_what_the_runbook_promises_and_the_files_they_need(
+        scratch_url, backups_url, client, headers):  # noqa: F811  (fixtures of test_backup)
     first = submit(client, headers, "Read our supplier invoices automatically.", FILES)
     settings = load_settings()
     place = place_for(backups_url, settings)
@@ -136,7 +137,7 @@ def test_pruning_keeps_what_the_runbook_promises_and_the_files_they_need(scratch
 
 @pytest.mark.parametrize("scratch_url", ["postgresql"], indirect=True)
 def test_backup_with_prune_deletes_what_the_policy_drops_once_the_new_backup_is_written(
-        scratch_url, backups_url, client, headers):
+        scratch_url, backups_url, client, headers):  # noqa: F811  (fixtures of test_backup)
     submit(client, headers, "Read our supplier invoices automatically.", FILES)
     settings = load_settings()
     place = place_for(backups_url, settings)
