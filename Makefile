@@ -1,4 +1,4 @@
-# The two commands: `make up` runs the platform on embedded defaults, `make test` runs the suite.
+# The two commands: `make up` runs the platform on embedded defaults, `make test` lints (ruff) and runs the suite.
 # `make image` builds the Docker image statex:dev; `make image-check` runs the platform from it.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,6 +12,7 @@ up: install site
 	$(BIN)/statex up
 
 test: install
+	$(BIN)/ruff check .
 	deploy/local/services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -241,7 +241,8 @@ def report(f: dict) -> None:
           "to accept them all")
     print(f"end-to-end latency:       p50 {f['latency_p50_s']:.2f} s, p95 {f['latency_p95_s']:.2f} s")
     print(f"RQ jobs per submission:   {f['rq_jobs_per_submission']:.2f} (from the job outbox)")
-    print("jobs run (warm-up included):  " + ", ".join(f"{step} {n} x {ms:.0f} ms" for step, (n, ms) in f["job_ms"].items()))
+    runs = ", ".join(f"{step} {n} x {ms:.0f} ms" for step, (n, ms) in f["job_ms"].items())
+    print("jobs run (warm-up included):  " + runs)
     print(f"worker time per request:  {f['worker_ms_per_submission']:.1f} ms, of which analysis "
           f"{f['analysis_ms_mean']:.1f} ms (mean of the stored provenance)")
     print(f"no-op jobs:               {f['noop_jobs']} at {f['noop_jobs_per_s']:.1f} per second, "

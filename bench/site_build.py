@@ -35,7 +35,7 @@ SENTENCES = [
     "Monitoring warned us when the forecast error started to drift.",
 ]
 REPEAT = 3
-BARE_CONF = """
+BARE_CONF = r"""
 SITENAME = "Bench"
 TIMEZONE = "Europe/Prague"
 DEFAULT_LANG = "en"
@@ -122,8 +122,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     count = parser.parse_args().articles
-    with tempfile.TemporaryDirectory(prefix="statex-bench-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="statex-bench-") as name:
+        tmp = Path(name)
         content = make_content(tmp, count)
         conf = tmp / "bareconf.py"
         conf.write_text(BARE_CONF)

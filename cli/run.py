@@ -103,7 +103,8 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
         def load_config(self):
             options = {"bind": f"{host}:{port or settings.port}", "workers": workers, "threads": threads,
                        "worker_class": "gthread", "accesslog": "-", "timeout": 120,
-                       "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"), "control_socket_disable": True,
+                       "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                       "control_socket_disable": True,
                        "child_exit": _forget_worker_metrics}
             if not settings.production:
                 options["logger_class"] = "cli.access_log.ConsoleAccessLog"

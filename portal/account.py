@@ -33,7 +33,8 @@ class ProfileForm(FlaskForm):
 
 
 class PasswordForm(PolicyForm):
-    current = PasswordField("Current password", id="password-current", validators=[InputRequired("Enter your current password.")])
+    current = PasswordField("Current password", id="password-current",
+                            validators=[InputRequired("Enter your current password.")])
     password = new_password_field("New password")
 
     def policy_context(self) -> tuple[str, str]:
@@ -44,11 +45,13 @@ class TokenForm(FlaskForm):
     name = StringField("Token name", id="token-name", validators=[
         InputRequired("Name the token after where you use it, e.g. “invoice import”."),
         Length(max=100, message="Use at most 100 characters.")])
-    expires = SelectField("Expires", id="token-expires", choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
+    expires = SelectField("Expires", id="token-expires",
+                          choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
 
 
 class DeleteForm(FlaskForm):
-    confirm = PasswordField("Your password, to confirm", id="delete-confirm", validators=[InputRequired("Enter your password to confirm.")])
+    confirm = PasswordField("Your password, to confirm", id="delete-confirm",
+                            validators=[InputRequired("Enter your password to confirm.")])
 
 
 def _page(status: int = 200, **forms):

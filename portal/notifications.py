@@ -29,8 +29,9 @@ def destination_form(service: services.Service, formdata=_UNSET):
         pass
 
     for field in service.fields:
-        setattr(DestinationForm, field.name, StringField(field.label, default=field.default, description=field.hint,
-                                                         validators=[Length(max=2000, message="Use at most 2,000 characters.")]))
+        limit = Length(max=2000, message="Use at most 2,000 characters.")
+        setattr(DestinationForm, field.name,
+                StringField(field.label, default=field.default, description=field.hint, validators=[limit]))
     return DestinationForm() if formdata is _UNSET else DestinationForm(formdata=formdata)
 
 

@@ -161,7 +161,8 @@ UI_STRINGS = {
         "search_none": "No results for “{query}”. Try another word, or browse the services.",
         "sitemap": "Site map",
         "cta_title": "Have a problem that AI could help with?",
-        "cta_text": "Describe it in a few sentences. We reply within two working days with a first assessment, free of charge.",
+        "cta_text": ("Describe it in a few sentences. We reply within two working days with a first assessment, "
+                     "free of charge."),
     },
     "cs": {
         "skip": "Přejít na obsah",

@@ -1,8 +1,9 @@
 """Change stamps: each commit that changes what a user can see bumps that user's counter, in the same transaction.
 
 A page cached for a user is valid exactly while their counter (and the EVERYONE counter, which bulk
-statements bump) stands still; `statex.sessions.user_for` reads both with the signed-in user. The portal and the workers change data only
-through `StampingSession`s (statex.db makes every session one), so no writer can forget to bump.
+statements bump) stands still; `statex.sessions.user_for` reads both with the signed-in user. The portal and
+the workers change data only through `StampingSession`s (statex.db makes every session one), so no writer
+can forget to bump.
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ class StateCollector:
             log.warning("could not read queue lengths for /metrics", exc_info=True)
         try:
             with session_scope(self.settings.database_url) as session:
-                for status, count in session.execute(select(Submission.status, func.count()).group_by(Submission.status)):
+                by_status = select(Submission.status, func.count()).group_by(Submission.status)
+                for status, count in session.execute(by_status):
                     submissions.add_metric([status], count)
                 rows = session.execute(select(Delivery.channel, Delivery.status, func.count())
                                        .group_by(Delivery.channel, Delivery.status))

@@ -48,7 +48,8 @@ def keep_only(logger: str, *templates: str) -> None:
 
 def configure_logging(service: str, level: str | None = None) -> None:
     """Log to stderr: JSON lines (LOG_FORMAT=json, the default outside development) or plain text."""
-    json_lines = os.environ.get("LOG_FORMAT", "json" if os.environ.get("STATEX_ENV") == "production" else "text") == "json"
+    default = "json" if os.environ.get("STATEX_ENV") == "production" else "text"
+    json_lines = os.environ.get("LOG_FORMAT", default) == "json"
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
     if json_lines:

@@ -1,21 +1,20 @@
-"""Fixtures on real services: PostgreSQL (schema by Alembic), Redis (a database per test run)."""
+"""Fixtures on real services: PostgreSQL (schema by Alembic), Redis (a server per test run), S3 (moto)."""
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import boto3
 import psycopg
 import pytest
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import event, text
 
 from statex import accounts, migrate
@@ -23,6 +22,8 @@ from statex.config import load_settings
 from statex.db import engine_for, session_scope
 from statex.models import Base
 from statex.models.base import utcnow
+from tests.fakes import S3_CREDENTIALS
+from tests.helpers import csrf_in, free_port, wait_until
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct horse battery staple"
@@ -52,28 +53,40 @@ def redis_url(tmp_path_factory) -> str:
                                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                "--dir", str(workdir)], stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    _wait_for_redis(url)
+    wait_for_redis(url)
     yield url
     server.terminate()
     server.wait(10)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def wait_for_redis(url: str, timeout: float = 10) -> None:
+    """Wait until a Redis server answers at `url` (refused connections mean: not up yet)."""
+    wait_until(lambda: Redis.from_url(url).ping(), timeout, every=0.05, message=f"Redis at {url}",
+               ignoring=(RedisConnectionError,))
 
 
-def _wait_for_redis(url: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            Redis.from_url(url).ping()
-            return
-        except Exception:  # noqa: BLE001  (not up yet)
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of a moto S3 server running for the whole test run (started only if a test asks for it)."""
+    from moto.server import ThreadedMotoServer  # moto is slow to import; most runs never need it
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, monkeypatch) -> str:
+    """A new bucket, with the environment pointing Statex at it (S3_BUCKET, S3_ENDPOINT_URL)."""
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"statex-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
+    monkeypatch.setenv("S3_BUCKET", bucket)
+    monkeypatch.setenv("S3_ENDPOINT_URL", s3_endpoint)
+    return bucket
 
 
 @pytest.fixture(scope="session")
@@ -202,8 +215,7 @@ class Auth:
         self.client = client
 
     def csrf(self, path: str = "/portal/login") -> str:
-        page = self.client.get(path).get_data(as_text=True)
-        return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        return csrf_in(self.client.get(path).get_data(as_text=True))
 
     def login(self, email: str, password: str = PASSWORD):
         return self.client.post("/portal/login", data={"email": email, "password": password,

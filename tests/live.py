@@ -6,12 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
-from tests.conftest import free_port
+from tests.helpers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,19 +30,19 @@ class WebProcess:
             stderr=subprocess.DEVNULL, start_new_session=True)
         self._wait()
 
-    def _wait(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"statex web exited with {self.process.returncode}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or its worker still loading the app
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"statex web did not answer on {self.url} within {timeout:.0f}s")
+    def _wait(self) -> None:
+        try:
+            # Refused or reset: not listening yet, or its worker still loading the app.
+            wait_until(self._healthy, timeout=60, message=f"statex web to answer on {self.url}",
+                       ignoring=(requests.RequestException,))
+        except AssertionError:
+            self.stop()
+            raise
+
+    def _healthy(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"statex web exited with {self.process.returncode}")
+        return requests.get(f"{self.url}/healthz", timeout=5).status_code == 200
 
     def stop(self) -> None:
         try:

@@ -20,7 +20,8 @@ def site_group() -> None:
 
 
 @site_group.command("build")
-@click.option("--production", is_flag=True, help="Use site/publishconf.py: absolute URLs (SITE_URL), fingerprinted assets.")
+@click.option("--production", is_flag=True,
+              help="Use site/publishconf.py: absolute URLs (SITE_URL), fingerprinted assets.")
 @click.option("--strict", is_flag=True, help="Fail on any Pelican warning.")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder (default $SITE_OUTPUT_DIR or var/site).")
 def build_command(production: bool, strict: bool, output: Path | None) -> None:

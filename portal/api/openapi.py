@@ -255,7 +255,8 @@ def document(version: str = "1", limits: Limits | None = None) -> dict:
                     "summary": "The caller's submissions, newest first.",
                     "parameters": [
                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(STATUSES)}},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+                        {"name": "page", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
                         {"name": "per_page", "in": "query",
                          "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                     ],

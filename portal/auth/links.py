@@ -127,7 +127,8 @@ def reset_request_GET():
 @by_ip_and_email("link_ip", "link_account")
 def reset_request_POST():
     return _request_link("reset_password", "auth/reset_request.html",
-                         "If {email} has an account, a link to choose a new password is on its way. It works once, for an hour.")
+                         "If {email} has an account, a link to choose a new password is on its way. "
+                         "It works once, for an hour.")
 
 
 @bp.get("/password/reset/<token>")

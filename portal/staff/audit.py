@@ -24,8 +24,10 @@ class AuditFilter(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    action = SelectField("Action", choices=[SelectChoice("", "Any action")] + [SelectChoice(a) for a in ACTIONS], default="")
-    who = StringField("Person (email contains)", validators=[Optional(), Length(max=200, message="Use at most 200 characters.")])
+    action = SelectField("Action", choices=[SelectChoice("", "Any action")] + [SelectChoice(a) for a in ACTIONS],
+                         default="")
+    who = StringField("Person (email contains)",
+                      validators=[Optional(), Length(max=200, message="Use at most 200 characters.")])
     since = DateField("From", validators=[Optional()], format="%Y-%m-%d")
     until = DateField("Until", validators=[Optional()], format="%Y-%m-%d")
 

@@ -40,7 +40,8 @@ def deliveries():
         OutboxMessage.delivery_id.in_([row.id for row in rows]))))
     return render_template(
         "staff/deliveries.html", deliveries=rows, kept=kept, filters=filters, page=page, per_page=PER_PAGE,
-        statuses=DELIVERY_STATUSES, channels=list(db.scalars(select(Delivery.channel).distinct().order_by(Delivery.channel))),
+        statuses=DELIVERY_STATUSES,
+        channels=list(db.scalars(select(Delivery.channel).distinct().order_by(Delivery.channel))),
         events=list(db.scalars(select(Delivery.event).distinct().order_by(Delivery.event))),
     )
 

@@ -87,8 +87,8 @@ def paragraphs(text: str) -> list[str]:
     Documents often have paragraphs, headings and table rows with no full stop: each is its own line.
     """
     found: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if not line:
             continue
         if found and line[0].islower() and found[-1][-1] not in ".!?:;":

@@ -6,7 +6,8 @@ two forms because the model compares like with like: descriptions (e5's passages
 """
 
 DESCRIPTIONS = (
-    "Building, renovation and repair work in homes, offices and other buildings: kitchens, bathrooms, roofs, floors, painting.",
+    ("Building, renovation and repair work in homes, offices and other buildings: kitchens, bathrooms, roofs, floors, "
+     "painting."),
     "Plumbing, heating, electrical installation and other trades called out to fix something in a building.",
     "Translating and interpreting texts, books and documents from one language into another.",
     "Catering, food, drinks and organising events, parties, weddings, conferences and team outings.",

@@ -56,7 +56,8 @@ def analyse(sources: list[Source], settings, catalogue: Catalogue, language_hint
     started = time.perf_counter()
     durations: dict[str, float] = {}
     messages = _messages(sources, catalogue, language_hint, today or dt.date.today())
-    notes: list[str] = [s.caveat for s in sources if s.caveat]  # texts a machine was unsure of, as the local analyser says
+    # Texts a machine was unsure of, as the local analyser says.
+    notes: list[str] = [s.caveat for s in sources if s.caveat]
     where = f"{settings.llm_model} at {_host(settings.llm_base_url)}"
     with httpx.Client(timeout=settings.llm_timeout, headers=_headers(settings)) as client:
         for answer in range(1, ANSWERS + 1):
@@ -88,7 +89,8 @@ def _messages(sources: list[Source], catalogue: Catalogue, language_hint: str | 
               today: dt.date) -> list[dict]:
     """The system prompt (schema, rules, our catalogue) and the request's sources as the user's message."""
     language = local.detect_language(joined(sources), language_hint)
-    services = "\n".join(f"  - slug {s.slug!r}, title {s.title!r}, url {s.url!r}, category {categories.key_for(s.category) or s.category!r}: "
+    services = "\n".join(f"  - slug {s.slug!r}, title {s.title!r}, url {s.url!r}, "
+                         f"category {categories.key_for(s.category) or s.category!r}: "
                          f"{s.summary}" for s in catalogue.in_language(language)) or "  (the catalogue is empty)"
     hint = f"; the client's portal language is {language_hint!r}" if language_hint else ""
     system = RULES.format(schema=json.dumps(Findings.model_json_schema()), hint=hint, today=today.isoformat(),

@@ -86,13 +86,15 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
         url = channels.apprise_url(settings, destination.channel, destination.address)
     except channels.InvalidAddress as error:
         raise transports.PermanentError(str(error)) from None
-    subject, text = (revealed(session, settings, delivery.user_id, part) for part in (delivery.subject, delivery.body_text))
+    subject, text = (revealed(session, settings, delivery.user_id, part)
+                     for part in (delivery.subject, delivery.body_text))
     transports.send_apprise(url, subject, text, private_hosts=not settings.production)
 
 
 def revealed(session: Session, settings: Settings, user_id: uuid.UUID | None, text: str) -> str:
     """`text` as it is sent: the recipient's sign-in links and destination codes filled in."""
-    return codes.reveal(session, settings.secret_key, user_id, links.reveal(session, settings.secret_key, user_id, text))
+    with_links = links.reveal(session, settings.secret_key, user_id, text)
+    return codes.reveal(session, settings.secret_key, user_id, with_links)
 
 
 def _destination(session: Session, delivery: Delivery) -> Destination | None:

@@ -9,8 +9,8 @@ bytes: TLS still runs end to end between the plugin and the service, checked aga
 service's name. With `private_hosts` off (production) the filter is apprise's own
 `is_public_ip_address`: no loopback, private, link-local, reserved, CGN, mapped or NAT64 form of
 them. (Apprise's `HTTPPolicy` does the same, but resolves in a thread pool made at import, which
-a forked RQ work horse inherits dead.) Redirects are off in the plugin (AppriseAsset.http_redirects), and a redirect followed
-anyway would come back through the proxy and be checked the same way.
+a forked RQ work horse inherits dead.) Redirects are off in the plugin (AppriseAsset.http_redirects), and a
+redirect followed anyway would come back through the proxy and be checked the same way.
 """
 
 from __future__ import annotations

@@ -62,11 +62,13 @@ def _mattermost(values: dict[str, str]) -> str:
 
 WEBHOOK = "Webhook URL"
 SERVICES: dict[str, Service] = {service.key: service for service in (
-    Service("email", "Email", "email", (Field("address", "Email address", "Another address of yours, e.g. a shared inbox."),),
+    Service("email", "Email", "email",
+            (Field("address", "Email address", "Another address of yours, e.g. a shared inbox."),),
             lambda v: v["address"]),
     Service("telegram", "Telegram", "telegram", (Field(
         "address", "Telegram chat id",
-        "A number such as 123456789: message @userinfobot on Telegram to learn yours, then start a chat with our bot."),),
+        "A number such as 123456789: message @userinfobot on Telegram to learn yours, "
+        "then start a chat with our bot."),),
         lambda v: v["address"]),
     Service("slack", "Slack", "apprise", (Field(
         "address", WEBHOOK, "In Slack: Apps, Incoming Webhooks, Add to Slack, pick a channel; copy the URL that "
@@ -106,6 +108,7 @@ def address_of(service: Service, values: dict[str, str]) -> str:
     """The address `values` (one per field of `service`) make; IncompleteService when a field is empty."""
     for field in service.fields:
         if not (values.get(field.name) or "").strip():
-            name = field.label if field.label.split()[0] in ("Telegram", "Matrix") else field.label[0].lower() + field.label[1:]
+            proper = field.label.split()[0] in ("Telegram", "Matrix")  # names keep their capital
+            name = field.label if proper else field.label[0].lower() + field.label[1:]
             raise IncompleteService(f"Enter the {name}.", field.name)
     return service.build({name: (value or "").strip() for name, value in values.items()})

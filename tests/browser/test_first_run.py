@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.cli.test_up import Up, _wait_ready, embedded_env  # noqa: F401  (embedded_env: a fixture)
+from tests.cli.test_up import Up, embedded_env, wait_ready  # noqa: F401  (embedded_env: a fixture)
 
 pytestmark = pytest.mark.slow
 LOGIN = re.compile(r"staff login: (\S+) / (\S+)")
 
 
 @pytest.fixture
-def first_run(embedded_env):
+def first_run(embedded_env):  # noqa: F811  (the fixture of tests/cli/test_up)
     """A fresh `statex up` on embedded defaults: its address, and the login it printed."""
     up = Up(embedded_env)
     base = f"http://127.0.0.1:{embedded_env['PORT']}"
     try:
         email, password = up.wait_for(LOGIN.pattern).groups()
-        _wait_ready(base)
+        wait_ready(base)
         kept = (Path(embedded_env["STATEX_VAR_DIR"]) / "staff-login.txt").read_text()
         assert LOGIN.search(kept).groups() == (email, password), "the file holds what was printed"
         yield base, email, password

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.notify_peers import SmtpPeer, WebhookPeer
+from tests.fakes import SmtpPeer, WebhookPeer
+from tests.helpers import wait_until
 
 REQUEST = ("We are a small bakery chain in Brno. Every evening the shop managers email their sales and "
            "someone types them into a spreadsheet to plan tomorrow's baking. We want the plan proposed "
@@ -23,15 +23,6 @@ def peers(monkeypatch):
     yield smtp, webhook
     webhook.stop()
     smtp.stop()
-
-
-def wait_for(condition, what: str, limit: float = 60.0):
-    """Wait for the worker process to act; the limit only stops a broken run from hanging."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.2)
 
 
 def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, page, make_user):
@@ -58,7 +49,7 @@ def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, pa
     page.get_by_role("button", name="Add and send a code").click()
     expect(page.get_by_text("waiting for its code")).to_be_visible()
 
-    wait_for(lambda: webhook.requests, "the verification code")
+    wait_until(lambda: webhook.requests, timeout=60, message="the verification code")
     assert webhook.requests[0]["json"]["topic"] == "bara-news"
     code = re.search(r"\b(\d{6})\b", webhook.requests[0]["json"]["message"]).group(1)
     page.get_by_label(re.compile("Code sent to")).fill(code)
@@ -78,7 +69,7 @@ def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, pa
     # The bell refreshes itself (htmx, every few seconds) until the results are counted; the
     # confirmation is listed, already read.
     expect(page.locator(".bell__count")).to_have_text("1", timeout=30_000)
-    wait_for(lambda: len(webhook.requests) == 2, "the results on the webhook")
+    wait_until(lambda: len(webhook.requests) == 2, timeout=60, message="the results on the webhook")
     assert webhook.requests[1]["json"]["title"].startswith("Your results are ready")
     assert webhook.requests[1]["json"]["topic"] == "bara-news"
     assert [m["Subject"].split(":")[0] for m in smtp.messages] == ["We received your request"]

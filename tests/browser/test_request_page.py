@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import sign_in_to_a_new_request
 
 from tests import samples
-from tests.statex.test_extraction_audio import Whisper, WhisperHandler
+from tests.fakes import Whisper, WhisperHandler
 
 REQUEST = ("We run a small accounting office. Every month around 800 invoices arrive as PDF files; "
            "two people retype them into our ERP. We want them read automatically and checked.")
@@ -27,22 +27,22 @@ class HeldWhisper(Whisper):
     """A transcription service that answers only once the test lets it: the request stays in progress."""
 
     def __init__(self):
-        super().__init__()
-        self.RequestHandlerClass = HeldWhisperHandler
+        super().__init__(HeldWhisperHandler)
         self.go = threading.Event()
+
+    def stop(self) -> None:
+        self.go.set()
+        super().stop()
 
 
 @pytest.fixture
 def whisper(monkeypatch):
     """Ask for it before `live_server`: the worker reads TRANSCRIBE_URL when it starts."""
-    server = HeldWhisper()
+    server = HeldWhisper().start()
     server.answers.append((200, HEARD))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("TRANSCRIBE_URL", server.url)
     yield server
-    server.go.set()
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def _send_with_a_recording(page, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,14 +14,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.helpers import free_port, wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Up:
@@ -59,7 +54,7 @@ class Up:
 def embedded_env(tmp_path, monkeypatch):
     for name in ("DATABASE_URL", "REDIS_URL", "STATEX_ENV", "SECRET_KEY", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    port = _free_port()
+    port = free_port()
     return dict(os.environ, STATEX_VAR_DIR=str(tmp_path / "var"), PORT=str(port),
                 SITE_OUTPUT_DIR=str(tmp_path / "site"), PYTHONUNBUFFERED="1")
 
@@ -69,7 +64,7 @@ def test_up_runs_a_submission_end_to_end_and_stops_cleanly(embedded_env):
     base = f"http://127.0.0.1:{embedded_env['PORT']}"
     try:
         up.wait_for(r"staff login: admin@statex\.local / \S+")
-        _wait_ready(base)
+        wait_ready(base)
         up.statex("users", "create", "--email", "client@example.com", "--password", "long enough password")
         token = up.statex("tokens", "create", "--email", "client@example.com").strip().splitlines()[-1]
         headers = {"Authorization": f"Bearer {token}"}
@@ -111,31 +106,25 @@ def test_second_up_reuses_the_data_of_the_first(embedded_env):
 def test_production_without_settings_refuses_to_start(embedded_env):
     env = dict(embedded_env, STATEX_ENV="production")
     done = subprocess.run([sys.executable, "-m", "cli", "web"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0
     assert "SECRET_KEY" in done.stderr and "DATABASE_URL" in done.stderr
 
 
-def _wait_ready(base: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/readyz", timeout=10).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{base} did not become ready")
+def wait_ready(base: str) -> None:
+    """Wait until the platform at `base` answers /readyz (refused or slow connections mean: not yet)."""
+    wait_until(lambda: requests.get(f"{base}/readyz", timeout=10).status_code == 200, timeout=60,
+               message=f"{base} to become ready", ignoring=(requests.ConnectionError, requests.Timeout))
 
 
-def _wait_completed(url: str, headers: dict, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def _wait_completed(url: str, headers: dict) -> dict:
+    """The submission at `url` as the API shows it, once it is completed."""
+
+    def completed() -> dict | None:
         body = requests.get(url, headers=headers, timeout=5).json()
-        if body["status"] == "completed":
-            return body
-        time.sleep(0.3)
-    raise AssertionError(f"submission did not complete: {body}")
+        return body if body["status"] == "completed" else None
+
+    return wait_until(completed, timeout=60, every=0.3, message=f"the submission at {url} to complete")
 
 
 def _processes_using(var_dir: str) -> list[str]:
@@ -159,7 +148,7 @@ def test_ctrl_c_stops_everything_before_redis_and_the_console_shows_one_line_per
     base = f"http://127.0.0.1:{embedded_env['PORT']}"
     try:
         up.wait_for(r"staff login: admin@statex\.local / \S+")
-        _wait_ready(base)
+        wait_ready(base)
         up.wait_for(r"worker:ai \|.*Listening on ai")
         up.statex("users", "create", "--email", "client@example.com", "--password", "long enough password")
         token = up.statex("tokens", "create", "--email", "client@example.com").strip().splitlines()[-1]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 from tests.deploy.conftest import DEPLOY, ROOT
 
 BUILD_TOOLS = ("build-essential", "gcc", "g++", "make", "pkg-config")

@@ -7,12 +7,13 @@ import http.client
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import free_port
+
 from tests.deploy.conftest import DEPLOY, FINGERPRINTED
+from tests.helpers import free_port, wait_until
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -50,13 +51,9 @@ def _wrapper(prefix: Path, listen_port: int, upstream_port: int) -> Path:
     return wrapper
 
 
-def _wait_for_port(port: int) -> None:
-    for _ in range(200):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_nginx_accepts_the_configuration(tmp_path):
@@ -75,7 +72,7 @@ def edge(tmp_path, web_port):
     wrapper = _wrapper(prefix, port, web_port)
     nginx = subprocess.Popen([_nginx(), "-p", str(prefix), "-c", str(wrapper), "-g", "daemon off;"])
     try:
-        _wait_for_port(port)
+        wait_until(lambda: _listening(port), timeout=30, every=0.05, message=f"nginx on port {port}")
         yield port
     finally:
         nginx.terminate()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.conftest import free_port
 from tests.deploy.conftest import DEPLOY, ROOT
+from tests.helpers import free_port, wait_until
 
 PROBE = DEPLOY / "probes" / "worker_alive.py"
 
@@ -19,15 +18,6 @@ def probe(*queues: str, redis_url: str | None = None) -> subprocess.CompletedPro
     env = dict(os.environ, REDIS_URL=redis_url or os.environ["REDIS_URL"])
     return subprocess.run([sys.executable, str(PROBE), *queues], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=60, check=False)
-
-
-def wait_for(condition, attempts: int = 300) -> bool:
-    """Poll `condition` until it holds (a bounded number of times, not a deadline)."""
-    for _ in range(attempts):
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
@@ -48,13 +38,13 @@ def test_fails_when_no_worker_of_this_host_is_registered():
 
 
 def test_passes_while_the_worker_runs_and_fails_once_it_stopped(ai_worker):
-    assert wait_for(lambda: probe("ai").returncode == 0)
+    wait_until(lambda: probe("ai").returncode == 0, message="the probe to find the worker")
     assert probe().returncode == 0, "no queue named: any worker of this host counts"
     assert probe("notifications").returncode == 1, "the worker does not serve that queue"
     ai_worker.terminate()
     ai_worker.wait(30)
     # A warm shutdown removes the registration; a crash leaves it to expire with the heartbeat.
-    assert wait_for(lambda: probe("ai").returncode == 1)
+    wait_until(lambda: probe("ai").returncode == 1, message="the probe to miss the stopped worker")
 
 
 def test_passes_when_redis_is_unreachable_so_workers_are_not_restarted_for_it():

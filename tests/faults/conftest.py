@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -58,14 +57,3 @@ def processes(monkeypatch):
     group = Processes(dict(os.environ))
     yield group
     group.stop_all()
-
-
-def wait_until(condition, timeout: float = 120, every: float = 0.2, message: str = "condition"):
-    """Poll `condition` until it returns something truthy; fail with `message` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out waiting for {message}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -17,8 +16,8 @@ from sqlalchemy import func, select
 from statex import migrate
 from statex.db import session_scope
 from statex.models import Submission, SubmissionFile
-from tests.conftest import PASSWORD, free_port
-from tests.faults.conftest import wait_until
+from tests.conftest import PASSWORD
+from tests.helpers import csrf_in, free_port, wait_until
 
 
 class PostgresServer:
@@ -98,7 +97,7 @@ def test_outage_is_told_clearly_and_work_resumes_when_the_database_returns(postg
     headers = {"Authorization": f"Bearer {make_token(email)}"}
     portal = requests.Session()
     page = portal.get(f"{live}/portal/login").text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    token = csrf_in(page)
     portal.post(f"{live}/portal/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     first = requests.post(f"{live}/api/v1/submissions", headers=headers, timeout=10,
                           json={"description": "We need our invoices read automatically."})

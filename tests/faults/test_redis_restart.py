@@ -13,8 +13,8 @@ from statex.config import load_settings
 from statex.db import session_scope
 from statex.models import Delivery, OutboxMessage, Submission, SubmissionEvent
 from statex.queue import AI, connect
-from tests.conftest import _wait_for_redis, free_port
-from tests.faults.conftest import wait_until
+from tests.conftest import wait_for_redis
+from tests.helpers import free_port, wait_until
 
 BATCH = 5
 
@@ -30,7 +30,7 @@ class RedisServer:
         self.process = subprocess.Popen([shutil.which("redis-server"), "--port", str(self.port), "--bind",
                                          "127.0.0.1", "--save", "", "--appendonly", "no",
                                          "--dir", str(self.workdir)], stdout=subprocess.DEVNULL)
-        _wait_for_redis(self.url)
+        wait_for_redis(self.url)
 
     def stop(self) -> None:
         self.process.kill()

@@ -1,17 +1,16 @@
-"""A transcription service or a model that hangs: the step times out, is retried or falls back; no worker waits forever."""
+"""A transcription service or a model that hangs: the step times out, is retried or falls back; no worker waits
+forever."""
 
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 from sqlalchemy import select
 
 from statex.models.pipeline import Extraction
+from tests.fakes import FakeLLM, Whisper
 from tests.statex import extraction_samples as samples
-from tests.statex.test_extraction_audio import Whisper
-from tests.statex.test_openai_provider import FakeLLM
 
 DESCRIPTION = "We want our support inbox answered by an assistant, in Czech and English."
 
@@ -24,21 +23,20 @@ def headers(make_user, make_token):
 
 @pytest.fixture
 def hanging_whisper(monkeypatch):
-    server = Whisper()
+    server = Whisper().start()
     server.stall.set()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("TRANSCRIBE_URL", server.url)
     monkeypatch.setenv("TRANSCRIBE_TIMEOUT", "1")
     monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0")
     yield server
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def test_hanging_transcription_times_out_is_retried_then_failed(hanging_whisper, client, headers, run_jobs, db,
                                                                 tmp_path):
     response = client.post("/api/v1/submissions", headers=headers, content_type="multipart/form-data",
-                           data={"description": DESCRIPTION, "voice": (io.BytesIO(samples.speech_wav(tmp_path)), "v.wav")})
+                           data={"description": DESCRIPTION,
+                                 "voice": (io.BytesIO(samples.speech_wav(tmp_path)), "v.wav")})
     run_jobs()
     extraction = db.scalar(select(Extraction))
     assert extraction.state == "failed" and extraction.attempts == 3

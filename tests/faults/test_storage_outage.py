@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from statex.config import load_settings
 from statex.models import QueuedJob, Submission, SubmissionEvent, SubmissionFile
 from statex.orphans import collect_orphans
-from tests.s3 import CREDENTIALS, free_port, s3_keys
+from tests.fakes import S3_CREDENTIALS, s3_keys
+from tests.helpers import csrf_in, free_port
 
 DESCRIPTION = "We want our supplier invoices read automatically and checked before import."
 INVOICE = b"Invoice 2026-001. Total 1200 CZK.\n"
@@ -93,7 +94,7 @@ def s3_server(monkeypatch):
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    for name, value in CREDENTIALS.items():
+    for name, value in S3_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     bucket = f"statex-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}").create_bucket(Bucket=bucket)
@@ -175,7 +176,7 @@ def test_the_form_says_so_and_keeps_what_was_typed(s3_server, client, auth, make
     auth.login(email, password)
     page = client.get("/portal/submissions/new").get_data(as_text=True)
     form = {"description": DESCRIPTION, "language": "en", "category": "", "contact_channel": "email",
-            "contact": "", "csrf_token": re.search(r'name="csrf-token" content="([^"]+)"', page).group(1),
+            "contact": "", "csrf_token": csrf_in(page),
             "form_key": re.search(r'name="form_key" type="hidden" value="([0-9a-f]+)"', page).group(1)}
 
     s3_server.stop()
@@ -200,7 +201,7 @@ def test_adding_files_while_storage_is_down_changes_nothing(s3_server, client, a
     email, password, _id = make_user()
     auth.login(email, password)
     page = client.get("/portal/submissions/new").get_data(as_text=True)
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    csrf = csrf_in(page)
     created = client.post("/portal/submissions/new", data={"description": DESCRIPTION, "csrf_token": csrf})
     detail = created.headers["Location"]
     jobs_before = db.scalar(select(func.count()).select_from(QueuedJob))

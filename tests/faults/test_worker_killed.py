@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from statex.db import session_scope
 from statex.models import Delivery, OutboxMessage, Submission
 from statex.queue import AI, connect
-from tests.faults.conftest import wait_until
+from tests.helpers import wait_until
 from tests.statex import extraction_samples as samples
 
 BATCH = 4
@@ -47,7 +47,7 @@ def test_every_submission_completes_once_despite_killed_workers(client, make_use
     for step in STEPS:
         # Catch the worker inside this step, kill it and its work horse, then start a new one.
         try:
-            wait_until(lambda: _running_step(redis, step), timeout=60, every=0.02, message=f"a {step} job")
+            wait_until(lambda step=step: _running_step(redis, step), timeout=60, every=0.02, message=f"a {step} job")
         except AssertionError:
             continue
         processes.kill("worker")

@@ -11,14 +11,14 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from jobs.notify import notify_event, resume_retries, send_delivery
-from statex import accounts, events, submissions
+from statex import accounts, events, pipeline, submissions
 from statex.db import session_scope
 from statex.messages import destinations, preferences
 from statex.messages.notify import notify_user
 from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, SubmissionEvent, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS
-from tests.notify_peers import SmtpPeer, WebhookPeer
+from tests.fakes import SmtpPeer, WebhookPeer
 
 SUMMARY = "Two people retype hundreds of invoices a month; reading them automatically saves that work."
 TEXT = ("We run a small accounting office. Every month hundreds of invoices arrive by email and two "
@@ -51,12 +51,19 @@ def make_client(settings, email="eva@example.com", language=None) -> str:
 
 
 def completed_event(settings, user_id: str, text: str = TEXT, summary: str = SUMMARY) -> str:
-    """A submission with its result, completed as the analysis pipeline completes one (which does not run)."""
+    """A submission with its result, completed by the pipeline's own transition (the analysis does not run)."""
     with session_scope(settings.database_url) as session:
         submission = submissions.create(session, session.get(User, user_id), text, process=False)
         session.add(AnalysisResult(submission=submission, provider="test", data={"summary": summary}))
-        submission.status = "completed"
-        return str(events.record(session, submission, "submission.completed").id)
+        pipeline.complete(session, submission)
+        return event_of(session, submission, "submission.completed")
+
+
+def event_of(session, submission, kind: str) -> str:
+    """The id of the submission's event of this kind, as the pipeline recorded it."""
+    session.flush()
+    return str(session.scalars(select(SubmissionEvent.id).where(
+        SubmissionEvent.submission_id == submission.id, SubmissionEvent.kind == kind)).one())
 
 
 def add_verified(settings, run_jobs, peer: WebhookPeer, user_id: str, url: str) -> str:
@@ -212,8 +219,8 @@ def test_staff_messages_go_to_notify_urls(settings, monkeypatch, webhook, make_u
     user_id = make_client(settings)
     with session_scope(settings.database_url) as session:
         submission = submissions.create(session, session.get(User, user_id), TEXT)
-        submission.status, submission.status_message = "failed", "The analyser crashed."
-        event_id = str(events.record(session, submission, "submission.failed").id)
+        pipeline.fail(session, pipeline.latest_run(session, submission.id), "The analyser crashed.", "Traceback")
+        event_id = event_of(session, submission, "submission.failed")
     notify_event(event_id)
     [staff] = [r["json"] for r in webhook.requests if r["path"] == "/staff"]
     assert staff["title"].startswith("Submission failed") and "The analyser crashed." in staff["message"]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import threading
 import uuid
 from datetime import timedelta
 
-import pytest
 from redis import Redis
 from sqlalchemy import select
 
@@ -19,17 +17,11 @@ from statex.models import Delivery, OutboxMessage, QueuedJob, Submission, User
 from statex.models.base import utcnow
 from statex.models.pipeline import Extraction, PipelineRun
 from statex.queue import connect
+from tests.helpers import count
 from tests.statex import extraction_samples as samples
-from tests.statex.test_extraction_audio import Whisper
 
 DESCRIPTION = ("We are a distribution company in Brno. We receive orders as PDF files and scans by email "
                "and retype them into our ERP. We need the orders read automatically.")
-
-
-@pytest.fixture
-def client_token(make_user, make_token):
-    email, _password, user_id = make_user()
-    return {"Authorization": f"Bearer {make_token(email)}"}, user_id
 
 
 def _submit(client, headers, description=DESCRIPTION, files=(), voice=None):
@@ -201,8 +193,9 @@ def test_reconciler_recovers_work_lost_with_redis(client, client_token, run_jobs
     submission_id = _submit(client, headers)
     Redis.from_url(settings.redis_url).flushdb()  # Redis restarted empty: the queued job is gone
     with session_scope(settings.database_url) as session:
-        session.execute(PipelineRun.__table__.update().values(updated_at=utcnow() - timedelta(seconds=settings.reconcile_interval)))
-    lost = db.query(QueuedJob).count()
+        long_ago = utcnow() - timedelta(seconds=settings.reconcile_interval)
+        session.execute(PipelineRun.__table__.update().values(updated_at=long_ago))
+    lost = count(db, QueuedJob)
     assert lost >= 1
     assert reconcile(settings, connect(settings.redis_url)) == lost
     run_jobs()
@@ -219,21 +212,6 @@ def _staff(make_user, settings):
     """A staff member, as a function giving their row in a session."""
     _email, _password, user_id = make_user(role="staff")
     return lambda session: session.get(User, user_id)
-
-
-@pytest.fixture
-def whisper(monkeypatch):
-    """An OpenAI-compatible transcription server on loopback; retries come at once.
-
-    Ask for it before `client`: the app reads the retry intervals when it is made.
-    """
-    server = Whisper()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("TRANSCRIBE_URL", server.url)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0,0")
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_a_voice_only_request_is_named_from_its_transcript_in_its_language(whisper, client, client_token,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from statex import accounts, submissions
 from statex.db import session_scope
 from statex.models import QueuedJob
-from tests.faults.conftest import wait_until
+from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

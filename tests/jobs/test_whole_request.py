@@ -9,7 +9,7 @@ from statex import submissions
 from statex.db import session_scope
 from statex.models import Submission
 from statex.storage import storage_for
-from tests.jobs.test_pipeline import _read, _submit, client_token, whisper  # noqa: F401  (fixtures)
+from tests.jobs.test_pipeline import _read, _submit
 from tests.statex import extraction_samples as samples
 
 SHOP = ("We run an online shop for garden tools and get hundreds of customer emails a week. "
@@ -86,7 +86,7 @@ def test_keywords_hold_no_file_names_labels_or_currency_codes(client, client_tok
 
 
 def test_a_request_given_only_as_a_voice_recording_is_summarised_in_sentences(
-        whisper, client, client_token, run_jobs, tmp_path):  # noqa: F811
+        whisper, client, client_token, run_jobs, tmp_path):
     headers, _user = client_token
     transcript = "we need a chatbot for our online shop that answers questions about delivery times"
     whisper.answers = [(200, {"text": transcript, "language": "english", "segments": []})]

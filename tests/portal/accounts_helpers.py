@@ -10,16 +10,15 @@ from statex.config import load_settings
 from statex.db import session_scope
 from statex.messages.deliver import revealed
 from statex.models import Delivery, OutboxMessage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Auth
 
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 # Where one page's HTML differs from the same page's for another visitor: the CSRF token, twice.
 PER_VISITOR = re.compile(r'(name="csrf-token" content=|name="csrf_token" type="hidden" value=|'
                          r'type="hidden" name="csrf_token" value=)"[^"]*"')
 
 
 def csrf(client, path: str = "/portal/login") -> str:
-    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+    return Auth(client).csrf(path)
 
 
 def as_seen_by_anyone(response, email: str) -> tuple[int, str]:

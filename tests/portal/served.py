@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -11,9 +10,7 @@ import requests
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
-
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
-
+from tests.helpers import csrf_in
 
 @contextmanager
 def serve(app) -> Iterator[str]:
@@ -42,7 +39,7 @@ class Visitor(requests.Session):
         return super().request(method, url if url.startswith("http") else self.base + url, *args, **kwargs)
 
     def csrf(self, page: str) -> str:
-        return CSRF.search(self.get(page).text).group(1)
+        return csrf_in(self.get(page).text)
 
     def form(self, path: str, data: dict | None = None, page: str | None = None, **kwargs):
         return self.post(path, data={**(data or {}), "csrf_token": self.csrf(page or path)}, **kwargs)

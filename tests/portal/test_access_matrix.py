@@ -84,7 +84,8 @@ class World:
 
     def request(self, who: str, method: str, url: str):
         client = self.clients[who]
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if url.startswith("/api/") and who in self.tokens else {}
+        with_token = url.startswith("/api/") and who in self.tokens
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if with_token else {}
         if method == "GET":
             return client.get(url, headers=headers)
         data = {} if url.startswith("/api/") else {"csrf_token": csrf(client, "/portal/login"), "description": "More."}
@@ -127,7 +128,7 @@ def test_an_unknown_or_malformed_id_is_404_like_someone_elses(world):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_or_refused(world):
-    for endpoint, method, url in world.urls():
+    for _endpoint, method, url in world.urls():
         response = world.request("anonymous", method, url)
         if url.startswith("/api/"):
             assert response.status_code == 401, url
@@ -182,7 +183,8 @@ def test_staff_reach_staff_pages_and_only_admins_manage_users(world):
 
 
 def test_every_file_download_is_audited_with_who_and_whose(world, db):
-    downloads = [url for endpoint, method, url in world.urls() if endpoint.endswith("download") or endpoint == "api.download_file"]
+    downloads = [url for endpoint, _method, url in world.urls()
+                 if endpoint.endswith("download") or endpoint == "api.download_file"]
     if not downloads:
         pytest.skip("no file download routes")
     for who in ("a", "staff"):
@@ -190,5 +192,6 @@ def test_every_file_download_is_audited_with_who_and_whose(world, db):
             assert world.request(who, "GET", url).status_code in (200, 302)
     events = db.scalars(select(models.AuditEvent).where(models.AuditEvent.action == "file.downloaded")).all()
     assert len(events) == 2 * len(downloads)
-    assert {(e.actor, e.target) for e in events} == {("a@example.com", "a@example.com"), ("staff@example.com", "a@example.com")}
+    assert {(e.actor, e.target) for e in events} == {("a@example.com", "a@example.com"),
+                                                      ("staff@example.com", "a@example.com")}
     assert all(e.ip == "127.0.0.1" and e.data["submission"] == world.submission_id for e in events)

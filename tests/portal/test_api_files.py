@@ -9,7 +9,8 @@ import requests
 from statex.config import load_settings
 from statex.models import Submission
 from tests import samples
-from tests.s3 import s3_bucket, s3_endpoint, s3_keys  # noqa: F401  (fixtures)
+from tests.fakes import s3_keys
+from tests.helpers import count
 
 DESCRIPTION = "Our shop gets hundreds of customer emails a week; we want answers drafted."
 
@@ -70,7 +71,7 @@ def test_the_same_idempotency_key_creates_one_submission(client, headers, db):
     assert first.status_code == 201 and again.status_code == 200
     assert again.headers["Idempotent-Replayed"] == "true"
     assert first.get_json()["id"] == again.get_json()["id"]
-    assert db.query(Submission).count() == 1
+    assert count(db, Submission) == 1
     bad = client.post("/api/v1/submissions", json={"description": DESCRIPTION},
                       headers={**headers, "Idempotency-Key": "x" * 300})
     assert bad.status_code == 422 and "Idempotency-Key" in bad.get_json()["errors"]
@@ -111,7 +112,7 @@ def test_list_filters_and_pages(client, headers):
     assert client.get("/api/v1/submissions?per_page=500", headers=headers).get_json()["errors"]
 
 
-def test_on_s3_downloads_redirect_to_a_presigned_link(s3_bucket, s3_endpoint, make_user, make_token):  # noqa: F811
+def test_on_s3_downloads_redirect_to_a_presigned_link(s3_bucket, s3_endpoint, make_user, make_token):
     from portal import create_app
 
     client = create_app(test_config={"TESTING": True}, settings=load_settings()).test_client()

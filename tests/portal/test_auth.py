@@ -16,9 +16,9 @@ from statex.lockout import Policy
 from statex.db import session_scope
 from statex.models import AuditEvent, QueuedJob, User
 from statex.models.base import utcnow
-from tests.conftest import PASSWORD, free_port
-from tests.faults.conftest import wait_until
-from tests.portal.accounts_helpers import CSRF, as_seen_by_anyone, link_in, login, mail_to, post, signup
+from tests.conftest import PASSWORD
+from tests.helpers import csrf_in, free_port, wait_until
+from tests.portal.accounts_helpers import as_seen_by_anyone, link_in, login, mail_to, post, signup
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,8 @@ def test_signup_names_each_problem_and_keeps_valid_input(client):
     assert 'value="ann@example.com"' in html and "Ann &lt;b&gt;Smith&lt;/b&gt;" in html
     assert "password1234" not in html, "a password is never echoed back"
 
-    html = post(client, "/portal/signup", {"name": "", "email": "not-an-email", "password": "short"}).get_data(as_text=True)
+    html = post(client, "/portal/signup",
+                {"name": "", "email": "not-an-email", "password": "short"}).get_data(as_text=True)
     assert "Tell us your name." in html and "like name@example.com" in html and "at least 12" in html
 
 
@@ -210,7 +211,7 @@ def test_signing_in_works_while_redis_is_unreachable(make_user, tmp_path):
         browser = requests.Session()
 
         def sign_in(password):
-            token = CSRF.search(browser.get(f"{base}/portal/login", timeout=10).text).group(1)
+            token = csrf_in(browser.get(f"{base}/portal/login", timeout=10).text)
             return browser.post(f"{base}/portal/login", data={"email": email, "password": password,
                                                               "csrf_token": token},
                                 allow_redirects=False, timeout=10)

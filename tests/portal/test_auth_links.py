@@ -31,7 +31,8 @@ def test_a_magic_link_signs_in_once(client, make_user, run_jobs, settings, db):
 
     stranger = client.application.test_client()
     assert post(stranger, path).status_code == 404, "used links are spent"
-    methods = [e.data.get("method") for e in db.query(AuditEvent).filter_by(action="signin.success")]
+    signins = db.scalars(select(AuditEvent).where(AuditEvent.action == "signin.success"))
+    methods = [e.data.get("method") for e in signins]
     assert methods == ["magic_link"]
 
 

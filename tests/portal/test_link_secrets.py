@@ -13,7 +13,8 @@ from statex.config import load_settings
 from statex.db import engine_for
 from statex.models import Base
 from tests.conftest import PASSWORD
-from tests.notify_peers import SmtpPeer
+from tests.fakes import SmtpPeer
+from tests.helpers import csrf_in
 from tests.portal.accounts_helpers import link_in, login, mail_to, post
 
 LINK = re.compile(r"https?://\S+?/portal(/(?:login/link|password/reset|verify)/[A-Za-z0-9_-]+)")
@@ -40,9 +41,9 @@ def _redis_bytes(redis) -> bytes:
     values: list[bytes] = []
     for key in redis.scan_iter():
         kind = redis.type(key).decode()
-        values += {"string": lambda: [redis.get(key)], "hash": lambda: list(redis.hgetall(key).values()),
-                   "list": lambda: redis.lrange(key, 0, -1), "set": lambda: list(redis.smembers(key)),
-                   "zset": lambda: redis.zrange(key, 0, -1)}.get(kind, lambda: [])()
+        values += {"string": lambda k: [redis.get(k)], "hash": lambda k: list(redis.hgetall(k).values()),
+                   "list": lambda k: redis.lrange(k, 0, -1), "set": lambda k: list(redis.smembers(k)),
+                   "zset": lambda k: redis.zrange(k, 0, -1)}.get(kind, lambda k: [])(key)
     unpacked = []
     for value in values:
         unpacked.append(value)
@@ -77,14 +78,15 @@ def test_the_link_the_email_carries_is_stored_and_queued_nowhere(smtp, client, m
 
 def test_a_destination_code_is_stored_and_queued_nowhere(smtp, client, make_user, run_jobs, settings, redis):
     """The code that proves a destination is someone's goes only to that destination."""
-    from tests.notify_peers import WebhookPeer
+    from tests.fakes import WebhookPeer
 
     webhook = WebhookPeer().start()
     try:
         email, password, _ = make_user(verified=True)
         login(client, email, password)
         response = post(client, "/portal/account/notifications/destinations",
-                        {"service": "apprise", "address": webhook.url("json", "mine")}, page="/portal/account/notifications")
+                        {"service": "apprise", "address": webhook.url("json", "mine")},
+                        page="/portal/account/notifications")
         assert response.status_code == 303
         queued = _redis_bytes(redis)
         run_jobs()
@@ -92,9 +94,9 @@ def test_a_destination_code_is_stored_and_queued_nowhere(smtp, client, make_user
         code = re.search(r"code: (\d{6})", sent["json"]["title"]).group(1)
     finally:
         webhook.stop()
-    for text in (f"code: {code}", f"code is {code}", f"    {code}"):
-        assert text not in _database_text(settings.database_url)
-        assert text.encode() not in queued and text.encode() not in _redis_bytes(redis)
+    for said in (f"code: {code}", f"code is {code}", f"    {code}"):
+        assert said not in _database_text(settings.database_url)
+        assert said.encode() not in queued and said.encode() not in _redis_bytes(redis)
 
 
 def test_a_placeholder_in_someone_elses_message_reveals_nothing(smtp, client, make_user, run_jobs, settings, db):
@@ -140,7 +142,7 @@ def test_production_has_no_outbox(make_user, database_url, redis_url):
     admin = create_app(settings=production).test_client()
     https = {"base_url": "https://statex.example"}
     page = admin.get("/portal/login", **https).get_data(as_text=True)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    token = csrf_in(page)
     signed_in = admin.post("/portal/login", **https, headers={"Referer": "https://statex.example/portal/login"},
                            data={"email": admin_email, "password": PASSWORD, "csrf_token": token})
     assert signed_in.status_code in (302, 303)

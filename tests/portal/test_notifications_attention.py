@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.conftest import Auth
+
 SETTINGS = "/portal/account/notifications"
 REQUEST = "We need a chatbot that answers customer emails about orders, in English and Czech."
 
@@ -17,14 +19,10 @@ def signed_in(make_user, auth):
     return user_id
 
 
-def _csrf(client, path: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
-
-
 def _send_request(client, run_jobs) -> None:
     response = client.post("/portal/submissions/new", data={
         "description": REQUEST, "language": "", "contact_channel": "email",
-        "csrf_token": _csrf(client, "/portal/submissions/new")})
+        "csrf_token": Auth(client).csrf("/portal/submissions/new")})
     assert response.status_code in (302, 303)
     run_jobs()
 
@@ -54,7 +52,7 @@ def test_a_confirmation_is_kept_read_and_the_results_count_as_new(client, signed
 
 def test_the_reader_turns_the_bell_off_and_on(client, signed_in, run_jobs):
     assert _bell_on(client)  # on until the reader says otherwise
-    response = client.post(f"{SETTINGS}/preferences", data={"csrf_token": _csrf(client, SETTINGS), "language": ""})
+    response = client.post(f"{SETTINGS}/preferences", data={"csrf_token": Auth(client).csrf(SETTINGS), "language": ""})
     assert response.status_code == 303
     assert not _bell_on(client)
 
@@ -62,7 +60,8 @@ def test_the_reader_turns_the_bell_off_and_on(client, signed_in, run_jobs):
     assert _unread(client) == 0
     assert "Nothing yet" in client.get("/portal/notifications").get_data(as_text=True)
 
-    client.post(f"{SETTINGS}/preferences", data={"csrf_token": _csrf(client, SETTINGS), "language": "", "in_app": "y"})
+    client.post(f"{SETTINGS}/preferences",
+                data={"csrf_token": Auth(client).csrf(SETTINGS), "language": "", "in_app": "y"})
     assert _bell_on(client)
     _send_request(client, run_jobs)
     assert _unread(client) == 1

@@ -40,7 +40,8 @@ def test_the_document_is_public_and_openapi_3_1(client):
 
 def test_every_api_route_is_documented(app):
     routes = {(rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}"), method.lower())
-              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
+              for rule in app.url_map.iter_rules()
+              if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, item in document()["paths"].items() for method in item}
     assert routes == documented

@@ -40,7 +40,8 @@ def test_a_result_in_review_is_in_no_page_api_answer_or_export_until_approved(
 
         [held] = _export(ann)["submissions"]
         assert held["status"] == "in_review" and held["result"] is None
-        assert requests.get(f"{base}/api/v1/submissions/{submission_id}", headers=api, timeout=10).json()["result"] is None
+        seen = requests.get(f"{base}/api/v1/submissions/{submission_id}", headers=api, timeout=10).json()
+        assert seen["result"] is None
         assert 'class="result"' not in ann.get(page, headers={"HX-Request": "true"}).text
 
         with session_scope(settings.database_url) as session:

@@ -7,6 +7,7 @@ import pytest
 
 from portal import create_app
 from statex.config import load_settings
+from tests.helpers import csrf_in
 from tests.portal.accounts_helpers import csrf, login
 
 PAGES = ["/portal/login", "/portal/signup", "/portal/login/link", "/portal/password/forgot"]
@@ -60,7 +61,7 @@ def test_production_sends_hsts_and_a_secure_host_only_cookie(settings, make_user
     email, _, _ = make_user()
     response = client.get("/portal/login", base_url="https://statex.example")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    token = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True)).group(1)
+    token = csrf_in(response.get_data(as_text=True))
     signed_in = client.post("/portal/login", base_url="https://statex.example",
                             headers={"Referer": "https://statex.example/portal/login"},
                             data={"email": email, "password": "correct horse battery staple", "csrf_token": token})

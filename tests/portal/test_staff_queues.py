@@ -31,7 +31,8 @@ def test_staff_retry_and_discard_failed_jobs(client, make_user, settings, run_jo
     assert discarded.status_code == 303 and job_id not in queue.failed_job_registry
     again = post(client, f"/portal/staff/queues/ai/failed/{job_id}/discard", page="/portal/staff/queues")
     assert again.status_code == 404
-    assert post(client, f"/portal/staff/queues/nope/failed/{job_id}/retry", page="/portal/staff/queues").status_code == 404
+    unknown = post(client, f"/portal/staff/queues/nope/failed/{job_id}/retry", page="/portal/staff/queues")
+    assert unknown.status_code == 404
 
 
 def test_clients_do_not_see_the_queues(client, make_user):

@@ -2,29 +2,27 @@
 
 import re
 
+from sqlalchemy import select
+
 from statex.models import OutboxMessage
+from tests.conftest import Auth
 
 DESCRIPTION = ("We run a small accounting office in Brno. Every month we receive around 800 invoices "
                "as PDF files by email. Today two people retype them into our ERP system. We want the "
                "invoices read automatically and checked before import.")
 
 
-def _csrf(client, path):
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
-
-
 def _signup(client, email="ann@example.com"):
     """Sign up, then sign in with the new password."""
     password = "correct horse battery staple"
     client.post("/portal/signup", data={"name": "Ann", "email": email, "password": password,
-                                        "csrf_token": _csrf(client, "/portal/signup")})
-    return client.post("/portal/login", data={"email": email, "password": password,
-                                              "csrf_token": _csrf(client, "/portal/login")})
+                                        "csrf_token": Auth(client).csrf("/portal/signup")})
+    return Auth(client).login(email, password)
 
 
 def _submit(client, description=DESCRIPTION):
     return client.post("/portal/submissions/new", data={
-        "description": description, "language": "", "csrf_token": _csrf(client, "/portal/submissions/new")})
+        "description": description, "language": "", "csrf_token": Auth(client).csrf("/portal/submissions/new")})
 
 
 def test_a_new_client_signs_in_to_their_requests_and_the_form(client):
@@ -56,7 +54,7 @@ def test_submission_is_analysed_and_the_result_shown(client, run_jobs, db):
     assert "invoices" in html.lower()
     assert "Results ready" in html and "submission.completed" not in html  # the timeline in words
 
-    message = db.query(OutboxMessage).filter(OutboxMessage.subject.contains("results are ready")).one()
+    message = db.scalars(select(OutboxMessage).where(OutboxMessage.subject.contains("results are ready"))).one()
     assert message.recipient == "ann@example.com"
     assert "results are ready" in message.subject
     assert page in message.body_text

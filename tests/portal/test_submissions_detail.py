@@ -14,12 +14,8 @@ DESCRIPTION = "We want the invoices we receive by email read automatically and c
 HTMX = {"HX-Request": "true"}
 
 
-def _csrf(client, path):
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
-
-
 def _send(client, **fields):
-    data = {"description": DESCRIPTION, "csrf_token": _csrf(client, "/portal/submissions/new"), **fields}
+    data = {"description": DESCRIPTION, "csrf_token": Auth(client).csrf("/portal/submissions/new"), **fields}
     response = client.post("/portal/submissions/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 303, response.get_data(as_text=True)
     return response.headers["Location"]
@@ -83,7 +79,7 @@ def test_a_request_sent_back_by_staff_asks_the_client_plainly(client, page, run_
     staff = _staff_client(make_user)
     review = page.replace("/submissions/", "/staff/review/")
     response = staff.post(f"{review}/reject", data={"note": "Which accounting system do you use?",
-                                                    "csrf_token": _csrf(staff, review)})
+                                                    "csrf_token": Auth(staff).csrf(review)})
     assert response.status_code == 303
 
     html = client.get(page).get_data(as_text=True)
@@ -94,7 +90,7 @@ def test_a_request_sent_back_by_staff_asks_the_client_plainly(client, page, run_
     live = re.search(r'<div id="live"[^>]*>', html).group(0)
     assert "hx-trigger" not in live, "nothing changes until the client adds something: no polling"
 
-    response = client.post(f"{page}/add", data={"text": "We use Pohoda.", "csrf_token": _csrf(client, page)})
+    response = client.post(f"{page}/add", data={"text": "We use Pohoda.", "csrf_token": Auth(client).csrf(page)})
     assert response.status_code == 303
     assert "We need something from you" not in client.get(page).get_data(as_text=True)
     run_jobs()
@@ -106,7 +102,7 @@ def test_added_text_over_the_room_left_is_refused_with_its_count_and_kept(client
     room = 20_000 - len(DESCRIPTION)
     assert f'data-max-chars="{room}"' in html
     typed = "y" * (room + 10)
-    response = client.post(f"{page}/add", data={"text": typed, "csrf_token": _csrf(client, page)})
+    response = client.post(f"{page}/add", data={"text": typed, "csrf_token": Auth(client).csrf(page)})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f"Your text has {room + 10:,} characters, 10 over the limit of {room:,}." in html
@@ -130,7 +126,7 @@ def test_a_title_over_its_limit_is_refused_and_kept(client, auth, make_user):
     email, password, _id = make_user()
     auth.login(email, password)
     response = client.post("/portal/submissions/new", data={
-        "description": DESCRIPTION, "title": "T" * 120, "csrf_token": _csrf(client, "/portal/submissions/new")})
+        "description": DESCRIPTION, "title": "T" * 120, "csrf_token": Auth(client).csrf("/portal/submissions/new")})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Keep the title to 100 characters or fewer (it has 120)." in html and "T" * 120 in html

@@ -9,17 +9,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from statex.config import load_settings
 from statex.models import Submission, SubmissionFile
 from tests import samples
-from tests.s3 import s3_bucket, s3_endpoint, s3_keys  # noqa: F401  (fixtures)
+from tests.conftest import Auth
+from tests.fakes import s3_keys
+from tests.helpers import count
 
 DESCRIPTION = "We want our invoices read automatically and checked before import."
-
-
-def _csrf(client, path="/portal/submissions/new"):
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+NEW = "/portal/submissions/new"
 
 
 def _form_key(client):
@@ -28,8 +28,8 @@ def _form_key(client):
 
 
 def _post(client, description=DESCRIPTION, files=(), voice=None, form_key="", **fields):
-    data = {"description": description, "language": "en", "csrf_token": _csrf(client), "form_key": form_key,
-            "contact_channel": "email", "contact": "", **fields,
+    data = {"description": description, "language": "en", "csrf_token": Auth(client).csrf(NEW),
+            "form_key": form_key, "contact_channel": "email", "contact": "", **fields,
             "files": [(io.BytesIO(content), name) for name, content in files]}
     if voice is not None:
         data["voice"] = (io.BytesIO(voice[1]), voice[0])
@@ -48,7 +48,7 @@ def test_voice_and_files_are_stored_with_their_hashes(signed_in, db, settings):
     response = _post(signed_in, files=[("Faktura č. 1.pdf", pdf), ("../../scan.png", png)],
                      voice=("recording.webm", voice))
     assert response.status_code == 303
-    submission = db.query(Submission).one()
+    submission = db.scalars(select(Submission)).one()
     files = {f.name: f for f in submission.files}
     assert set(files) == {"Faktura č. 1.pdf", "scan.png", "recording.webm"}
     assert files["recording.webm"].kind == "voice" and files["recording.webm"].content_type == "audio/webm"
@@ -66,13 +66,13 @@ def test_voice_and_files_are_stored_with_their_hashes(signed_in, db, settings):
 def test_a_voice_message_alone_is_enough(signed_in, db):
     response = _post(signed_in, description="", voice=("voice.ogg", samples.speech("ogg")))
     assert response.status_code == 303
-    assert db.query(SubmissionFile).one().content_type == "audio/ogg"
+    assert db.scalars(select(SubmissionFile)).one().content_type == "audio/ogg"
 
 
 def test_download_is_an_attachment_with_nosniff(signed_in, db):
     pdf = samples.pdf()
     page = _post(signed_in, files=[("Faktura č. 1.pdf", pdf)]).headers["Location"]
-    item = db.query(SubmissionFile).one()
+    item = db.scalars(select(SubmissionFile)).one()
     response = signed_in.get(f"{page}/files/{item.id}")
     assert response.status_code == 200 and response.data == pdf
     assert response.headers["Content-Type"] == "application/pdf"
@@ -82,9 +82,10 @@ def test_download_is_an_attachment_with_nosniff(signed_in, db):
 
 
 def test_audio_plays_inline_but_documents_do_not(signed_in, db):
-    page = _post(signed_in, files=[("a.pdf", samples.pdf())], voice=("v.mp3", samples.speech("mp3"))).headers["Location"]
-    voice = db.query(SubmissionFile).filter_by(kind="voice").one()
-    document = db.query(SubmissionFile).filter_by(kind="attachment").one()
+    sent = _post(signed_in, files=[("a.pdf", samples.pdf())], voice=("v.mp3", samples.speech("mp3")))
+    page = sent.headers["Location"]
+    voice = db.scalars(select(SubmissionFile).where(SubmissionFile.kind == "voice")).one()
+    document = db.scalars(select(SubmissionFile).where(SubmissionFile.kind == "attachment")).one()
     played = signed_in.get(f"{page}/files/{voice.id}/play")
     assert played.status_code == 200
     assert played.headers["Content-Type"] == "audio/mpeg"
@@ -95,10 +96,10 @@ def test_audio_plays_inline_but_documents_do_not(signed_in, db):
 
 def test_another_client_cannot_download(signed_in, db, app, make_user):
     page = _post(signed_in, files=[("a.pdf", samples.pdf())]).headers["Location"]
-    item = db.query(SubmissionFile).one()
+    item = db.scalars(select(SubmissionFile)).one()
     other = app.test_client()
     email, password, _id = make_user()
-    other.post("/portal/login", data={"email": email, "password": password, "csrf_token": _csrf(other, "/portal/login")})
+    Auth(other).login(email, password)
     assert other.get(f"{page}/files/{item.id}").status_code == 404
     assert other.get(f"{page}/files/{item.id}/play").status_code == 404
     assert signed_in.get(f"{page}/files/not-a-uuid").status_code == 404
@@ -114,7 +115,7 @@ def test_rejected_files_are_named_and_the_form_kept(signed_in, db):
     assert DESCRIPTION in html
     assert 'selected value="automation"' in html
     assert "please attach them again" in html
-    assert db.query(Submission).count() == 0
+    assert count(db, Submission) == 0
 
 
 def test_a_double_submitted_form_creates_one_submission(signed_in, db, settings):
@@ -122,8 +123,8 @@ def test_a_double_submitted_form_creates_one_submission(signed_in, db, settings)
     first = _post(signed_in, files=[("a.pdf", samples.pdf())], form_key=key)
     second = _post(signed_in, files=[("a.pdf", samples.pdf())], form_key=key)
     assert first.headers["Location"] == second.headers["Location"]
-    assert db.query(Submission).count() == 1
-    assert db.query(SubmissionFile).count() == 1
+    assert count(db, Submission) == 1
+    assert count(db, SubmissionFile) == 1
     stored = [p for p in Path(settings.storage_dir).rglob("*") if p.is_file()]
     assert len(stored) == 1, "the second post stores nothing"
 
@@ -132,21 +133,21 @@ def test_contact_details_are_checked_and_kept(signed_in, db):
     bad = _post(signed_in, contact_channel="telegram", contact="")
     assert bad.status_code == 422 and "Tell us your Telegram contact." in bad.get_data(as_text=True)
     assert _post(signed_in, contact_channel="whatsapp", contact="+420 601 123 456").status_code == 303
-    submission = db.query(Submission).one()
+    submission = db.scalars(select(Submission)).one()
     assert (submission.contact_channel, submission.contact) == ("whatsapp", "+420601123456")
 
 
 def test_language_defaults_from_the_browser(signed_in):
-    html = signed_in.get("/portal/submissions/new", headers={"Accept-Language": "cs-CZ,cs;q=0.9"}).get_data(as_text=True)
+    html = signed_in.get(NEW, headers={"Accept-Language": "cs-CZ,cs;q=0.9"}).get_data(as_text=True)
     assert 'selected value="cs"' in html
 
 
-def test_on_s3_files_go_to_the_bucket_and_downloads_redirect(s3_bucket, s3_endpoint, make_user):  # noqa: F811
+def test_on_s3_files_go_to_the_bucket_and_downloads_redirect(s3_bucket, s3_endpoint, make_user):
     from portal import create_app
 
     client = create_app(test_config={"TESTING": True}, settings=load_settings()).test_client()
     email, password, _id = make_user()
-    client.post("/portal/login", data={"email": email, "password": password, "csrf_token": _csrf(client, "/portal/login")})
+    Auth(client).login(email, password)
     voice = samples.speech("wav")
     page = _post(client, files=[("a.docx", samples.docx())], voice=("v.wav", voice)).headers["Location"]
     assert len(s3_keys(s3_endpoint, s3_bucket)) == 2

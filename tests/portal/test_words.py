@@ -21,7 +21,8 @@ def test_another_address_is_named_by_its_site_and_path_and_the_text_is_escaped()
 
 def test_a_budget_reads_once_with_its_currency():
     assert money({"amount": 15000, "currency": "EUR", "text": "EUR 15,000"}) == "15,000 EUR"
-    assert money({"amount": 10000, "amount_max": 20000, "currency": "CZK", "text": "10–20 tisíc"}) == "10,000–20,000 CZK"
+    ranged = {"amount": 10000, "amount_max": 20000, "currency": "CZK", "text": "10–20 tisíc"}
+    assert money(ranged) == "10,000–20,000 CZK"
     assert money({"amount": 900, "currency": None, "text": "900"}) == "900 (currency not stated)"
 
 

@@ -43,4 +43,4 @@ def content_copy(tmp_path) -> Path:
 
 def html_pages(output: Path) -> list[Path]:
     """Every HTML page of a build except Pagefind's own files."""
-    return sorted(p for p in output.rglob("*.html") if not p.relative_to(output).parts[0] == "pagefind")
+    return sorted(p for p in output.rglob("*.html") if p.relative_to(output).parts[0] != "pagefind")

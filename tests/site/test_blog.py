@@ -77,7 +77,8 @@ def test_sitemap_lists_every_blog_page_with_its_translation(paged_site):
     entries = {url.find("s:loc", ns).text: url for url in root.findall("s:url", ns)}
     for url in PAGES:
         for prefix in LANGS.values():
-            links = {link.get("hreflang"): link.get("href") for link in entries[f"/{prefix}{url}"].findall("x:link", ns)}
+            entry = entries[f"/{prefix}{url}"]
+            links = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
             assert links == {lang: f"/{other_prefix}{url}" for lang, other_prefix in LANGS.items()}
 
 

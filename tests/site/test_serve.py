@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from cli.site.build import ROOT
-from tests.conftest import free_port
+from tests.helpers import free_port, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -27,17 +27,17 @@ def page_shows(url: str, text: str) -> bool:
     return False
 
 
-def wait_until(condition, what: str, timeout: float = 90, poke=None) -> None:
-    """Wait for `condition()`; call `poke()` (if given) every few seconds meanwhile."""
-    deadline = time.monotonic() + timeout
-    poked = 0.0
-    while not condition():
-        now = time.monotonic()
-        assert now < deadline, f"timed out waiting for {what}"
-        if poke and now - poked > 5:
-            poke()
-            poked = now
-        time.sleep(0.3)
+def saving_until_shown(path: Path, content: str, url: str, text: str):
+    """A condition for `wait_until`: whether `url` shows `text`, saving `content` to `path` every few seconds."""
+    saved = [0.0]
+
+    def shown() -> bool:
+        if time.monotonic() - saved[0] > 5:
+            path.write_text(content, encoding="utf-8")
+            saved[0] = time.monotonic()
+        return page_shows(url, text)
+
+    return shown
 
 
 def processes_mentioning(marker: str) -> list[int]:
@@ -58,16 +58,17 @@ def test_serve_previews_a_content_folder_and_rebuilds_when_it_changes(content_co
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/about/"
-        wait_until(lambda: page_shows(url, "<h1>About Statex</h1>"), "the first build")
+        wait_until(lambda: page_shows(url, "<h1>About Statex</h1>"), timeout=90, every=0.3, message="the first build")
         about = content_copy / "pages" / "about.md"
         changed = about.read_text(encoding="utf-8") + "\nA sentence the preview must show.\n"
         # Pelican watches the files only once its first build is done: save until it sees the change.
-        wait_until(lambda: page_shows(url, "A sentence the preview must show."), "the rebuild",
-                   poke=lambda: about.write_text(changed, encoding="utf-8"))
+        wait_until(saving_until_shown(about, changed, url, "A sentence the preview must show."), timeout=90,
+                   every=0.3, message="the rebuild")
         # Stopping the command stops Pelican's server and watcher, which run in a process group of their own.
         os.killpg(serve.pid, signal.SIGTERM)
         assert serve.wait(timeout=20) == 0
-        wait_until(lambda: not processes_mentioning(str(content_copy)), "Pelican's processes to end", timeout=10)
+        wait_until(lambda: not processes_mentioning(str(content_copy)), timeout=10,
+                   message="Pelican's processes to end")
         with pytest.raises(requests.ConnectionError):
             requests.get(url, timeout=5)
     finally:

@@ -16,7 +16,8 @@ import numpy
 from tests import samples
 
 MB = 1024 * 1024
-PARAGRAPH = b'<w:p><w:r><w:t xml:space="preserve">' + b"Order 4711, forty pallets of water. " * 8 + b"</w:t></w:r></w:p>"
+PARAGRAPH = (b'<w:p><w:r><w:t xml:space="preserve">' + b"Order 4711, forty pallets of water. " * 8
+             + b"</w:t></w:r></w:p>")
 
 
 def docx(xml_mb: int) -> bytes:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 
 from statex import analysis
 from statex.analysis import meaning
-from tests.faults.conftest import processes, wait_until  # noqa: F401  (the fixture, for real worker processes)
+from tests.faults.conftest import processes  # noqa: F401  (the fixture, for real worker processes)
+from tests.helpers import wait_until
 
 # Requests in the clients' own words: none names the catalogue's keywords, and none is in bench/data.
 IN_OWN_WORDS = [
@@ -63,14 +63,13 @@ def test_a_forked_child_encodes_after_its_parent_has(tmp_path):
     if pid == 0:
         out.write_text(json.dumps(meaning.queries(["then the child"]).shape))
         os._exit(0)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG) == (0, 0):
-        time.sleep(0.1)
-    finished = out.exists()
-    if not finished:
+    try:
+        wait_until(lambda: os.waitpid(pid, os.WNOHANG) != (0, 0), every=0.1, message="the forked child to end")
+    except AssertionError:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
-    assert finished and json.loads(out.read_text()) == [1, 384]
+        raise
+    assert out.exists() and json.loads(out.read_text()) == [1, 384]
 
 
 def test_a_real_worker_matches_a_request_sent_through_the_api(client, make_user, make_token, settings,
@@ -78,8 +77,8 @@ def test_a_real_worker_matches_a_request_sent_through_the_api(client, make_user,
     email, _password, _user = make_user()
     headers = {"Authorization": f"Bearer {make_token(email)}"}
     response = client.post("/api/v1/submissions", headers=headers, json={
-        "description": "Every month we copy the figures from hundreds of scanned supplier invoices into our accounting system "
-                       "by hand."})
+        "description": "Every month we copy the figures from hundreds of scanned supplier invoices into our "
+                       "accounting system by hand."})
     assert response.status_code == 201
     processes.start("ai", "worker", "ai")
     processes.start("scheduler", "scheduler")

@@ -20,7 +20,7 @@ from statex import dumps, migrate
 from statex.db import engine_for
 from tests import samples
 from tests.conftest import ADMIN_URL
-from tests.s3 import s3_bucket, s3_endpoint, s3_keys  # noqa: F401  (fixtures)
+from tests.fakes import s3_keys
 
 FILES = {"offer.pdf": samples.pdf(), "notes.txt": "Ceny v Kč, splatnost 14 dní.\n".encode()}
 
@@ -158,7 +158,7 @@ def test_backup_reports_a_file_missing_from_storage(scratch_url, client, headers
 
 
 @pytest.mark.parametrize("scratch_url", ["postgresql"], indirect=True)
-def test_backup_to_and_restore_from_a_bucket(scratch_url, s3_bucket, s3_endpoint, client, headers):  # noqa: F811
+def test_backup_to_and_restore_from_a_bucket(scratch_url, s3_bucket, s3_endpoint, client, headers):
     backups = f"backups-{uuid.uuid4().hex[:8]}"
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=backups)
     submission = submit(client, headers, "Read our supplier invoices automatically.", FILES)

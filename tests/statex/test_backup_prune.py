@@ -17,7 +17,7 @@ from sqlalchemy import text
 from statex.backup import Place, Retention, backup, backup_name, object_key, place_for, prune
 from statex.config import load_settings
 from statex.db import engine_for
-from tests.s3 import CREDENTIALS, s3_endpoint  # noqa: F401  (fixture)
+from tests.fakes import S3_CREDENTIALS
 from tests.statex.test_backup import (  # noqa: F401  (fixtures)
     FILES, downloads, headers, scratch_postgres, scratch_url, statex, submit, wipe_database)
 
@@ -30,7 +30,7 @@ def backups_url(request, environment, tmp_path, monkeypatch) -> str:
     if request.param == "dir":
         return str(tmp_path / "backups")
     endpoint = request.getfixturevalue("s3_endpoint")
-    for name, value in CREDENTIALS.items():
+    for name, value in S3_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("S3_ENDPOINT_URL", endpoint)
     bucket = f"backups-{uuid.uuid4().hex[:8]}"
@@ -95,7 +95,8 @@ def at(days: int, clock: str) -> datetime:
 
 
 @pytest.mark.parametrize("scratch_url", ["postgresql"], indirect=True)
-def test_pruning_keeps_what_the_runbook_promises_and_the_files_they_need(scratch_url, backups_url, client, headers):
+def test_pruning_keeps_what_the_runbook_promises_and_the_files_they_need(
+        scratch_url, backups_url, client, headers):  # noqa: F811  (fixtures of test_backup)
     first = submit(client, headers, "Read our supplier invoices automatically.", FILES)
     settings = load_settings()
     place = place_for(backups_url, settings)
@@ -136,7 +137,7 @@ def test_pruning_keeps_what_the_runbook_promises_and_the_files_they_need(scratch
 
 @pytest.mark.parametrize("scratch_url", ["postgresql"], indirect=True)
 def test_backup_with_prune_deletes_what_the_policy_drops_once_the_new_backup_is_written(
-        scratch_url, backups_url, client, headers):
+        scratch_url, backups_url, client, headers):  # noqa: F811  (fixtures of test_backup)
     submit(client, headers, "Read our supplier invoices automatically.", FILES)
     settings = load_settings()
     place = place_for(backups_url, settings)

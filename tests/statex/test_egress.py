@@ -13,7 +13,7 @@ from statex.messages.compose import Message
 from statex.messages.deliver import attempt, claim
 from statex.models import Delivery, Destination
 from statex.models.base import utcnow
-from tests.notify_peers import RedirectPeer, UdpPeer, WebhookPeer
+from tests.fakes import RedirectPeer, UdpPeer, WebhookPeer
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def ca(tmp_path, monkeypatch):
 
 def test_https_runs_end_to_end_through_the_relay_and_checks_the_name(ca):
     """The relay only tunnels: TLS is between apprise and the service, verified against the service's name."""
-    from tests.notify_peers import TlsWebhookPeer
+    from tests.fakes import TlsWebhookPeer
 
     right, wrong = TlsWebhookPeer(ca, ("localhost",)).start(), TlsWebhookPeer(ca, ("other.example",)).start()
     try:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import io
-import json
-import threading
 import wave
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from statex.config import load_settings
 from statex.extraction import ExtractionError, audio, extract, speech
 from statex.extraction.result import LOW_CONFIDENCE
+from tests.fakes import Whisper
+from tests.helpers import free_port
 from tests.statex import extraction_samples as samples
 
 
@@ -121,57 +118,14 @@ def test_broken_recording_is_a_permanent_error(data, settings):
     assert caught.value.message_for_client == "The recording could not be played; the file may be damaged."
 
 
-class Whisper(ThreadingHTTPServer):
-    """An OpenAI-compatible transcription server: answers queued (status, body) pairs, records requests."""
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), WhisperHandler)
-        self.answers: list[tuple[int, object]] = []
-        self.requests: list[dict] = []
-        self.stall = threading.Event()  # set: hold every answer back until the test ends
-        self.released = threading.Event()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1"
-
-
-class WhisperHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802  (http.server's naming)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + body)
-        fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
-                  for part in message.iter_parts()}
-        self.server.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"),
-                                     "fields": fields})
-        if self.server.stall.is_set():
-            self.server.released.wait(30)  # no answer until the test is over: the client gives up first
-            return
-        status, answer = self.server.answers.pop(0)
-        payload = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def whisper(monkeypatch):
-    server = Whisper()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = Whisper().start()
     monkeypatch.setenv("TRANSCRIBE_URL", server.url)
     monkeypatch.setenv("TRANSCRIBE_MODEL", "whisper-large-v3")
     monkeypatch.setenv("TRANSCRIBE_API_KEY", "sk-test")
     yield server
-    server.released.set()
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 VERBOSE = {"task": "transcribe", "language": "english", "duration": 3.2,
@@ -262,8 +216,6 @@ def test_whisper_too_slow_is_transient(whisper, wav, monkeypatch):
 
 
 def test_whisper_unreachable_is_transient(wav, monkeypatch):
-    from tests.conftest import free_port
-
     monkeypatch.setenv("TRANSCRIBE_URL", f"http://127.0.0.1:{free_port()}")
     with pytest.raises(ExtractionError) as caught:
         extract(wav, "audio/wav", settings=load_settings())

@@ -9,7 +9,6 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-import pytest
 
 from statex.config import load_settings
 from statex.extraction import extract, speech

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from statex import analysis
 from statex.config import ConfigError, load_settings
+from tests.fakes import FakeLLM
+from tests.helpers import free_port
 
 TEXT = ("We are Acme Logistics s.r.o. from Brno. Our accountants retype hundreds of supplier invoices a "
         "month into the ERP. We need the invoices read automatically by March 2027; budget €25,000.")
@@ -32,51 +31,6 @@ ANSWER = {
     ],
     "next_steps": ["Send us twenty sample invoices."],
 }
-
-
-class FakeLLM:
-    """A chat-completions server that answers each request with the next scripted reply."""
-
-    def __init__(self):
-        self.replies: list = []
-        self.requests: list[dict] = []
-        self.release = threading.Event()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                kind, value = fake.replies.pop(0) if fake.replies else ("content", "{}")
-                if kind == "sleep":
-                    fake.release.wait(value)
-                    kind, value = "content", json.dumps(ANSWER)
-                if kind == "status":
-                    return self._send(value, {"error": {"message": f"scripted failure {value}"}})
-                self._send(200, {"id": "chatcmpl-1", "object": "chat.completion", "model": "fake-model-1",
-                                 "choices": [{"index": 0, "finish_reason": "stop",
-                                              "message": {"role": "assistant", "content": value}}]})
-
-            def _send(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -177,10 +131,7 @@ def test_a_refusal_falls_back_at_once_naming_the_reason(llm):
 
 
 def test_a_server_that_is_down_falls_back():
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    result = analysis.analyse(TEXT, openai_settings(f"http://127.0.0.1:{port}/v1"))
+    result = analysis.analyse(TEXT, openai_settings(f"http://127.0.0.1:{free_port()}/v1"))
     assert result.provenance.provider == "local"
     assert "the server could not be reached (ConnectError" in result.notes[0]
     assert "(tried 2 times). The local analyser was used." in result.notes[0]

@@ -15,7 +15,6 @@ from cli import main
 from statex.config import load_settings
 from statex.orphans import collect_orphans
 from statex.storage import storage_for
-from tests.s3 import s3_bucket, s3_endpoint  # noqa: F401  (fixtures)
 
 TWO_HOURS = 2 * 3600
 
@@ -65,7 +64,7 @@ def test_a_dry_run_deletes_nothing(settings, referenced_key):
     assert storage_for(settings).exists(old)
 
 
-def test_orphans_on_s3(s3_bucket, referenced_key):  # noqa: F811
+def test_orphans_on_s3(s3_bucket, referenced_key):
     settings = load_settings()
     orphan = put_orphan(settings)
 

@@ -8,7 +8,6 @@ import requests
 
 from statex.config import load_settings
 from statex.storage import LocalStorage, S3Storage, content_disposition, storage_for
-from tests.s3 import s3_bucket, s3_endpoint  # noqa: F401  (fixtures)
 
 DATA = bytes(range(256)) * 40_000  # 10 MB: several multipart chunks on S3
 
@@ -42,7 +41,7 @@ def test_local_keys_cannot_leave_the_folder(tmp_path):
         LocalStorage(tmp_path).put("../outside", io.BytesIO(b"x"))
 
 
-def test_presigned_link_downloads_as_an_attachment(s3_bucket):  # noqa: F811
+def test_presigned_link_downloads_as_an_attachment(s3_bucket):
     storage = storage_for(load_settings())
     assert isinstance(storage, S3Storage)
     storage.put("k", io.BytesIO(b"%PDF-1.4 hello"), "application/pdf")

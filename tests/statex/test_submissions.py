@@ -14,6 +14,7 @@ from statex.models import PipelineRun, QueuedJob, Submission
 from statex.storage import LocalStorage
 from statex.uploads import Accepted, Draft
 from tests import samples
+from tests.helpers import count
 
 
 @pytest.fixture
@@ -48,8 +49,8 @@ def test_submit_commits_the_submission_its_files_and_its_job(settings, owner_ema
     with session_scope(settings.database_url) as session:
         stored = session.get(Submission, submission.id)
         assert [f.name for f in stored.files] == ["a.pdf"]
-        assert session.query(PipelineRun).filter_by(submission_id=submission.id).count() == 1
-        assert session.query(QueuedJob).filter_by(func="jobs.extract.extract_file").count() == 1
+        assert count(session, PipelineRun, PipelineRun.submission_id == submission.id) == 1
+        assert count(session, QueuedJob, QueuedJob.func == "jobs.extract.extract_file") == 1
         with submissions.open_file(storage, stored.files[0]) as stream:
             assert stream.read()[:5] == b"%PDF-"
     assert len(_stored(storage)) == 1
@@ -63,7 +64,7 @@ def test_files_of_a_submission_that_fails_to_commit_are_removed(settings, owner_
                            _files("n" * 300 + ".pdf"))
     assert _stored(storage) == []
     with session_scope(settings.database_url) as session:
-        assert session.query(Submission).count() == 0
+        assert count(session, Submission) == 0
 
 
 def test_the_same_idempotency_key_gives_one_submission_even_at_once(settings, owner_email, tmp_path):
@@ -86,4 +87,4 @@ def test_the_same_idempotency_key_gives_one_submission_even_at_once(settings, ow
     assert sorted(created for _, created in results) == [False, False, False, True]
     assert len(_stored(storage)) == 1, "the losers' files are removed"
     with session_scope(settings.database_url) as session:
-        assert session.query(Submission).count() == 1
+        assert count(session, Submission) == 1

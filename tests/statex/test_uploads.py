@@ -11,9 +11,10 @@ from statex.uploads import Limits, Upload
 from tests import samples
 
 DOCX = uploads.DOCX
+DEFAULT_LIMITS = Limits()
 
 
-def _check(*files, limits=Limits()):
+def _check(*files, limits=DEFAULT_LIMITS):
     return uploads.check_files([Upload(field, name, io.BytesIO(data)) for field, name, data in files], limits)
 
 

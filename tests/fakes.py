@@ -1,25 +1,31 @@
-"""Real protocol peers on loopback for notification tests: an SMTP server and a webhook receiver."""
+"""Real protocol peers on loopback for the third-party services the product talks to, one place for all.
+
+SMTP (aiosmtpd), webhooks over HTTP(S) and UDP (apprise's targets, syslog), an OpenAI-compatible
+transcription server and chat-completions server, and what the tests need of moto's S3 server.
+"""
 
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import json
 import socket
+import ssl
 import threading
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import boto3
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.helpers import free_port
+
 SMTP_USER, SMTP_PASSWORD = "statex", "mail-secret"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                  "AWS_DEFAULT_REGION": "us-east-1"}
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SmtpPeer:
@@ -109,8 +115,6 @@ class TlsWebhookPeer(WebhookPeer):
     """The webhook over HTTPS, with a certificate for `names` from a test CA (`ca`, a trustme.CA)."""
 
     def __init__(self, ca, names: tuple[str, ...] = ("localhost",)):
-        import ssl
-
         super().__init__()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert(*names).configure_cert(context)
@@ -153,3 +157,105 @@ class UdpPeer:
 
     def stop(self) -> None:
         self.sock.close()
+
+
+class Whisper(ThreadingHTTPServer):
+    """An OpenAI-compatible transcription server: answers queued (status, body) pairs, records requests."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler] | None = None):
+        super().__init__(("127.0.0.1", 0), handler or WhisperHandler)
+        self.answers: list[tuple[int, object]] = []
+        self.requests: list[dict] = []
+        self.stall = threading.Event()  # set: hold every answer back until the test ends
+        self.released = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def start(self) -> "Whisper":
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.released.set()
+        self.shutdown()
+        self.server_close()
+
+
+class WhisperHandler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802  (http.server's naming)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + body)
+        fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True)
+                  for part in message.iter_parts()}
+        self.server.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"),
+                                     "fields": fields})
+        if self.server.stall.is_set():
+            self.server.released.wait(30)  # no answer until the test is over: the client gives up first
+            return
+        status, answer = self.server.answers.pop(0)
+        payload = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeLLM:
+    """A chat-completions server that answers each request with the next scripted reply.
+
+    A reply is ("content", text), ("status", code) or ("sleep", seconds): no answer until then or the stop.
+    """
+
+    def __init__(self):
+        self.replies: list = []
+        self.requests: list[dict] = []
+        self.release = threading.Event()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802  (http.server's naming)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                kind, value = fake.replies.pop(0) if fake.replies else ("content", "{}")
+                if kind == "sleep":
+                    fake.release.wait(value)
+                    return  # the client gave up long ago
+                if kind == "status":
+                    return self._send(value, {"error": {"message": f"scripted failure {value}"}})
+                self._send(200, {"id": "chatcmpl-1", "object": "chat.completion", "model": "fake-model-1",
+                                 "choices": [{"index": 0, "finish_reason": "stop",
+                                              "message": {"role": "assistant", "content": value}}]})
+
+            def _send(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def s3_keys(endpoint: str, bucket: str) -> list[str]:
+    """The keys in a bucket of the S3 server at `endpoint` (moto's, started by the `s3_endpoint` fixture)."""
+    listing = boto3.client("s3", endpoint_url=endpoint).list_objects_v2(Bucket=bucket)
+    return [item["Key"] for item in listing.get("Contents", [])]
