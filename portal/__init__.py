@@ -7,6 +7,7 @@ from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from statex import accounts
 from statex.config import Settings, load_settings
 
 csrf = CSRFProtect()
@@ -18,6 +19,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     from statex.uploads import Limits
 
     settings = settings or load_settings()
+    accounts.use_hashing(settings.password_hashing)
     app = Flask(__name__, static_url_path="/portal/static")
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
