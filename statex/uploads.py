@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, BinaryIO, Mapping
 
 import magic
@@ -28,6 +28,7 @@ TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100)
 LANGUAGES = ("en", "cs", "de", "fr")
 CATEGORIES = categories.choices()  # key → English words; statex/categories.py holds every language
 CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
+CONTACT_MAX = 255
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Sniffed type → the type we store and serve; anything missing here is refused.
@@ -59,15 +60,19 @@ ACCEPT_ATTRIBUTE = ".pdf,.docx,.txt,.md,.png,.jpg,.jpeg,.webp,.webm,.ogg,.opus,.
                    + ",".join(sorted({*DOCUMENT_TYPES, "audio/*"}))
 
 
+# Settings holds the one default of each limit (UPLOAD_MAX_*); Limits() is those defaults.
+_DEFAULT = {item.name: item.default for item in fields(Settings) if item.name.startswith("upload_max_")}
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much one submission may carry."""
 
-    max_files: int = 10
-    max_file_bytes: int = 25 * MB
-    max_total_bytes: int = 100 * MB
-    max_audio_seconds: int = 600
-    max_text_chars: int = 20_000
+    max_files: int = _DEFAULT["upload_max_files"]
+    max_file_bytes: int = _DEFAULT["upload_max_file_mb"] * MB
+    max_total_bytes: int = _DEFAULT["upload_max_total_mb"] * MB
+    max_audio_seconds: int = _DEFAULT["upload_max_audio_seconds"]
+    max_text_chars: int = _DEFAULT["upload_max_text_chars"]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Limits":
@@ -181,7 +186,7 @@ def _check_contact(errors: Errors, channel: str, contact: str) -> str | None:
         if channel in ("telegram", "whatsapp", "phone"):
             errors.setdefault("contact", [f"Tell us your {CONTACT_CHANNELS[channel]} contact."])
         return None
-    if len(contact) > 255:
+    if len(contact) > CONTACT_MAX:
         errors.setdefault("contact", ["Keep the contact under 255 characters."])
         return None
     if channel == "email" or (not channel and "@" in contact and not contact.startswith("@")):
