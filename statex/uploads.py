@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from statex import audio, categories
 from statex.config import Settings
 from statex.models.submissions import TITLE_MAX
+from statex.vocabulary import CONTACT_CHANNELS, DOCX, FILE_TYPES, LANGUAGES
 
 MB = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -25,22 +26,12 @@ TEXT_BYTES_PER_CHAR = 12
 # Bytes a text file may hold: printable ASCII, tabs and line breaks, and any 8-bit (UTF-8, legacy).
 TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100))
 
-LANGUAGES = ("en", "cs", "de", "fr")
 CATEGORIES = categories.choices()  # key → English words; statex/categories.py holds every language
-CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
 CONTACT_MAX = 255
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Sniffed type → the type we store and serve; anything missing here is refused.
-DOCUMENT_TYPES = {
-    "application/pdf": "application/pdf",
-    DOCX: DOCX,
-    "text/plain": "text/plain",
-    "text/markdown": "text/markdown",
-    "image/png": "image/png",
-    "image/jpeg": "image/jpeg",
-    "image/webp": "image/webp",
-}
+# Sniffed type → the type we store and serve; anything missing here is refused. A document is
+# stored as sniffed, and the documents we take are those statex.vocabulary has words for.
+DOCUMENT_TYPES = {content_type: content_type for content_type in FILE_TYPES}
 AUDIO_TYPES = {
     "audio/webm": "audio/webm",
     "video/webm": "audio/webm",  # libmagic cannot tell an audio-only WebM from a video

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import current_app
 
 from portal.api import bp
+from statex.models.pipeline import EXTRACTION_STATES
 from statex.models.submissions import FILE_KINDS, STATUSES, TITLE_MAX
-from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_CHANNELS, CONTACT_MAX, DOCUMENT_TYPES, LANGUAGES, Limits
+from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_MAX, DOCUMENT_TYPES, Limits
+from statex.vocabulary import CONTACT_CHANNELS, LANGUAGES
 
 
 def _nullable(schema: dict) -> dict:
@@ -48,7 +50,7 @@ FILE = {
             "required": ["status", "method", "text", "language", "machine_made", "confidence", "low_confidence",
                          "error", "details"],
             "properties": {
-                "status": {"type": "string", "enum": ["pending", "running", "completed", "failed"]},
+                "status": {"type": "string", "enum": list(EXTRACTION_STATES)},
                 "method": {"type": ["string", "null"], "description": "e.g. pypdf, tesseract, faster-whisper."},
                 "text": {"type": "string"},
                 "language": {"type": ["string", "null"]},

@@ -16,12 +16,11 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
-from statex import submissions, uploads
+from statex import submissions, uploads, vocabulary
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
-LANGUAGES = {"": "Detect automatically", "en": "English", "cs": "Čeština", "de": "Deutsch",
-             "fr": "Français"}
+LANGUAGES = {"": "Detect automatically", **{code: language.native for code, language in vocabulary.LANGUAGES.items()}}
 STORAGE_DOWN = ("Our file storage cannot be reached right now, so nothing was sent. "
                 "Please attach your files again and send the request in a few minutes.")
 PROMPTS = ("What problem do you have? How is it solved today? What should change, "
@@ -36,7 +35,7 @@ class SubmissionForm(FlaskForm):
     language = SelectField("Language", choices=LANGUAGES, default="", validate_choice=False)
     category = SelectField("Category (optional)", choices={"": "Choose if you like", **uploads.CATEGORIES},
                            default="", validate_choice=False)
-    contact_channel = SelectField("How should we reply?", choices=uploads.CONTACT_CHANNELS,
+    contact_channel = SelectField("How should we reply?", choices=vocabulary.CONTACT_CHANNELS,
                                   default="email", validate_choice=False)
     contact = StringField("Your handle or number for that channel")
     voice = FileField("Voice message")

@@ -12,7 +12,6 @@ from statex.analysis.money import find_budget
 from statex.analysis.schema import Contact, Facts
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_UPPER = "A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽÄÖÜ"
 _LEGAL_FORM = (r"spol\.\s?s\s?r\.\s?o\.|s\.\s?r\.\s?o\.|a\.\s?s\.|v\.\s?o\.\s?s\.|k\.\s?s\.|z\.\s?s\.|GmbH"
                r"|AG|Ltd\.?|Limited|Inc\.?|LLC|plc|PLC|Corp\.?|S\.A\.|SAS|SARL|B\.V\.|N\.V\.|Sp\.\s?z\s?o\.\s?o\.")
 COMPANY_FORM = re.compile(rf"(?<=[\w.]),?\s(?P<form>{_LEGAL_FORM})(?!\w)")
