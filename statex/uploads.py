@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from statex import audio, categories
 from statex.config import Settings
 from statex.models.submissions import TITLE_MAX
-from statex.vocabulary import CONTACT_CHANNELS, DOCX, FILE_TYPES, LANGUAGES
+from statex.vocabulary import CONTACT_CHANNELS, FILE_TYPES, LANGUAGES
 
 MB = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
