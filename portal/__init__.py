@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from statex import accounts
 from statex.config import Settings, load_settings
 
+babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
 
@@ -43,6 +45,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     db.init_app(app)
     page_cache.init_app(app)
     csrf.init_app(app)
+    babel.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
     limits.init_app(app)

@@ -12,6 +12,7 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
+from portal.texts import translated
 from statex import submissions, uploads
 from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
@@ -116,7 +117,7 @@ def download_file(submission_id: str, file_id: str) -> Response:
 
 
 def _invalid(errors: dict) -> Response:
-    return problem(422, "Unprocessable Content", "The submission is not valid.", errors=errors)
+    return problem(422, "Unprocessable Content", "The submission is not valid.", errors=translated(errors))
 
 
 def _not_found() -> Response:

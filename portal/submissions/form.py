@@ -16,6 +16,7 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
+from portal.texts import translated
 from statex import submissions, uploads, vocabulary
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
@@ -44,8 +45,8 @@ class SubmissionForm(FlaskForm):
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
-    """Show the domain's per-field messages on the form's fields."""
-    for name, messages in errors.items():
+    """Show the domain's per-field messages on the form's fields, in the reader's language."""
+    for name, messages in translated(errors).items():
         field = getattr(form, name, None)
         if field is not None:
             field.errors = [*field.errors, *messages]
