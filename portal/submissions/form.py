@@ -17,7 +17,7 @@ from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
 from portal.texts import translated
-from statex import submissions, uploads, vocabulary
+from statex import intake, submissions, uploads, vocabulary
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
@@ -76,18 +76,15 @@ def new_GET():
 @submission_creation
 def new_POST():
     form = SubmissionForm()
-    rules = limits()
-    checked = uploads.check_files(uploads_from(request.files, "voice", "files"), rules)
-    has_voice = any(item.kind == "voice" for item in checked.files)
-    draft, errors = uploads.check_fields(request.form, rules, has_voice=has_voice)
+    checked = intake.check_new(request.form, uploads_from(request.files, "voice", "files"), limits())
     form.validate()
-    apply_errors(form, {**errors, **checked.errors})
+    apply_errors(form, checked.errors)
     if any(field.errors for field in form):
         return render_form(form, 422, files_dropped=bool(checked.files))
     key = form.form_key.data if re.fullmatch(r"[0-9a-f]{32}", form.form_key.data or "") else None
     try:
-        submission, _created = submissions.submit(get_db(), get_storage(), current_user, draft, checked.files,
-                                                  idempotency_key=key and f"form:{key}")
+        submission, _created = submissions.submit(get_db(), get_storage(), current_user, checked.draft,
+                                                  checked.files, idempotency_key=key and f"form:{key}")
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)
