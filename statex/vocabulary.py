@@ -111,19 +111,21 @@ def file_type(content_type: str, voice: bool = False) -> str:
 
 @dataclass(frozen=True)
 class Language:
-    """A language a request may be in: its name in English and in itself, and Tesseract's name for it."""
+    """A language a request may be in: its names, the tools' names for it, where its phone numbers are from."""
 
     english: str
     native: str
-    tesseract: str
+    tesseract: str  # traineddata
+    yake: str  # stop-word list
+    phone_region: str  # a number written without its country code; English requests come from Czechia too
 
 
-# ISO 639-1 code → the language; requests, OCR, speech and language detection know exactly these.
+# ISO 639-1 code → the language; requests, OCR, speech, language detection and the analysis know exactly these.
 LANGUAGES = {
-    "en": Language("English", "English", "eng"),
-    "cs": Language("Czech", "Čeština", "ces"),
-    "de": Language("German", "Deutsch", "deu"),
-    "fr": Language("French", "Français", "fra"),
+    "en": Language("English", "English", "eng", "en", "CZ"),
+    "cs": Language("Czech", "Čeština", "ces", "cz", "CZ"),
+    "de": Language("German", "Deutsch", "deu", "de", "DE"),
+    "fr": Language("French", "Français", "fra", "fr", "FR"),
 }
 
 
