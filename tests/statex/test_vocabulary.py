@@ -34,3 +34,16 @@ def test_every_document_type_taken_has_words_and_every_stored_type_is_named():
     assert set(uploads.DOCUMENT_TYPES.values()) == set(vocabulary.FILE_TYPES)
     for stored in set(uploads.AUDIO_TYPES.values()):
         assert vocabulary.file_type(stored).startswith("Audio (")
+
+
+def test_every_status_a_request_can_have_has_its_badge_words():
+    from statex.models.submissions import STATUSES
+
+    assert tuple(vocabulary.STATUSES) == STATUSES
+
+
+def test_each_language_names_itself_and_what_every_tool_calls_it():
+    assert list(vocabulary.LANGUAGES) == ["en", "cs", "de", "fr"]
+    assert vocabulary.language_name("CS") == "Czech" and vocabulary.language_name("xx") == "xx"
+    assert all(len(language.tesseract) == 3 and language.phone_region.isupper()
+               for language in vocabulary.LANGUAGES.values())
