@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from statex.wording import Text
 
 
 def say(text: str) -> str:
-    """A domain Text translated by its message id; any other string as it is."""
-    return gettext(text.msgid, **text.values) if isinstance(text, Text) else text
+    """A domain Text translated by its message id (and plural form); any other string as it is."""
+    if not isinstance(text, Text):
+        return text
+    if text.plural is not None:
+        return ngettext(text.msgid, text.plural, text.n, **text.values)
+    return gettext(text.msgid, **text.values)
 
 
 def translated(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -154,7 +154,8 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     elif require_content and not description and not has_voice and "description" not in errors:
         errors["description"] = [Text("Describe what you need. Or record a voice message instead.")]
     if len(values["title"]) > TITLE_MAX:
-        errors["title"] = [Text("Keep the title to %(limit)s characters or fewer (it has %(length)s).",
+        errors["title"] = [Text("Keep the title to %(limit)s character or fewer (it has %(length)s).",
+                                "Keep the title to %(limit)s characters or fewer (it has %(length)s).", TITLE_MAX,
                                 limit=str(TITLE_MAX), length=f"{len(values['title']):,}")]
     _check_choice(errors, "language", values["language"], LANGUAGES)
     _check_choice(errors, "category", values["category"], CATEGORIES)
@@ -169,8 +170,10 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
 
 def too_long(length: int, limit: int) -> str:
     """What to tell a client whose text is over the limit: by how much, and what to do instead."""
-    return Text("Your text has %(length)s characters, %(over)s over the limit of %(limit)s. "
+    return Text("Your text has %(length)s character, %(over)s over the limit of %(limit)s. "
                 "Shorten it, or attach the long part as a file (text, Word or PDF).",
+                "Your text has %(length)s characters, %(over)s over the limit of %(limit)s. "
+                "Shorten it, or attach the long part as a file (text, Word or PDF).", length,
                 length=f"{length:,}", over=f"{length - limit:,}", limit=f"{limit:,}")
 
 
@@ -223,7 +226,8 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
     checked = Checked()
     uploads = [u for u in uploads if u.filename or _size(u.stream)]
     if len(uploads) > limits.max_files:
-        _add(checked.errors, "files", Text("Send at most %(limit)s files; you sent %(count)s.",
+        _add(checked.errors, "files", Text("Send at most %(limit)s file; you sent %(count)s.",
+                                           "Send at most %(limit)s files; you sent %(count)s.", limits.max_files,
                                            limit=str(limits.max_files), count=str(len(uploads))))
         return checked
     voices = [u for u in uploads if u.field == "voice"]
