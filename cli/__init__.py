@@ -10,6 +10,7 @@ from statex.telemetry import configure_logging
 @click.group()
 def main() -> None:
     """Statex: the public site, the client portal, the API and the AI workers."""
+    # Plain text until a command loads its settings (cli.common.settings_or_exit), which may say otherwise.
     configure_logging("statex")
 
 

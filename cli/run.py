@@ -46,11 +46,17 @@ def up(port: int | None) -> None:
     supervisor.say("statex", f"portal  {settings.site_url}/portal/")
     supervisor.say("statex", f"api     {settings.site_url}/api/v1/")
     supervisor.say("statex", login)
-    if not os.environ.get("METRICS_TOKEN"):  # the one made under var/; one from the environment stays unsaid
+    if _generated_metrics_token(settings):  # the one made under var/; one from the environment stays unsaid
         supervisor.say("statex", f"metrics {settings.site_url}/metrics with Authorization: Bearer "
                                  f"{settings.metrics_token} (kept in {settings.var_dir / 'metrics_token'})")
     supervisor.say("statex", "press Ctrl-C to stop")
     sys.exit(supervisor.run())
+
+
+def _generated_metrics_token(settings: Settings) -> bool:
+    """Whether the metrics token is the one made under var/ (not one given as METRICS_TOKEN)."""
+    kept = settings.var_dir / "metrics_token"
+    return kept.exists() and kept.read_text().strip() == settings.metrics_token
 
 
 def _embedded_redis_argv(settings: Settings) -> list[str]:
@@ -96,15 +102,13 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
     """Serve the site, the portal and the API with gunicorn."""
     from gunicorn.app.base import BaseApplication
 
-    settings = settings_or_exit()
-    _prepare_metrics_dir(settings)
+    settings = _prepare_metrics_dir(settings_or_exit())
 
     class Server(BaseApplication):
         def load_config(self):
             options = {"bind": f"{host}:{port or settings.port}", "workers": workers, "threads": threads,
                        "worker_class": "gthread", "accesslog": "-", "timeout": 120,
-                       "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                       "control_socket_disable": True,
+                       "forwarded_allow_ips": settings.forwarded_allow_ips, "control_socket_disable": True,
                        "child_exit": _forget_worker_metrics}
             if not settings.production:
                 options["logger_class"] = "cli.access_log.ConsoleAccessLog"
@@ -127,14 +131,17 @@ def web(port: int | None, host: str, workers: int, threads: int) -> None:
     Server().run()
 
 
-def _prepare_metrics_dir(settings: Settings) -> None:
+def _prepare_metrics_dir(settings: Settings) -> Settings:
     """Gunicorn's workers share their Prometheus figures through files in one fresh directory."""
+    import dataclasses
     import shutil
 
-    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.var_dir / "metrics" / f"web-{os.getpid()}")
+    path = settings.metrics_dir or settings.var_dir / "metrics" / f"web-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
+    # prometheus_client reads the directory from the environment, in every worker gunicorn forks.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return dataclasses.replace(settings, metrics_dir=path)
 
 
 def _forget_worker_metrics(_server, worker) -> None:

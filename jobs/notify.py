@@ -20,17 +20,15 @@ from statex.config import Settings
 from statex.messages import channels, inbox
 from statex.messages.compose import Message, compose
 from statex.messages.deliver import attempt, claim, staff_label
-from statex.messages.preferences import EVENT_TOPICS, Target, language_for, settings_of, targets_for
+from statex.messages.preferences import Target, language_for, settings_of, targets_for
 from statex.models import Delivery, NotificationSettings, Submission, SubmissionEvent, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, connect
+from statex.vocabulary import EVENT_TOPICS, STAFF_EVENTS
 
 from jobs.runtime import job_redis, job_session
 
 log = logging.getLogger(__name__)
-# Submission events staff hear about, and the template each uses.
-STAFF_EVENTS = {"review.requested": ("staff.review.requested", "/staff/review/{id}"),
-                "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}")}
 
 
 def notify_event(event_id: str) -> str:

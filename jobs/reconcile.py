@@ -16,7 +16,7 @@ from statex.config import Settings
 from statex.db import session_scope
 from statex.models.base import utcnow
 from statex.models import QueuedJob
-from statex.models.pipeline import PipelineRun
+from statex.models.pipeline import ACTIVE_RUN_STATES, PipelineRun
 from statex.queue import AI, QUEUES, latest, schedule
 
 from jobs.dispatch import RESULT_TTL, dispatch_pending
@@ -41,7 +41,7 @@ def reconcile(settings: Settings, redis: Redis) -> int:
         # Work younger than half a round is still on its normal way; leave it alone.
         cutoff = utcnow() - timedelta(seconds=settings.reconcile_interval / 2)
         runs = session.scalars(select(PipelineRun).where(
-            PipelineRun.state.in_(("extracting", "analysing")), PipelineRun.updated_at < cutoff))
+            PipelineRun.state.in_(ACTIVE_RUN_STATES), PipelineRun.updated_at < cutoff))
         for run in runs:
             if run.state == "analysing":
                 due.append(("jobs.analyse.analyse_run", str(run.id)))

@@ -23,7 +23,7 @@ from statex import accounts, pipeline, submissions
 from statex import queue as outbox
 from statex.config import Settings
 from statex.db import engine_for, session_factory
-from statex.events import NOTIFYING
+from statex.vocabulary import NOTIFYING
 from statex.models import SubmissionEvent
 
 from jobs import analyse, notify

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from statex import accounts
 from statex.config import Settings, load_settings
 
+babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
 
@@ -18,6 +21,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     from statex.uploads import Limits
 
     settings = settings or load_settings()
+    accounts.use_hashing(settings.password_hashing)
     app = Flask(__name__, static_url_path="/portal/static")
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
@@ -41,6 +45,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     db.init_app(app)
     page_cache.init_app(app)
     csrf.init_app(app)
+    babel.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
     limits.init_app(app)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from portal.api.problems import problem
 from portal.site import SITE_HEADERS, site_page_for_missing
+from portal.texts import say
 from statex import uploads
 from statex.submissions import StorageUnavailable
 
@@ -37,7 +38,7 @@ def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
 def handle_too_large(error: RequestEntityTooLarge):
     """A body larger than any submission needs: refused from its Content-Length, before it is read."""
     limits = uploads.Limits.from_settings(current_app.config["STATEX"])
-    return handle_http_error(RequestEntityTooLarge(uploads.too_large(limits, request.content_length)))
+    return handle_http_error(RequestEntityTooLarge(say(uploads.too_large(limits, request.content_length))))
 
 
 def handle_unexpected(error: Exception):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 import time
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -27,7 +26,7 @@ def metrics():
     if not _is_prometheus():
         return Response("Send Authorization: Bearer <METRICS_TOKEN>.\n", 401, {"WWW-Authenticate": "Bearer"},
                         mimetype="text/plain")
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if current_app.config["STATEX"].metrics_dir:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
@@ -72,7 +71,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish)
     app.teardown_request(_forget)
     app.register_blueprint(bp)
-    if init_tracing("statex-web"):
+    if init_tracing("statex-web", app.config["STATEX"].otel_endpoint):
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
 
         FlaskInstrumentor().instrument_app(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from statex import emails
+from statex.config import STRONG_HASHING
 from statex.models import ApiToken, User, UserSession
 from statex.models.base import utcnow
 from statex.models.users import ROLES
@@ -24,21 +24,29 @@ TOKEN_PREFIX = "stx_"
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+# The argon2 profile new hashes use (Settings.password_hashing); each process sets it from its settings.
+_hashing = {"profile": STRONG_HASHING}
+
+
+def use_hashing(profile: str) -> None:
+    """Hash new passwords with this argon2 profile (the parameters travel inside each hash, so any verifies)."""
+    _hashing["profile"] = profile
+
+
 @lru_cache(maxsize=None)
-def _hasher_for(env: str) -> PasswordHasher:
-    """argon2id with RFC 9106's parameters; test runs hash hundreds of passwords, so there the
-    cheapest ones (the parameters travel inside each hash, so verifying works either way)."""
-    return PasswordHasher.from_parameters(profiles.CHEAPEST if env == "test" else profiles.RFC_9106_LOW_MEMORY)
+def _hasher_for(profile: str) -> PasswordHasher:
+    """argon2id with the named profile's parameters (RFC 9106's, or the cheapest in tests)."""
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
 
 
 def _hasher() -> PasswordHasher:
-    return _hasher_for(os.environ.get("STATEX_ENV", "development"))
+    return _hasher_for(_hashing["profile"])
 
 
 @lru_cache(maxsize=None)
-def _dummy_hash(env: str) -> str:
+def _dummy_hash(profile: str) -> str:
     """Verifying against this keeps a missing account as slow as a wrong password."""
-    return _hasher_for(env).hash("statex-timing-equaliser")
+    return _hasher_for(profile).hash("statex-timing-equaliser")
 
 
 def normalise_email(email: str) -> str:
@@ -74,7 +82,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None."""
     user = find_user(session, email)
     if user is None or not user.password_hash:
-        _verify(_dummy_hash(os.environ.get("STATEX_ENV", "development")), password)
+        _verify(_dummy_hash(_hashing["profile"]), password)
         return None
     if not _verify(user.password_hash, password) or not user.is_active:
         return None

@@ -11,6 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "test", "production")
 ANALYSERS = ("local", "openai")
 OCR_ENGINES = ("auto", "tesseract", "rapidocr")
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# argon2.profiles by name: test runs hash hundreds of passwords, so there the cheapest parameters.
+PASSWORD_HASHING = {"test": "CHEAPEST"}
+STRONG_HASHING = "RFC_9106_LOW_MEMORY"
 WHISPER_CACHE_DIR = ROOT / "var" / "models"  # the default; STATEX_VAR_DIR moves it along
 
 
@@ -67,6 +72,13 @@ class Settings:
     # Address space (MB) that reading one file may add to a worker; 0: no limit (EXTRACT_*MEMORY_MB).
     extract_memory_mb: int = 1024
     extract_audio_memory_mb: int = 0
+    password_hashing: str = STRONG_HASHING
+    log_format: str = "text"
+    log_level: str = "INFO"
+    otel_endpoint: str | None = None
+    # Proxies whose X-Forwarded-* headers gunicorn trusts; the metrics files its workers share.
+    forwarded_allow_ips: str = "127.0.0.1"
+    metrics_dir: Path | None = None
 
     @property
     def production(self) -> bool:
@@ -113,6 +125,10 @@ def load_settings(environ: dict | None = None) -> Settings:
         worker_heartbeat=_positive_int(env, "WORKER_HEARTBEAT", 30),
         reconcile_interval=float(_positive_int(env, "RECONCILE_INTERVAL", 60)),
         trusted_proxies=_trusted_proxies(env),
+        password_hashing=PASSWORD_HASHING.get(mode, STRONG_HASHING),
+        forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or "127.0.0.1",
+        metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"]) if env.get("PROMETHEUS_MULTIPROC_DIR") else None,
+        **_telemetry_settings(env, mode),
         **_upload_limits(env),
         **_analysis_settings(env),
         **_extraction_settings(env),
@@ -138,6 +154,18 @@ def _trusted_proxies(env: dict) -> int:
         raise ConfigError(f"TRUSTED_PROXIES must be a whole number from 0 to 5 (the proxies in front of "
                           f"statex web, e.g. 1 behind nginx or the ingress), not {raw!r}.")
     return int(raw)
+
+
+def _telemetry_settings(env: dict, mode: str) -> dict:
+    """LOG_FORMAT (json by default in production), LOG_LEVEL and OTEL_EXPORTER_OTLP_ENDPOINT for tracing."""
+    log_format = env.get("LOG_FORMAT") or ("json" if mode == "production" else "text")
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}.")
+    level = (env.get("LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {env['LOG_LEVEL']!r}.")
+    return {"log_format": log_format, "log_level": level,
+            "otel_endpoint": (env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or "").rstrip("/") or None}
 
 
 def _retry_intervals(env: dict) -> tuple[int, ...]:

@@ -7,10 +7,7 @@ from sqlalchemy.orm import Session
 from statex.models import Submission, SubmissionEvent
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, schedule
-
-# Events the client hears about; the notification job decides how and where.
-NOTIFYING = frozenset({"submission.created", "submission.completed", "submission.failed",
-                       "review.requested", "review.rejected"})
+from statex.vocabulary import NOTIFYING
 
 
 def record(session: Session, submission: Submission, kind: str, **data) -> SubmissionEvent:

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -23,17 +24,22 @@ from statex.models import LinkToken, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, schedule
 
-# How long each kind of link works; short for what signs in, longer for verifying an address.
-LIFETIMES = {
-    "verify_email": timedelta(days=2),
-    "magic_signin": timedelta(minutes=15),
-    "reset_password": timedelta(hours=1),
-}
-# purpose → the message that carries the link, and the portal page it opens (below PORTAL_URL).
-MESSAGES = {
-    "verify_email": ("account.verify_email", "/verify/{token}"),
-    "magic_signin": ("account.magic_signin", "/login/link/{token}"),
-    "reset_password": ("account.reset_password", "/password/reset/{token}"),
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a kind of link is for: how long it works, the message that carries it, the page it opens."""
+
+    lifetime: timedelta
+    event: str
+    path: str  # below PORTAL_URL
+
+
+# Short for what signs in, longer for verifying an address.
+PURPOSES = {
+    "verify_email": Purpose(timedelta(days=2), "account.verify_email", "/verify/{token}"),
+    "magic_signin": Purpose(timedelta(minutes=15), "account.magic_signin", "/login/link/{token}"),
+    "reset_password": Purpose(timedelta(hours=1), "account.reset_password", "/password/reset/{token}"),
 }
 # What a person may ask for by typing an address: a sign-in link, a reset link, or an account.
 REQUESTS = ("magic_signin", "reset_password", "signup")
@@ -52,7 +58,7 @@ def issue(session: Session, user: User, purpose: str, secret_key: str,
     link_id = uuid.uuid4()
     plain = secret_of(secret_key, link_id)
     link = LinkToken(id=link_id, user=user, purpose=purpose, token_hash=hash_token(plain), email=user.email,
-                     created_at=now, expires_at=now + (lifetime or LIFETIMES[purpose]))
+                     created_at=now, expires_at=now + (lifetime or PURPOSES[purpose].lifetime))
     session.add(link)
     session.flush()
     return link, plain
@@ -90,7 +96,7 @@ def send(session: Session, portal_url: str, secret_key: str, user: User, purpose
 
     The job and the delivery carry a placeholder; the secret is filled in as the email is sent.
     """
-    default_event, path = MESSAGES[purpose]
+    default_event, path = PURPOSES[purpose].event, PURPOSES[purpose].path
     link, _secret = issue(session, user, purpose, secret_key)
     notify_user(session, user, event or default_event, key=f"{purpose}:{link.id}",
                 link=portal_url + path.format(token=placeholder(link)),

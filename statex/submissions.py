@@ -20,7 +20,6 @@ from statex.models.base import utcnow
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
-MAX_DESCRIPTION = 20_000
 log = logging.getLogger(__name__)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import uuid
@@ -46,10 +45,9 @@ def keep_only(logger: str, *templates: str) -> None:
     target.addFilter(OnlyThese(set(templates)))
 
 
-def configure_logging(service: str, level: str | None = None) -> None:
-    """Log to stderr: JSON lines (LOG_FORMAT=json, the default outside development) or plain text."""
-    default = "json" if os.environ.get("STATEX_ENV") == "production" else "text"
-    json_lines = os.environ.get("LOG_FORMAT", default) == "json"
+def configure_logging(service: str, log_format: str = "text", level: str = "INFO") -> None:
+    """Log to stderr: JSON lines (Settings.log_format "json", the default in production) or plain text."""
+    json_lines = log_format == "json"
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
     if json_lines:
@@ -62,12 +60,12 @@ def configure_logging(service: str, level: str | None = None) -> None:
             "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
+    root.setLevel(level)
 
 
-def init_tracing(service: str) -> bool:
-    """OpenTelemetry tracing to OTEL_EXPORTER_OTLP_ENDPOINT, when it is set; off otherwise."""
-    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+def init_tracing(service: str, endpoint: str | None) -> bool:
+    """OpenTelemetry tracing to `endpoint` (Settings.otel_endpoint, OTLP over HTTP), when it is set; off otherwise."""
+    if not endpoint:
         return False
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -78,6 +76,7 @@ def init_tracing(service: str) -> bool:
     if isinstance(trace.get_tracer_provider(), TracerProvider):
         return True
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    # As OTEL_EXPORTER_OTLP_ENDPOINT means it: the base, under which traces go to /v1/traces.
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")))
     trace.set_tracer_provider(provider)
     return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, BinaryIO, Mapping
 
 import magic
@@ -13,6 +13,8 @@ from email_validator import EmailNotValidError, validate_email
 from statex import audio, categories
 from statex.config import Settings
 from statex.models.submissions import TITLE_MAX
+from statex.vocabulary import CONTACT_CHANNELS, FILE_TYPES, LANGUAGES
+from statex.wording import Text
 
 MB = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -25,21 +27,12 @@ TEXT_BYTES_PER_CHAR = 12
 # Bytes a text file may hold: printable ASCII, tabs and line breaks, and any 8-bit (UTF-8, legacy).
 TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100))
 
-LANGUAGES = ("en", "cs", "de", "fr")
 CATEGORIES = categories.choices()  # key → English words; statex/categories.py holds every language
-CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
+CONTACT_MAX = 255
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Sniffed type → the type we store and serve; anything missing here is refused.
-DOCUMENT_TYPES = {
-    "application/pdf": "application/pdf",
-    DOCX: DOCX,
-    "text/plain": "text/plain",
-    "text/markdown": "text/markdown",
-    "image/png": "image/png",
-    "image/jpeg": "image/jpeg",
-    "image/webp": "image/webp",
-}
+# Sniffed type → the type we store and serve; anything missing here is refused. A document is
+# stored as sniffed, and the documents we take are those statex.vocabulary has words for.
+DOCUMENT_TYPES = {content_type: content_type for content_type in FILE_TYPES}
 AUDIO_TYPES = {
     "audio/webm": "audio/webm",
     "video/webm": "audio/webm",  # libmagic cannot tell an audio-only WebM from a video
@@ -59,15 +52,19 @@ ACCEPT_ATTRIBUTE = ".pdf,.docx,.txt,.md,.png,.jpg,.jpeg,.webp,.webm,.ogg,.opus,.
                    + ",".join(sorted({*DOCUMENT_TYPES, "audio/*"}))
 
 
+# Settings holds the one default of each limit (UPLOAD_MAX_*); Limits() is those defaults.
+_DEFAULT = {item.name: item.default for item in fields(Settings) if item.name.startswith("upload_max_")}
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much one submission may carry."""
 
-    max_files: int = 10
-    max_file_bytes: int = 25 * MB
-    max_total_bytes: int = 100 * MB
-    max_audio_seconds: int = 600
-    max_text_chars: int = 20_000
+    max_files: int = _DEFAULT["upload_max_files"]
+    max_file_bytes: int = _DEFAULT["upload_max_file_mb"] * MB
+    max_total_bytes: int = _DEFAULT["upload_max_total_mb"] * MB
+    max_audio_seconds: int = _DEFAULT["upload_max_audio_seconds"]
+    max_text_chars: int = _DEFAULT["upload_max_text_chars"]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Limits":
@@ -86,10 +83,15 @@ class Limits:
 
 def too_large(limits: Limits, size: int | None) -> str:
     """Why a request body of `size` bytes is refused before it is read, and what would be taken."""
-    sent = f"The request is {_mb(size)}" if size else "The request is too large"
-    return (f"{sent}; we take at most {_mb(limits.max_body_bytes)} at once: up to {limits.max_files} files "
-            f"of {_mb(limits.max_file_bytes)} each, {_mb(limits.max_total_bytes)} together. "
-            "Send fewer or smaller files, or add the rest to your request afterwards.")
+    values = dict(most=_mb(limits.max_body_bytes), files=str(limits.max_files), each=_mb(limits.max_file_bytes),
+                  together=_mb(limits.max_total_bytes))
+    if size:
+        return Text("The request is %(size)s; we take at most %(most)s at once: up to %(files)s files of %(each)s "
+                    "each, %(together)s together. Send fewer or smaller files, or add the rest to your request "
+                    "afterwards.", size=_mb(size), **values)
+    return Text("The request is too large; we take at most %(most)s at once: up to %(files)s files of %(each)s "
+                "each, %(together)s together. Send fewer or smaller files, or add the rest to your request "
+                "afterwards.", **values)
 
 
 @dataclass
@@ -142,7 +144,7 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     for name in ("description", "title", "language", "category", "contact_channel", "contact"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
-            errors[name] = [f"{name} must be a string."]
+            errors[name] = [Text("%(field)s must be a string.", field=name)]
             value = None
         values[name] = (value or "").strip()
     # A browser sends a textarea's line breaks as CRLF but counts each as one character: so do we.
@@ -150,9 +152,11 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     if len(description) > limits.max_text_chars:
         errors["description"] = [too_long(len(description), limits.max_text_chars)]
     elif require_content and not description and not has_voice and "description" not in errors:
-        errors["description"] = ["Describe what you need. Or record a voice message instead."]
+        errors["description"] = [Text("Describe what you need. Or record a voice message instead.")]
     if len(values["title"]) > TITLE_MAX:
-        errors["title"] = [f"Keep the title to {TITLE_MAX} characters or fewer (it has {len(values['title']):,})."]
+        errors["title"] = [Text("Keep the title to %(limit)s character or fewer (it has %(length)s).",
+                                "Keep the title to %(limit)s characters or fewer (it has %(length)s).", TITLE_MAX,
+                                limit=str(TITLE_MAX), length=f"{len(values['title']):,}")]
     _check_choice(errors, "language", values["language"], LANGUAGES)
     _check_choice(errors, "category", values["category"], CATEGORIES)
     _check_choice(errors, "contact_channel", values["contact_channel"], CONTACT_CHANNELS)
@@ -166,38 +170,42 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
 
 def too_long(length: int, limit: int) -> str:
     """What to tell a client whose text is over the limit: by how much, and what to do instead."""
-    return (f"Your text has {length:,} characters, {length - limit:,} over the limit of {limit:,}. "
-            "Shorten it, or attach the long part as a file (text, Word or PDF).")
+    return Text("Your text has %(length)s character, %(over)s over the limit of %(limit)s. "
+                "Shorten it, or attach the long part as a file (text, Word or PDF).",
+                "Your text has %(length)s characters, %(over)s over the limit of %(limit)s. "
+                "Shorten it, or attach the long part as a file (text, Word or PDF).", length,
+                length=f"{length:,}", over=f"{length - limit:,}", limit=f"{limit:,}")
 
 
 def _check_choice(errors: Errors, name: str, value: str, choices) -> None:
     if value and value not in choices and name not in errors:
-        errors[name] = [f"{name.replace('_', ' ').capitalize()} must be one of {', '.join(choices)}."]
+        errors[name] = [Text("%(field)s must be one of %(choices)s.", field=name.replace("_", " ").capitalize(),
+                             choices=", ".join(choices))]
 
 
 def _check_contact(errors: Errors, channel: str, contact: str) -> str | None:
     """The handle for the chosen channel: an email, a Telegram username or a phone number."""
     if not contact:
         if channel in ("telegram", "whatsapp", "phone"):
-            errors.setdefault("contact", [f"Tell us your {CONTACT_CHANNELS[channel]} contact."])
+            errors.setdefault("contact", [Text("Tell us your %(channel)s contact.", channel=CONTACT_CHANNELS[channel])])
         return None
-    if len(contact) > 255:
-        errors.setdefault("contact", ["Keep the contact under 255 characters."])
+    if len(contact) > CONTACT_MAX:
+        errors.setdefault("contact", [Text("Keep the contact under %(limit)s characters.", limit=str(CONTACT_MAX))])
         return None
     if channel == "email" or (not channel and "@" in contact and not contact.startswith("@")):
         try:
             return validate_email(contact, check_deliverability=False).normalized
         except EmailNotValidError as error:
-            errors.setdefault("contact", [f"Enter a valid email address: {error}"])
+            errors.setdefault("contact", [Text("Enter a valid email address: %(why)s", why=str(error))])
             return None
     if channel == "telegram" and re.fullmatch(r"@?[A-Za-z][A-Za-z0-9_]{4,31}", contact):
         return "@" + contact.lstrip("@")
     phone = re.sub(r"[\s().-]", "", contact)
     if re.fullmatch(r"\+?[0-9]{6,15}", phone):
         return phone
-    expected = "a Telegram username like @statex or a phone number" if channel == "telegram" \
-        else "a phone number with its country code, like +420 601 123 456"
-    errors.setdefault("contact", [f"Enter {expected}."])
+    errors.setdefault("contact", [Text("Enter a Telegram username like @statex or a phone number.")
+                                  if channel == "telegram" else
+                                  Text("Enter a phone number with its country code, like +420 601 123 456.")])
     return None
 
 
@@ -218,11 +226,13 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
     checked = Checked()
     uploads = [u for u in uploads if u.filename or _size(u.stream)]
     if len(uploads) > limits.max_files:
-        _add(checked.errors, "files", f"Send at most {limits.max_files} files; you sent {len(uploads)}.")
+        _add(checked.errors, "files", Text("Send at most %(limit)s file; you sent %(count)s.",
+                                           "Send at most %(limit)s files; you sent %(count)s.", limits.max_files,
+                                           limit=str(limits.max_files), count=str(len(uploads))))
         return checked
     voices = [u for u in uploads if u.field == "voice"]
     if len(voices) > 1:
-        _add(checked.errors, "voice", "Send one voice recording.")
+        _add(checked.errors, "voice", Text("Send one voice recording."))
     total = 0
     audio_seconds = 0.0
     for upload in uploads:
@@ -233,11 +243,12 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
         audio_seconds += accepted.seconds or 0
         checked.files.append(accepted)
     if total > limits.max_total_bytes:
-        _add(checked.errors, "files", f"All files together come to {_mb(total)}; the limit is "
-                                      f"{_mb(limits.max_total_bytes)} per request.")
+        _add(checked.errors, "files", Text("All files together come to %(total)s; the limit is %(limit)s per request.",
+                                           total=_mb(total), limit=_mb(limits.max_total_bytes)))
     if audio_seconds > limits.max_audio_seconds:
         _add(checked.errors, "voice" if voices else "files",
-             f"The audio lasts longer than the {_minutes(limits.max_audio_seconds)} we take per request.")
+             Text("The audio lasts longer than the %(limit)s we take per request.",
+                  limit=_minutes(limits.max_audio_seconds)))
     return checked
 
 
@@ -245,24 +256,25 @@ def _check_one(upload: Upload, limits: Limits, errors: Errors, audio_left: float
     name = clean_name(upload.filename)
     size = _size(upload.stream)
     if size == 0:
-        return _add(errors, upload.field, f"“{name}” is empty.")
+        return _add(errors, upload.field, Text("“%(name)s” is empty.", name=name))
     if size > limits.max_file_bytes:
-        return _add(errors, upload.field, f"“{name}” is {_mb(size)}; files may be up to "
-                                          f"{_mb(limits.max_file_bytes)}.")
+        return _add(errors, upload.field, Text("“%(name)s” is %(size)s; files may be up to %(limit)s.",
+                                               name=name, size=_mb(size), limit=_mb(limits.max_file_bytes)))
     sniffed = sniff(upload.stream)
     if sniffed.startswith("text/") and not _plain_text(upload.stream):
         sniffed = "binary data"
     content_type = AUDIO_TYPES.get(sniffed) or DOCUMENT_TYPES.get(sniffed)
     if content_type is None:
-        return _add(errors, upload.field, f"“{name}” looks like {sniffed}, which we do not accept; "
-                                          f"send {ACCEPTED_DESCRIPTION}.")
+        return _add(errors, upload.field, Text("“%(name)s” looks like %(type)s, which we do not accept; send "
+                                               "%(accepted)s.", name=name, type=sniffed,
+                                               accepted=ACCEPTED_DESCRIPTION))
     seconds = None
     if content_type.startswith("audio/"):
         seconds = audio.duration(upload.stream, limit=max(audio_left, 0))  # decoded: past the limit, it stops
         if seconds is None:
-            return _add(errors, upload.field, f"“{name}” is not a playable audio recording.")
+            return _add(errors, upload.field, Text("“%(name)s” is not a playable audio recording.", name=name))
     elif upload.field == "voice":
-        return _add(errors, upload.field, f"“{name}” is not an audio recording.")
+        return _add(errors, upload.field, Text("“%(name)s” is not an audio recording.", name=name))
     kind = "voice" if upload.field == "voice" else "attachment"
     return Accepted(kind=kind, name=name, content_type=content_type, size=size,
                     stream=upload.stream, seconds=seconds)

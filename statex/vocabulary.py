@@ -1,26 +1,31 @@
-"""The words people read for our internal names: events, file types, languages, how well a service fits.
+"""Our vocabularies, each defined once: events, file types, languages, contact channels, how well a service fits.
 
-Pages (through portal/words.py's template filters) and notifications (the bell's unread rule) read
-these tables; nothing shown to a client spells an event name or a MIME type.
+Pages (through portal/words.py's template filters), notifications (who hears of an event, the bell's
+unread rule), the upload rules and the API read these tables; nothing shown to a client spells an
+event name or a MIME type.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from statex import uploads
-
 
 @dataclass(frozen=True)
 class Event:
-    """What a timeline or the bell says for one event, and whether it asks for the reader's attention."""
+    """What a timeline or the bell says for one event, and who hears of it.
+
+    `topic` is the client's notification topic (statex.messages.preferences.TOPICS) when the owner
+    is told; `staff` the message template and staff page (below PORTAL_URL) when staff are.
+    """
 
     label: str
     attention: bool = False
+    topic: str | None = None
+    staff: tuple[str, str] | None = None
 
 
 EVENTS = {
-    "submission.created": Event("Received"),
+    "submission.created": Event("Received", topic="received"),
     "submission.updated": Event("You added information"),
     "submission.cancelled": Event("Cancelled"),
     "processing.started": Event("We started reading it"),
@@ -29,17 +34,24 @@ EVENTS = {
     "extraction.failed": Event("A file could not be read"),
     "analysis.started": Event("Analysis started"),
     "analysis.completed": Event("Analysis finished"),
-    "review.requested": Event("Waiting for our team's review"),
+    "review.requested": Event("Waiting for our team's review",
+                              staff=("staff.review.requested", "/staff/review/{id}")),
     "review.edited": Event("Our team edited the result"),
     "review.approved": Event("Our team approved the result"),
-    "review.rejected": Event("Sent back: we need more from you", attention=True),
-    "submission.completed": Event("Results ready", attention=True),
-    "submission.failed": Event("Could not be completed", attention=True),
+    "review.rejected": Event("Sent back: we need more from you", attention=True, topic="more_info"),
+    "submission.completed": Event("Results ready", attention=True, topic="results"),
+    "submission.failed": Event("Could not be completed", attention=True, topic="results",
+                               staff=("staff.submission.failed", "/staff/submissions/{id}")),
     # Messages to staff; each asks them to act.
     "staff.review.requested": Event("A result waits for review", attention=True),
     "staff.submission.failed": Event("A request failed", attention=True),
     "delivery.failed": Event("A message could not be delivered", attention=True),
 }
+# Submission events the owner hears about, by topic; those staff hear about, by template and page.
+EVENT_TOPICS = {kind: event.topic for kind, event in EVENTS.items() if event.topic}
+STAFF_EVENTS = {kind: event.staff for kind, event in EVENTS.items() if event.staff}
+# Recording one of these schedules its notification job.
+NOTIFYING = frozenset(EVENT_TOPICS) | frozenset(STAFF_EVENTS)
 
 
 # A request's status (models.submissions.STATUSES) as its badge says it.
@@ -71,10 +83,12 @@ def needs_attention(kind: str) -> bool:
     return event.attention if event else True
 
 
-# Stored content type → what a person calls such a file (uploads.DOCUMENT_TYPES and AUDIO_TYPES).
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# A document's stored content type → what a person calls such a file; statex.uploads takes exactly
+# these documents (and audio, named below by its subtype).
 FILE_TYPES = {
     "application/pdf": "PDF document",
-    uploads.DOCX: "Word document",
+    DOCX: "Word document",
     "text/plain": "Text file",
     "text/markdown": "Text file (Markdown)",
     "image/png": "Image (PNG)",
@@ -95,17 +109,38 @@ def file_type(content_type: str, voice: bool = False) -> str:
     return "File"
 
 
-LANGUAGE_NAMES = {"en": "English", "cs": "Czech", "de": "German", "fr": "French"}
+@dataclass(frozen=True)
+class Language:
+    """A language a request may be in: its names, the tools' names for it, where its phone numbers are from."""
+
+    english: str
+    native: str
+    tesseract: str  # traineddata
+    yake: str  # stop-word list
+    phone_region: str  # a number written without its country code; English requests come from Czechia too
+
+
+# ISO 639-1 code → the language; requests, OCR, speech, language detection and the analysis know exactly these.
+LANGUAGES = {
+    "en": Language("English", "English", "eng", "en", "CZ"),
+    "cs": Language("Czech", "Čeština", "ces", "cz", "CZ"),
+    "de": Language("German", "Deutsch", "deu", "de", "DE"),
+    "fr": Language("French", "Français", "fra", "fr", "FR"),
+}
 
 
 def language_name(code: str | None) -> str:
     """A language code in words (English for now); a code we have no name for, as it is."""
-    return LANGUAGE_NAMES.get((code or "").lower(), code or "")
+    language = LANGUAGES.get((code or "").lower())
+    return language.english if language else code or ""
+
+
+CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
 
 
 def contact_channel(channel: str | None) -> str:
     """How the client asked to be answered, in words."""
-    return uploads.CONTACT_CHANNELS.get(channel or "", channel or "")
+    return CONTACT_CHANNELS.get(channel or "", channel or "")
 
 
 # A recommended service's share of the fit (0–1), read best first: the words of the first band it reaches.

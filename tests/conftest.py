@@ -116,7 +116,8 @@ def environment(database_url, redis_url, tmp_path_factory, monkeypatch, model_ca
     for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "SMTP_URL", "NOTIFY_URLS", "PORT", "SITE_URL", "PORTAL_URL",
                  "ANALYSER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "CONTENT_DIR", "TRANSCRIBE_URL",
                  "OCR_ENGINE", "JOB_RETRY_INTERVALS", "WORKER_HEARTBEAT", "RECONCILE_INTERVAL",
-                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "METRICS_TOKEN",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT", "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "LOG_LEVEL",
+                 "FORWARDED_ALLOW_IPS", "METRICS_TOKEN",
                  "WHISPER_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WHISPER_CACHE_DIR", str(model_cache))
@@ -127,6 +128,7 @@ def environment(database_url, redis_url, tmp_path_factory, monkeypatch, model_ca
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret-key-" + "x" * 32)
     Redis.from_url(redis_url).flushdb()
+    accounts.use_hashing(load_settings().password_hashing)  # cheap hashing, as a test process's settings say
     yield
     _truncate(database_url)
 

@@ -18,8 +18,10 @@ class BuildError(Exception):
 
 
 def output_dir() -> Path:
-    """Where the site is built: $SITE_OUTPUT_DIR, or var/site in the repository."""
-    return Path(os.environ.get("SITE_OUTPUT_DIR") or ROOT / "var" / "site")
+    """Where the site is built: Settings.site_dir ($SITE_OUTPUT_DIR, or var/site in the repository)."""
+    from statex.config import load_settings
+
+    return load_settings().site_dir
 
 
 def config_file(production: bool = False) -> Path:

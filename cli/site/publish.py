@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +57,10 @@ def cache_control(name: str) -> str:
 
 
 def s3_client():
-    """A boto3 S3 client for S3_ENDPOINT_URL (or AWS itself), credentials from the usual places."""
-    return boto3.client("s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None)
+    """A boto3 S3 client for Settings.s3_endpoint_url (or AWS itself), credentials from the usual places."""
+    from statex.config import load_settings
+
+    return boto3.client("s3", endpoint_url=load_settings().s3_endpoint_url)
 
 
 def existing_objects(client, bucket: str, prefix: str) -> dict[str, str]:

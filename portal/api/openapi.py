@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import current_app
 
 from portal.api import bp
+from statex.models.pipeline import EXTRACTION_STATES
 from statex.models.submissions import FILE_KINDS, STATUSES, TITLE_MAX
-from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_CHANNELS, DOCUMENT_TYPES, LANGUAGES, Limits
+from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_MAX, DOCUMENT_TYPES, Limits
+from statex.vocabulary import CONTACT_CHANNELS, LANGUAGES
 
 
 def _nullable(schema: dict) -> dict:
@@ -48,7 +50,7 @@ FILE = {
             "required": ["status", "method", "text", "language", "machine_made", "confidence", "low_confidence",
                          "error", "details"],
             "properties": {
-                "status": {"type": "string", "enum": ["pending", "running", "completed", "failed"]},
+                "status": {"type": "string", "enum": list(EXTRACTION_STATES)},
                 "method": {"type": ["string", "null"], "description": "e.g. pypdf, tesseract, faster-whisper."},
                 "text": {"type": "string"},
                 "language": {"type": ["string", "null"]},
@@ -126,7 +128,6 @@ SUBMISSION = {
 PHONE = r"\+?[0-9]{6,15}"
 TELEGRAM = r"@?[A-Za-z][A-Za-z0-9_]{4,31}"
 EMAIL = r"[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?\.)+(com|org|net|cz|de|fr)"
-HANDLES = ("telegram", "whatsapp", "phone")
 
 
 def _contact_when(channels, pattern: str, required: bool) -> dict:
@@ -137,20 +138,24 @@ def _contact_when(channels, pattern: str, required: bool) -> dict:
             {"properties": {"contact": {"anyOf": [contact, {"type": "null"}, {"const": ""}]}}}}
 
 
-FIELDS = {
-    "description": {"type": "string", "maxLength": 20000,
-                    "allOf": [{"pattern": r"\S"}, {"pattern": r"^[^\x00]*$"}],  # not blank; no NUL (400)
-                    "description": "What the client needs; required unless a voice recording is sent."},
-    "title": _nullable({"type": "string", "maxLength": TITLE_MAX, "pattern": r"^[^\x00]*$",
-                        "description": "A short title of the client's choosing; empty or absent: one is made "
-                                       "from the analysis."}),
-    "language": _enum_or_empty(LANGUAGES),
-    "category": _enum_or_empty(CATEGORIES),
-    "contact_channel": _enum_or_empty(CONTACT_CHANNELS),
-    "contact": _nullable({"type": "string", "maxLength": 255,
-                          "description": "Email, Telegram username or phone number for the channel; "
-                                         "empty means the account's email."}),
-}
+def _fields(limits: Limits) -> dict:
+    """The JSON body's fields, within `limits`."""
+    return {
+        "description": {"type": "string", "maxLength": limits.max_text_chars,
+                        "allOf": [{"pattern": r"\S"}, {"pattern": r"^[^\x00]*$"}],  # not blank; no NUL (400)
+                        "description": "What the client needs; required unless a voice recording is sent."},
+        "title": _nullable({"type": "string", "maxLength": TITLE_MAX, "pattern": r"^[^\x00]*$",
+                            "description": "A short title of the client's choosing; empty or absent: one is made "
+                                           "from the analysis."}),
+        "language": _enum_or_empty(LANGUAGES),
+        "category": _enum_or_empty(CATEGORIES),
+        "contact_channel": _enum_or_empty(CONTACT_CHANNELS),
+        "contact": _nullable({"type": "string", "maxLength": CONTACT_MAX,
+                              "description": "Email, Telegram username or phone number for the channel; "
+                                             "empty means the account's email."}),
+    }
+
+
 CONTACT_RULES = [
     _contact_when(["telegram"], f"{TELEGRAM}|{PHONE}", required=True),
     _contact_when(["whatsapp", "phone"], PHONE, required=True),
@@ -160,13 +165,14 @@ CONTACT_RULES = [
      "then": {"properties": {"contact": {"anyOf": [
          {"type": "null"}, {"const": ""}, {"type": "string", "pattern": f"^(?:{EMAIL}|{PHONE})$"}]}}}},
 ]
-NEW_JSON = {
-    "type": "object",
-    "required": ["description"],
-    "properties": FIELDS,
-    "additionalProperties": False,
-    "allOf": CONTACT_RULES,
-}
+
+
+def _new_json(limits: Limits) -> dict:
+    """The JSON body of a new submission."""
+    return {"type": "object", "required": ["description"], "properties": _fields(limits),
+            "additionalProperties": False, "allOf": CONTACT_RULES}
+
+
 FILE_PART = {"type": "string", "contentMediaType": "application/octet-stream"}
 # The types a file may be, decided by its content (the part's own Content-Type is not trusted).
 DOCUMENT_MEDIA_TYPES = sorted(set(DOCUMENT_TYPES.values()))
@@ -185,7 +191,7 @@ def _new_multipart(limits: Limits) -> dict:
                             "description": "What the client needs; required, and not blank, unless a voice "
                                            "recording is sent."},
             **choices,
-            "contact": {"type": "string", "maxLength": 255},
+            "contact": {"type": "string", "maxLength": CONTACT_MAX},
             "files": {"type": "array", "maxItems": limits.max_files, "items": FILE_PART},
             "voice": FILE_PART,
         },
@@ -222,6 +228,7 @@ LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The submi
 
 def document(version: str = "1", limits: Limits | None = None) -> dict:
     """The whole document; the paths list every route of the API and every answer it gives (within `limits`)."""
+    limits = limits or Limits()
     return {
         "openapi": "3.1.0",
         "info": {"title": "Statex API", "version": version,
@@ -237,8 +244,8 @@ def document(version: str = "1", limits: Limits | None = None) -> dict:
                                     "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
                                     "description": "Retrying with the same key returns the first submission."}],
                     "requestBody": {"required": True, "content": {
-                        "application/json": {"schema": NEW_JSON},
-                        "multipart/form-data": _new_multipart(limits or Limits()),
+                        "application/json": {"schema": _new_json(limits)},
+                        "multipart/form-data": _new_multipart(limits),
                     }},
                     "responses": {
                         "201": _json("Created.", ONE, LOCATION),

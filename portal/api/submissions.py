@@ -12,13 +12,13 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
-from statex import submissions, uploads
+from portal.texts import translated
+from statex import intake, submissions
 from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
 from statex.uploads import Limits
 
 MAX_PAGE = 100_000
-FIELDS = ("description", "title", "language", "category", "contact_channel", "contact")
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 LIST_PARAMETERS = ("status", "page", "per_page")
@@ -38,16 +38,10 @@ def create_submission():
         if not isinstance(data, dict):
             return problem(400, "Bad Request", "Send a JSON object, e.g. {\"description\": \"...\"}, "
                                                "or multipart/form-data with files.")
-    rules = Limits.from_settings(current_app.config["STATEX"])
-    checked = uploads.check_files(files, rules)
-    has_voice = any(item.kind == "voice" for item in checked.files)
-    draft, errors = uploads.check_fields(data, rules, has_voice=has_voice)
-    if isinstance(data, dict):
-        unknown = {str(name or "") for name in data if name not in FIELDS}  # a malformed part has no name
-        errors.update({name: [f"Unknown field; send only {', '.join(FIELDS)}."] for name in unknown})
-    if errors or checked.errors:
-        return _invalid({**errors, **checked.errors})
-    submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
+    checked = intake.check_new(data, files, Limits.from_settings(current_app.config["STATEX"]), strict=True)
+    if not checked.ok:
+        return _invalid(checked.errors)
+    submission, created = submissions.submit(get_db(), get_storage(), g.api_user, checked.draft, checked.files,
                                               idempotency_key=key and f"api:{key}")
     dispatch_committed_jobs()
     response = current_app.json.response(serialise(submission))
@@ -116,7 +110,7 @@ def download_file(submission_id: str, file_id: str) -> Response:
 
 
 def _invalid(errors: dict) -> Response:
-    return problem(422, "Unprocessable Content", "The submission is not valid.", errors=errors)
+    return problem(422, "Unprocessable Content", "The submission is not valid.", errors=translated(errors))
 
 
 def _not_found() -> Response:

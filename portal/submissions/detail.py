@@ -18,7 +18,7 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.submissions.files import get_storage, uploads_from
 from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
-from statex import submissions, uploads
+from statex import intake, submissions, uploads
 from statex.models import Submission
 
 
@@ -30,7 +30,7 @@ class AddForm(FlaskForm):
 
 
 def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
-    room = max(limits().max_text_chars - len(submission.description), 0)
+    room = intake.text_room(limits(), submission)
     return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
                            accept=uploads.ACCEPT_ATTRIBUTE, shown=shown_state(submission),
                            add_chars=room), status, {"Vary": "HX-Request"}
@@ -80,21 +80,13 @@ def add_POST(submission_id: str):
     form = AddForm()
     if not submission.is_open:
         abort(409, "A cancelled request cannot take more information.")
-    rules = limits()
-    remaining = _remaining(rules, submission, submissions.audio_seconds(get_storage(), submission))
-    checked = uploads.check_files(uploads_from(request.files, "files"), remaining)
-    text = (request.form.get("text") or "").replace("\r\n", "\n").strip()
-    errors = dict(checked.errors)
-    room = max(rules.max_text_chars - len(submission.description), 0)
-    if len(text) > room:
-        errors["text"] = [uploads.too_long(len(text), room)]
-    elif not text and not checked.files and not errors:
-        errors["text"] = ["Write something or attach a file to add."]
-    if errors:
-        apply_errors(form, errors)
+    checked = intake.check_addition(submission, request.form.get("text"), uploads_from(request.files, "files"),
+                                    limits(), submissions.audio_seconds(get_storage(), submission))
+    if not checked.ok:
+        apply_errors(form, checked.errors)
         return render_detail(submission, form, 422)
     try:
-        submissions.add_information(get_db(), get_storage(), submission, text, checked.files)
+        submissions.add_information(get_db(), get_storage(), submission, checked.draft.description, checked.files)
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_detail(submission, form, 503)
@@ -102,16 +94,6 @@ def add_POST(submission_id: str):
     flash(f"Thank you: we process your request again with what you added"
           f"{' (' + str(len(checked.files)) + ' files)' if checked.files else ''}.", "success")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
-
-
-def _remaining(rules: uploads.Limits, submission: Submission, seconds: float) -> uploads.Limits:
-    """What is left of the per-submission limits once its current files and audio are counted."""
-    used = sum(f.size for f in submission.files)
-    return uploads.Limits(max_files=max(rules.max_files - len(submission.files), 0),
-                          max_file_bytes=rules.max_file_bytes,
-                          max_total_bytes=max(rules.max_total_bytes - used, 0),
-                          max_audio_seconds=max(int(rules.max_audio_seconds - seconds), 0),
-                          max_text_chars=rules.max_text_chars)
 
 
 def _submission_or_404(submission_id: str) -> Submission:

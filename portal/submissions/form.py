@@ -16,12 +16,12 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
-from statex import submissions, uploads
+from portal.texts import translated
+from statex import intake, submissions, uploads, vocabulary
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
-LANGUAGES = {"": "Detect automatically", "en": "English", "cs": "Čeština", "de": "Deutsch",
-             "fr": "Français"}
+LANGUAGES = {"": "Detect automatically", **{code: language.native for code, language in vocabulary.LANGUAGES.items()}}
 STORAGE_DOWN = ("Our file storage cannot be reached right now, so nothing was sent. "
                 "Please attach your files again and send the request in a few minutes.")
 PROMPTS = ("What problem do you have? How is it solved today? What should change, "
@@ -36,7 +36,7 @@ class SubmissionForm(FlaskForm):
     language = SelectField("Language", choices=LANGUAGES, default="", validate_choice=False)
     category = SelectField("Category (optional)", choices={"": "Choose if you like", **uploads.CATEGORIES},
                            default="", validate_choice=False)
-    contact_channel = SelectField("How should we reply?", choices=uploads.CONTACT_CHANNELS,
+    contact_channel = SelectField("How should we reply?", choices=vocabulary.CONTACT_CHANNELS,
                                   default="email", validate_choice=False)
     contact = StringField("Your handle or number for that channel")
     voice = FileField("Voice message")
@@ -45,8 +45,8 @@ class SubmissionForm(FlaskForm):
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
-    """Show the domain's per-field messages on the form's fields."""
-    for name, messages in errors.items():
+    """Show the domain's per-field messages on the form's fields, in the reader's language."""
+    for name, messages in translated(errors).items():
         field = getattr(form, name, None)
         if field is not None:
             field.errors = [*field.errors, *messages]
@@ -76,18 +76,15 @@ def new_GET():
 @submission_creation
 def new_POST():
     form = SubmissionForm()
-    rules = limits()
-    checked = uploads.check_files(uploads_from(request.files, "voice", "files"), rules)
-    has_voice = any(item.kind == "voice" for item in checked.files)
-    draft, errors = uploads.check_fields(request.form, rules, has_voice=has_voice)
+    checked = intake.check_new(request.form, uploads_from(request.files, "voice", "files"), limits())
     form.validate()
-    apply_errors(form, {**errors, **checked.errors})
+    apply_errors(form, checked.errors)
     if any(field.errors for field in form):
         return render_form(form, 422, files_dropped=bool(checked.files))
     key = form.form_key.data if re.fullmatch(r"[0-9a-f]{32}", form.form_key.data or "") else None
     try:
-        submission, _created = submissions.submit(get_db(), get_storage(), current_user, draft, checked.files,
-                                                  idempotency_key=key and f"form:{key}")
+        submission, _created = submissions.submit(get_db(), get_storage(), current_user, checked.draft,
+                                                  checked.files, idempotency_key=key and f"form:{key}")
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)

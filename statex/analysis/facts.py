@@ -10,9 +10,9 @@ from statex.analysis import places
 from statex.analysis.deadlines import find_deadline
 from statex.analysis.money import find_budget
 from statex.analysis.schema import Contact, Facts
+from statex.vocabulary import LANGUAGES
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_UPPER = "A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽÄÖÜ"
 _LEGAL_FORM = (r"spol\.\s?s\s?r\.\s?o\.|s\.\s?r\.\s?o\.|a\.\s?s\.|v\.\s?o\.\s?s\.|k\.\s?s\.|z\.\s?s\.|GmbH"
                r"|AG|Ltd\.?|Limited|Inc\.?|LLC|plc|PLC|Corp\.?|S\.A\.|SAS|SARL|B\.V\.|N\.V\.|Sp\.\s?z\s?o\.\s?o\.")
 COMPANY_FORM = re.compile(rf"(?<=[\w.]),?\s(?P<form>{_LEGAL_FORM})(?!\w)")
@@ -21,7 +21,7 @@ CONNECTORS = {"a", "and", "&", "und", "et", "syn", "synové", "spol.", "of", "de
 LEAD_WORDS = {"we", "our", "the", "my", "i", "at", "from", "for", "with", "company", "firm", "client",
               "contact", "jsme", "naše", "náš", "firma", "firmu", "společnost", "společnosti", "pro", "wir",
               "unsere", "die", "der", "nous", "notre", "la", "le", "hello", "dobrý", "den", "kontaktujte"}
-PHONE_REGIONS = {"cs": "CZ", "en": "CZ", "de": "DE", "fr": "FR"}
+PHONE_REGIONS = {code: language.phone_region for code, language in LANGUAGES.items()}
 _WORD = re.compile(r"[\w-]+")
 
 

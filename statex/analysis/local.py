@@ -18,9 +18,10 @@ from statex.analysis.schema import AnalysisResult, Findings, Provenance, Recomme
 from statex.analysis.sources import Source, joined
 from statex.analysis.steps import next_steps
 from statex.analysis.stopwords import stopwords
+from statex.vocabulary import LANGUAGES
 
-# The site's languages and the portal's: a small set keeps the detector small in memory.
-LANGUAGE_NAMES = {"ENGLISH": "en", "CZECH": "cs", "GERMAN": "de", "FRENCH": "fr"}
+# lingua's name → our code, for our languages only: a small set keeps the detector small in memory.
+LANGUAGE_NAMES = {language.english.upper(): code for code, language in LANGUAGES.items()}
 SUMMARY_SENTENCES = 3
 KEYWORDS = 8
 REQUIREMENTS = 10

@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-YAKE_NAMES = {"en": "en", "cs": "cz", "de": "de", "fr": "fr"}
+from statex.vocabulary import LANGUAGES
+
+YAKE_NAMES = {code: language.yake for code, language in LANGUAGES.items()}
 
 
 @lru_cache(maxsize=8)

@@ -47,7 +47,7 @@ def extract(source: BinaryIO | str | PathLike | bytes, content_type: str, *, set
 def capabilities(settings: Any = None) -> dict[str, Any]:
     """What this machine can read with: the OCR engine and languages, the transcriber (for staff and logs)."""
     from statex.extraction import images, speech
-    from statex.uploads import LANGUAGES
+    from statex.vocabulary import LANGUAGES
 
     engine = getattr(settings, "ocr_engine", None) or "auto"
     tesseract = images.tesseract_available()

@@ -9,10 +9,11 @@ from typing import Any, BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from statex.config import OCR_ENGINES
 from statex.extraction.result import Extraction, permanent
+from statex.vocabulary import LANGUAGES
 
-ENGINES = ("auto", "tesseract", "rapidocr")
-TESSERACT_LANGUAGES = {"en": "eng", "cs": "ces", "de": "deu", "fr": "fra"}
+TESSERACT_LANGUAGES = {code: language.tesseract for code, language in LANGUAGES.items()}
 OCR_TIMEOUT = 120  # seconds per image; a page that takes longer is not worth the worker's time
 # Judged from the header, before decoding: an A4 page at 600 dpi has 35 million pixels. A 78 KB palette
 # PNG of 8900x8900 pixels took 1 GB once flattened to RGB.
@@ -91,7 +92,7 @@ def _bounded(image: Image.Image) -> Image.Image:
 
 def ocr(image: Image.Image, *, engine: str = "auto", language_hint: str | None = None) -> Ocr:
     """The text of `image` by the chosen engine; "auto" prefers Tesseract and falls back to RapidOCR."""
-    if engine not in ENGINES:
+    if engine not in OCR_ENGINES:
         raise permanent("Text in images cannot be read on this server.", f"unknown OCR engine {engine!r}")
     if engine in ("auto", "tesseract") and tesseract_available():
         return _tesseract(image, language_hint)

@@ -82,9 +82,9 @@ def choose_language(probabilities: list[tuple[str, float]], hint: str | None = N
 
 def languages() -> tuple[str, ...]:
     """The languages we work in (the request form's), which the recogniser prefers."""
-    from statex.uploads import LANGUAGES
+    from statex.vocabulary import LANGUAGES
 
-    return LANGUAGES
+    return tuple(LANGUAGES)
 
 
 def segment_confidence(avg_logprob: float, no_speech_prob: float) -> float:

@@ -8,8 +8,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
+from statex.vocabulary import LANGUAGES as VOCABULARY
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANGUAGES = {"en": "English", "cs": "Čeština"}
+# The languages we have message templates in, each named in itself.
+LANGUAGES = {code: VOCABULARY[code].native for code in ("en", "cs")}
 DEFAULT_LANGUAGE = "en"
 
 

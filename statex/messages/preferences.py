@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from statex.messages.compose import LANGUAGES, language_of
 from statex.models import Destination, NotificationSettings, User
 from statex.models.base import utcnow
+from statex.vocabulary import EVENT_TOPICS
 
 ACCOUNT_EMAIL = "account"
 # Topics a client chooses destinations for; security messages always go to the account email.
@@ -21,12 +22,6 @@ TOPICS = {
     "security": "Account security",
 }
 CHOOSABLE = ("received", "results", "more_info")
-EVENT_TOPICS = {
-    "submission.created": "received",
-    "submission.completed": "results",
-    "submission.failed": "results",
-    "review.rejected": "more_info",
-}
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from statex.models.base import Base, UTCDateTime, created_at, str_255, timestamp, uuid_pk
 from statex.models.users import User
 
-PURPOSES = ("verify_email", "magic_signin", "reset_password")
-
 
 class LinkToken(Base):
     """A link's secret is only ever stored as its SHA-256; `used_at` makes it single-use."""

@@ -13,7 +13,9 @@ from statex.models.submissions import Submission, SubmissionFile
 from statex.models.users import User
 
 RUN_STATES = ("extracting", "analysing", "done", "failed", "superseded")
+ACTIVE_RUN_STATES = ("extracting", "analysing")
 EXTRACTION_STATES = ("pending", "running", "completed", "failed")
+FINAL_EXTRACTION_STATES = ("completed", "failed")
 
 
 class PipelineRun(Base):
@@ -36,7 +38,7 @@ class PipelineRun(Base):
 
     @property
     def active(self) -> bool:
-        return self.state in ("extracting", "analysing")
+        return self.state in ACTIVE_RUN_STATES
 
 
 class Extraction(Base):
@@ -68,7 +70,7 @@ class Extraction(Base):
 
     @property
     def final(self) -> bool:
-        return self.state in ("completed", "failed")
+        return self.state in FINAL_EXTRACTION_STATES
 
     @property
     def low_confidence(self) -> bool:

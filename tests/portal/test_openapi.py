@@ -45,3 +45,21 @@ def test_every_api_route_is_documented(app):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, item in document()["paths"].items() for method in item}
     assert routes == documented
+
+
+def test_the_document_states_the_limits_the_server_applies(monkeypatch, make_user, make_token):
+    """UPLOAD_MAX_TEXT_CHARS and UPLOAD_MAX_FILES change the document and the answers alike."""
+    from portal import create_app
+    from statex.config import load_settings
+
+    monkeypatch.setenv("UPLOAD_MAX_TEXT_CHARS", "500")
+    monkeypatch.setenv("UPLOAD_MAX_FILES", "3")
+    client = create_app(test_config={"TESTING": True}, settings=load_settings()).test_client()
+    body = client.get("/api/v1/openapi.json").get_json()["paths"]["/submissions"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"]["properties"]["description"]["maxLength"] == 500
+    multipart = body["multipart/form-data"]["schema"]["properties"]
+    assert multipart["description"]["maxLength"] == 500 and multipart["files"]["maxItems"] == 3
+    headers = {"Authorization": f"Bearer {make_token(make_user()[0])}"}
+    assert client.post("/api/v1/submissions", json={"description": "x" * 500}, headers=headers).status_code == 201
+    refused = client.post("/api/v1/submissions", json={"description": "x" * 501}, headers=headers)
+    assert refused.status_code == 422 and "over the limit of 500" in refused.get_json()["errors"]["description"][0]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from statex.models import QueuedJob
 from statex.queue import connect
+from statex.config import load_settings
 from statex.telemetry import configure_logging, request_id
 
 
@@ -52,9 +53,8 @@ def test_malformed_request_id_is_replaced(client):
     assert response.headers["X-Request-ID"] != "<script>" and len(response.headers["X-Request-ID"]) == 32
 
 
-def test_json_logs_are_one_object_per_line_with_the_request_id(monkeypatch):
-    monkeypatch.setenv("LOG_FORMAT", "json")
-    configure_logging("statex-test")
+def test_json_logs_are_one_object_per_line_with_the_request_id():
+    configure_logging("statex-test", "json")
     stream = io.StringIO()
     logging.getLogger().handlers[0].setStream(stream)
     token = request_id.set("req-1234567890")
@@ -89,7 +89,7 @@ class CollectorHandler(BaseHTTPRequestHandler):
         pass
 
 
-def test_tracing_exports_spans_when_an_endpoint_is_set(monkeypatch, settings):
+def test_tracing_exports_spans_when_an_endpoint_is_set(monkeypatch):
     from opentelemetry import trace
 
     from portal import create_app
@@ -97,7 +97,7 @@ def test_tracing_exports_spans_when_an_endpoint_is_set(monkeypatch, settings):
     collector = Collector()
     threading.Thread(target=collector.serve_forever, daemon=True).start()
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{collector.server_address[1]}")
-    app = create_app(settings=settings)
+    app = create_app(settings=load_settings())
     app.test_client().get("/healthz")
     trace.get_tracer_provider().force_flush()
     assert collector.received.wait(10)

@@ -27,7 +27,7 @@ def test_a_budget_reads_once_with_its_currency():
 
 
 def test_file_types_events_and_fit_in_words():
-    assert vocabulary.file_type(uploads.DOCX) == "Word document"
+    assert vocabulary.file_type(vocabulary.DOCX) == "Word document"
     assert vocabulary.file_type("application/pdf") == "PDF document"
     assert vocabulary.file_type("audio/webm", voice=True) == "Voice recording"
     assert vocabulary.file_type("audio/mpeg") == "Audio (MPEG)"

@@ -110,3 +110,16 @@ def test_lockout_lets_sign_in_proceed_when_redis_is_unreachable():
     guard = Lockout(Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1), Policy())
     assert guard.fail("ann@example.com") == 0 and guard.wait("ann@example.com") == 0
     assert guard.locked("ann@example.com") is False and guard.clear("ann@example.com") is None
+
+
+def test_new_passwords_are_hashed_with_the_profile_the_settings_name(db):
+    from argon2 import extract_parameters, profiles
+
+    from statex.config import load_settings
+
+    accounts.use_hashing("RFC_9106_LOW_MEMORY")
+    strong = accounts.hash_password("correct horse battery staple")
+    accounts.use_hashing(load_settings().password_hashing)
+    cheap = accounts.hash_password("correct horse battery staple")
+    assert extract_parameters(strong).memory_cost == profiles.RFC_9106_LOW_MEMORY.memory_cost
+    assert extract_parameters(cheap).memory_cost == profiles.CHEAPEST.memory_cost

@@ -67,3 +67,28 @@ def test_the_speech_model_and_its_cache_follow_the_var_dir_unless_named(tmp_path
     named = load_settings({"STATEX_VAR_DIR": str(tmp_path), "WHISPER_MODEL": "small",
                            "WHISPER_CACHE_DIR": str(tmp_path / "cache")})
     assert (named.whisper_model, named.whisper_cache_dir) == ("small", tmp_path / "cache")
+
+
+def test_logs_are_json_lines_in_production_and_text_elsewhere_unless_told(tmp_path):
+    assert load_settings(PRODUCTION).log_format == "json"
+    assert load_settings({"STATEX_VAR_DIR": str(tmp_path)}).log_format == "text"
+    told = load_settings({"STATEX_VAR_DIR": str(tmp_path), "LOG_FORMAT": "json", "LOG_LEVEL": "warning"})
+    assert (told.log_format, told.log_level) == ("json", "WARNING")
+    for name, wrong in (("LOG_FORMAT", "xml"), ("LOG_LEVEL", "LOUD")):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({"STATEX_VAR_DIR": str(tmp_path), name: wrong})
+
+
+def test_tracing_proxies_and_metrics_folder_come_from_the_environment(tmp_path):
+    quiet = load_settings({"STATEX_VAR_DIR": str(tmp_path)})
+    assert (quiet.otel_endpoint, quiet.forwarded_allow_ips, quiet.metrics_dir) == (None, "127.0.0.1", None)
+    given = load_settings({"STATEX_VAR_DIR": str(tmp_path), "OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318/",
+                           "FORWARDED_ALLOW_IPS": "10.0.0.1", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "m")})
+    assert (given.otel_endpoint, given.forwarded_allow_ips, given.metrics_dir) == (
+        "http://otel:4318", "10.0.0.1", tmp_path / "m")
+
+
+def test_passwords_are_hashed_cheaply_only_in_tests(tmp_path):
+    assert load_settings({"STATEX_VAR_DIR": str(tmp_path), "STATEX_ENV": "test"}).password_hashing == "CHEAPEST"
+    assert load_settings({"STATEX_VAR_DIR": str(tmp_path)}).password_hashing == "RFC_9106_LOW_MEMORY"
+    assert load_settings(PRODUCTION).password_hashing == "RFC_9106_LOW_MEMORY"

@@ -5,12 +5,12 @@ import zipfile
 
 import pytest
 
-from statex import uploads
+from statex import uploads, vocabulary
 from statex.config import load_settings
 from statex.uploads import Limits, Upload
 from tests import samples
 
-DOCX = uploads.DOCX
+DOCX = vocabulary.DOCX
 DEFAULT_LIMITS = Limits()
 
 
