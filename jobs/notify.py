@@ -30,7 +30,10 @@ from jobs.runtime import job_redis, job_session
 log = logging.getLogger(__name__)
 # Submission events staff hear about, and the template each uses.
 STAFF_EVENTS = {"review.requested": ("staff.review.requested", "/staff/review/{id}"),
-                "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}")}
+                "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}"),
+                "offer.accepted": ("staff.offer.accepted", "/staff/submissions/{id}"),
+                "offer.declined": ("staff.offer.declined", "/staff/submissions/{id}"),
+                "offer.changes_requested": ("staff.offer.changes_requested", "/staff/submissions/{id}")}
 
 
 def notify_event(event_id: str) -> str:
@@ -51,7 +54,8 @@ def tell(session: Session, settings: Settings, event_id: int, retries: list) -> 
     submission = event.submission
     context = dict(submission=submission, result=submission.result, data=event.data or {},
                    owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
-                   settings_link=f"{settings.portal_url}/account/notifications")
+                   settings_link=f"{settings.portal_url}/account/notifications",
+                   offer_link=f"{settings.portal_url}/offers/{(event.data or {}).get('offer', '')}")
     outcome = "skipped"
     key = f"{event.kind}:{event.id}"
     if event.kind in EVENT_TOPICS and submission.owner.is_active:

@@ -10,7 +10,8 @@ from statex.queue import NOTIFICATIONS, schedule
 
 # Events the client hears about; the notification job decides how and where.
 NOTIFYING = frozenset({"submission.created", "submission.completed", "submission.failed",
-                       "review.requested", "review.rejected"})
+                       "review.requested", "review.rejected",
+                       "offer.sent", "offer.accepted", "offer.declined", "offer.changes_requested"})
 
 
 def record(session: Session, submission: Submission, kind: str, **data) -> SubmissionEvent:

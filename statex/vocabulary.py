@@ -35,10 +35,17 @@ EVENTS = {
     "review.rejected": Event("Sent back: we need more from you", attention=True),
     "submission.completed": Event("Results ready", attention=True),
     "submission.failed": Event("Could not be completed", attention=True),
+    "offer.sent": Event("Offer sent to you", attention=True),
+    "offer.accepted": Event("You accepted the offer"),
+    "offer.declined": Event("You declined the offer"),
+    "offer.changes_requested": Event("You asked for changes to the offer"),
     # Messages to staff; each asks them to act.
     "staff.review.requested": Event("A result waits for review", attention=True),
     "staff.submission.failed": Event("A request failed", attention=True),
     "delivery.failed": Event("A message could not be delivered", attention=True),
+    "staff.offer.accepted": Event("An offer was accepted", attention=True),
+    "staff.offer.declined": Event("An offer was declined", attention=True),
+    "staff.offer.changes_requested": Event("A client asks for changes to an offer", attention=True),
 }
 
 

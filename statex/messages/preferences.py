@@ -26,6 +26,9 @@ EVENT_TOPICS = {
     "submission.completed": "results",
     "submission.failed": "results",
     "review.rejected": "more_info",
+    # An offer and the confirmation of its acceptance are results of the request.
+    "offer.sent": "results",
+    "offer.accepted": "results",
 }
 
 
