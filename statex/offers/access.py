@@ -51,6 +51,12 @@ def of_submission(session: Session, user: User, submission: Submission) -> list[
     return list(session.scalars(query.order_by(Offer.created_at.desc(), Offer.version.desc())))
 
 
+def sent_of_submission(session: Session, owner: User, submission: Submission) -> list[Offer]:
+    """The versions of the submission's offers sent to its owner, newest first; none for anyone else."""
+    query = owned(owner).where(Offer.submission_id == submission.id)
+    return list(session.scalars(query.order_by(Offer.sent_at.desc(), Offer.version.desc())))
+
+
 def _uuid(value: str | uuid.UUID) -> uuid.UUID | None:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
