@@ -63,6 +63,7 @@ def paths(json, problem, common: dict) -> dict:
     staff = problem("Only staff tokens draft, edit and send offers.")
     wrong_state = problem("Wrong state: not a draft, expired, superseded or decided already.")
     invalid = problem("A field breaks a rule; `errors` names each.")
+    unreadable = problem("The body holds a NUL character, or is not a JSON object.")
     return {
         "/submissions/{submission_id}/offers": {
             "post": {"operationId": "draftOffer", "summary": "Staff: draft an offer from the analysis.",
@@ -79,7 +80,7 @@ def paths(json, problem, common: dict) -> dict:
                     "responses": {"200": json("The offer version.", one), "404": missing, **common}},
             "patch": {"operationId": "editOffer", "summary": "Staff: edit a draft.", "parameters": [offer],
                       "requestBody": {"required": True, "content": {"application/json": {"schema": EDIT}}},
-                      "responses": {"200": json("The edited draft.", one), "400": problem("Not a JSON object."),
+                      "responses": {"200": json("The edited draft.", one), "400": unreadable,
                                     "403": staff, "404": missing, "409": wrong_state, "422": invalid, **common}},
         },
         "/offers/{offer_id}/send": {"post": {
@@ -99,13 +100,13 @@ def paths(json, problem, common: dict) -> dict:
                 "type": "object", "required": ["name"], "additionalProperties": False,
                 "properties": {"name": {**TEXT, "minLength": 1, "description": "Your full name."},
                                "pdf_sha256": {**TEXT, "description": "Of the PDF you read."}}}}}},
-            "responses": {"200": json("Accepted.", one), "404": missing, "409": wrong_state, "422": invalid,
+            "responses": {"200": json("Accepted.", one), "400": unreadable, "404": missing, "409": wrong_state, "422": invalid,
                           **common}}},
         "/offers/{offer_id}/decline": {"post": {
             "operationId": "declineOffer", "summary": "The client declines the latest sent version.",
             "parameters": [offer],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
                 "type": "object", "additionalProperties": False, "properties": {"reason": TEXT}}}}},
-            "responses": {"200": json("Declined.", one), "404": missing, "409": wrong_state, "422": invalid,
+            "responses": {"200": json("Declined.", one), "400": unreadable, "404": missing, "409": wrong_state, "422": invalid,
                           **common}}},
     }
