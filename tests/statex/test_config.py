@@ -67,3 +67,19 @@ def test_the_speech_model_and_its_cache_follow_the_var_dir_unless_named(tmp_path
     named = load_settings({"STATEX_VAR_DIR": str(tmp_path), "WHISPER_MODEL": "small",
                            "WHISPER_CACHE_DIR": str(tmp_path / "cache")})
     assert (named.whisper_model, named.whisper_cache_dir) == ("small", tmp_path / "cache")
+
+
+def test_offer_settings_default_to_czech_vat_and_thirty_days_and_refuse_what_is_not_a_number(tmp_path):
+    from decimal import Decimal
+
+    base = {"STATEX_VAR_DIR": str(tmp_path)}
+    settings = load_settings(base)
+    assert (settings.offer_vat_rate, settings.offer_valid_days) == (Decimal("21"), 30)
+    chosen = load_settings({**base, "OFFER_VAT_RATE": "12.5", "OFFER_VALID_DAYS": "14",
+                            "COMPANY_DETAILS": "Acme s.r.o. | Brno"})
+    assert (chosen.offer_vat_rate, chosen.offer_valid_days, chosen.company_details) == (
+        Decimal("12.5"), 14, ("Acme s.r.o.", "Brno"))
+    for name, value in (("OFFER_VAT_RATE", "lots"), ("OFFER_VAT_RATE", "150"), ("OFFER_VALID_DAYS", "0"),
+                        ("OFFER_CZK_PER_EUR", "x")):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({**base, name: value})
