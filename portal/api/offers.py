@@ -23,11 +23,11 @@ EDITABLE = ("currency", "vat_rate", "valid_days", "cover_text", "lines")
 @bp.post("/submissions/<submission_id>/offers")
 def draft_offer(submission_id: str):
     """Staff: a new draft from the submission's analysis and the catalogue."""
-    if not g.api_user.is_staff:
-        return _staff_only()
     submission = submissions.get_for(get_db(), g.api_user, submission_id)
     if submission is None:
         return problem(404, "Not Found", "There is no submission with this id.")
+    if not g.api_user.is_staff:
+        return _staff_only()  # their own request: they may know it exists
     settings = current_app.config["STATEX"]
     offer = offers.create_draft(get_db(), settings, submission, catalogue_for(settings))
     get_db().commit()
@@ -54,9 +54,9 @@ def get_offer(offer_id: str):
 @bp.patch("/offers/<offer_id>")
 def edit_offer(offer_id: str):
     """Staff: change a draft's lines, currency, VAT or validity; 409 once it is sent."""
-    offer = access.staff_get(get_db(), g.api_user, offer_id)
-    if offer is None:
-        return _staff_only() if not g.api_user.is_staff else _not_found()
+    offer, refusal = _for_staff(offer_id)
+    if refusal:
+        return refusal
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return problem(400, "Bad Request", "Send a JSON object, e.g. {\"vat_rate\": \"21\"}.")
@@ -75,9 +75,9 @@ def edit_offer(offer_id: str):
 @bp.post("/offers/<offer_id>/send")
 def send_offer(offer_id: str):
     """Staff: number, freeze and render the draft, and tell the client."""
-    offer = access.staff_get(get_db(), g.api_user, offer_id)
-    if offer is None:
-        return _staff_only() if not g.api_user.is_staff else _not_found()
+    offer, refusal = _for_staff(offer_id)
+    if refusal:
+        return refusal
     try:
         offers.send(get_db(), current_app.config["STATEX"], get_storage(), offer)
     except offers.WrongState as error:
@@ -154,6 +154,14 @@ def serialise(offer: Offer) -> dict:
         "pdf_sha256": offer.pdf_sha256,
         "pdf_url": url_for("api.offer_pdf", offer_id=offer.id) if offer.pdf_key else None,
     }
+
+
+def _for_staff(offer_id: str) -> tuple[Offer | None, Response | None]:
+    """The offer for a staff write; 403 to a client who may read it, 404 to anyone else."""
+    offer = access.get_for(get_db(), g.api_user, offer_id)
+    if offer is None:
+        return None, _not_found()
+    return (offer, None) if g.api_user.is_staff else (None, _staff_only())
 
 
 def _conflict(detail: str) -> Response:
