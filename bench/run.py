@@ -53,6 +53,12 @@ BENCHES = {
         ("audio_per_cpu_s", "speech: audio s per CPU s", None),
         ("peak_rss_mb", "speech: transcribing worker peak memory, MB", ("<", 1024)),
     ]),
+    "offers": (["--runs", "3"], [
+        ("render_ms", "offer PDF, 5 lines: render ms (warm median)", None),
+        ("ratio", "offer PDF / one-paragraph WeasyPrint page", None),
+        ("render_40_lines_ms", "offer PDF, 40 lines: render ms", None),
+        ("peak_rss_mb", "rendering work horse peak memory, MB", ("<", 400)),
+    ]),
     "upload": (["--size-mb", "64"], [
         ("memory_mb", "upload: web worker peak memory increase, MB", ("<", 64)),
         ("ratio", "upload: portal / boto3 throughput", (">=", 0.5)),

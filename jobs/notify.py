@@ -49,7 +49,8 @@ def tell(session: Session, settings: Settings, event_id: int, retries: list) -> 
     submission = event.submission
     context = dict(submission=submission, result=submission.result, data=event.data or {},
                    owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
-                   settings_link=f"{settings.portal_url}/account/notifications")
+                   settings_link=f"{settings.portal_url}/account/notifications",
+                   offer_link=f"{settings.portal_url}/offers/{(event.data or {}).get('offer', '')}")
     outcome = "skipped"
     key = f"{event.kind}:{event.id}"
     if event.kind in EVENT_TOPICS and submission.owner.is_active:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
@@ -11,9 +11,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from statex import accounts
 from statex.config import Settings, load_settings
 
-babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
+# Minimal until the i18n work sets up catalogues: the reader's language for numbers, money and dates.
+babel = Babel()
+PORTAL_LOCALES = ("en", "cs")
+
+
+def reader_locale() -> str:
+    return request.accept_languages.best_match(PORTAL_LOCALES) or "en"
 
 
 def create_app(test_config: dict | None = None, settings: Settings | None = None) -> Flask:
@@ -37,7 +43,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, limits, notifications, page_cache, security, staff
+    from portal import account, auth, db, errors, health, limits, notifications, offers, page_cache, security, staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
 
@@ -45,8 +51,8 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     db.init_app(app)
     page_cache.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app)
     htmx.init_app(app)
+    babel.init_app(app, locale_selector=reader_locale)
     auth.init_app(app)
     limits.init_app(app)
     security.init_app(app)
@@ -55,6 +61,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     for blueprint in (health.bp, theme.bp, auth.bp, account.bp, submissions.bp, staff.bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(offers.bp)
     app.register_blueprint(words.bp)
     app.register_blueprint(api_docs.bp)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 PASSWORD_HASHING = {"test": "CHEAPEST"}
 STRONG_HASHING = "RFC_9106_LOW_MEMORY"
 WHISPER_CACHE_DIR = ROOT / "var" / "models"  # the default; STATEX_VAR_DIR moves it along
+# The seller on offers (content/pages/contact.md says the same); COMPANY_DETAILS overrides, lines split by "|".
+COMPANY = ("Statex s.r.o.", "Karlovo náměstí 10, 120 00 Praha 2, Czech Republic",
+           "Company ID 12345678", "hello@statex.example")
 
 
 class ConfigError(RuntimeError):
@@ -79,6 +83,11 @@ class Settings:
     # Proxies whose X-Forwarded-* headers gunicorn trusts; the metrics files its workers share.
     forwarded_allow_ips: str = "127.0.0.1"
     metrics_dir: Path | None = None
+    # Offers (OFFER_*): VAT in percent, days a sent offer stands, CZK per EUR for catalogue prices, the seller.
+    offer_vat_rate: Decimal = Decimal("21")
+    offer_valid_days: int = 30
+    offer_czk_per_eur: Decimal = Decimal("25")
+    company_details: tuple[str, ...] = COMPANY
 
     @property
     def production(self) -> bool:
@@ -134,7 +143,29 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_extraction_settings(env),
         **_extraction_memory(env),
         **_speech_settings(env, var_dir),
+        **_offer_settings(env),
     )
+
+
+def _offer_settings(env: dict) -> dict:
+    """OFFER_VAT_RATE (percent), OFFER_VALID_DAYS, OFFER_CZK_PER_EUR and COMPANY_DETAILS."""
+    values: dict = {}
+    for name, high in (("OFFER_VAT_RATE", Decimal("100")), ("OFFER_CZK_PER_EUR", Decimal("1000"))):
+        if env.get(name):
+            try:
+                values[name.lower()] = Decimal(env[name])
+            except InvalidOperation:
+                raise ConfigError(f"{name} must be a number, e.g. 21, not {env[name]!r}.") from None
+            if not Decimal("0") <= values[name.lower()] <= high:
+                raise ConfigError(f"{name} must be from 0 to {high}.")
+    days = env.get("OFFER_VALID_DAYS")
+    if days:
+        if not days.isdigit() or int(days) < 1:
+            raise ConfigError(f"OFFER_VALID_DAYS must be a whole number of days, 1 or more, not {days!r}.")
+        values["offer_valid_days"] = int(days)
+    if env.get("COMPANY_DETAILS"):
+        values["company_details"] = tuple(p.strip() for p in env["COMPANY_DETAILS"].split("|") if p.strip())
+    return values
 
 
 def _positive_int(env: dict, name: str, default: int) -> int:

@@ -1,4 +1,4 @@
-"""Prometheus figures read from the record of truth at scrape time: queues, submissions, deliveries."""
+"""Prometheus figures read from the record of truth at scrape time: queues, submissions, deliveries, offers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from statex.config import Settings
 from statex.db import session_scope
 from statex.models import Delivery, Submission
+from statex.offers import figures
 from statex.queue import QUEUES, connect
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class StateCollector:
         submissions = GaugeMetricFamily("statex_submissions", "Submissions by status.", labels=["status"])
         deliveries = GaugeMetricFamily("statex_deliveries", "Message deliveries by channel and outcome.",
                                        labels=["channel", "status"])
+        offers = GaugeMetricFamily("statex_offers", "Offer versions by state.", labels=["state"])
         try:
             redis = connect(self.settings.redis_url)
             for name in QUEUES:
@@ -49,6 +51,8 @@ class StateCollector:
                                        .group_by(Delivery.channel, Delivery.status))
                 for channel, status, count in rows:
                     deliveries.add_metric([channel, status], count)
+                for state, count in figures.by_state(session).items():
+                    offers.add_metric([state], count)
         except Exception:  # noqa: BLE001  (nor because the database is)
             log.warning("could not read counts for /metrics", exc_info=True)
-        yield from (queued, submissions, deliveries)
+        yield from (queued, submissions, deliveries, offers)

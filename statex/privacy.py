@@ -1,4 +1,4 @@
-"""A person's own data: everything we hold about them as one zip, and erasing it for good."""
+"""A person's own data: everything we hold about them as one zip, and erasing it (but accepted offers) for good."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from statex import audit
+from statex.offers import record as offer_record
 from statex.models import AuditEvent, Delivery, Destination, Notification, OutboxMessage, Submission, User
 from statex.storage import Storage
 from statex.submissions import client_result, owned_by
@@ -49,6 +50,7 @@ def summary(session: Session, user: User) -> dict:
         "notifications": [{"title": n.title, "body": n.body, "at": _iso(n.created_at), "read_at": _iso(n.read_at)}
                           for n in session.scalars(select(Notification).where(Notification.user_id == user.id)
                                                    .order_by(Notification.created_at))],
+        "offers": [data for data, _key, _path in offer_record.exported(session, user)],
         "audit_log": [{"at": _iso(e.created_at), "action": e.action, "ip": e.ip, "user_agent": e.user_agent,
                        "data": e.data}
                       for e in session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)
@@ -83,12 +85,21 @@ def export(session: Session, storage: Storage, user: User) -> IO[bytes]:
                 with archive.open(_file_path(submission, file), "w") as target:
                     for chunk in storage.open(file.storage_key):
                         target.write(chunk)
+        for _data, key, path in offer_record.exported(session, user):
+            if key:
+                with archive.open(path, "w") as target:
+                    for chunk in storage.open(key):
+                        target.write(chunk)
     out.seek(0)
     return out
 
 
 def erase(session: Session, storage: Storage, user: User) -> None:
-    """Delete the account, its submissions, files, messages and tokens; pseudonymise its audit trail."""
+    """Delete the account, its submissions, files, messages and tokens; pseudonymise its audit trail.
+
+    Accepted offers stay, anonymised, as accounting law requires (statex.offers.record.erase).
+    """
+    offer_record.erase(session, storage, user)
     for submission in _submissions(session, user):
         for file in _files(submission):
             storage.delete(file.storage_key)

@@ -42,10 +42,20 @@ EVENTS = {
     "submission.completed": Event("Results ready", attention=True, topic="results"),
     "submission.failed": Event("Could not be completed", attention=True, topic="results",
                                staff=("staff.submission.failed", "/staff/submissions/{id}")),
+    # An offer and the confirmation of its acceptance are results of the request; staff hear of each decision.
+    "offer.sent": Event("Offer sent to you", attention=True, topic="results"),
+    "offer.accepted": Event("You accepted the offer", topic="results",
+                            staff=("staff.offer.accepted", "/staff/submissions/{id}")),
+    "offer.declined": Event("You declined the offer", staff=("staff.offer.declined", "/staff/submissions/{id}")),
+    "offer.changes_requested": Event("You asked for changes to the offer",
+                                     staff=("staff.offer.changes_requested", "/staff/submissions/{id}")),
     # Messages to staff; each asks them to act.
     "staff.review.requested": Event("A result waits for review", attention=True),
     "staff.submission.failed": Event("A request failed", attention=True),
     "delivery.failed": Event("A message could not be delivered", attention=True),
+    "staff.offer.accepted": Event("An offer was accepted", attention=True),
+    "staff.offer.declined": Event("An offer was declined", attention=True),
+    "staff.offer.changes_requested": Event("A client asks for changes to an offer", attention=True),
 }
 # Submission events the owner hears about, by topic; those staff hear about, by template and page.
 EVENT_TOPICS = {kind: event.topic for kind, event in EVENTS.items() if event.topic}

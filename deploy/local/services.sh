@@ -43,7 +43,10 @@ ensure_packages() {
   command -v espeak-ng >/dev/null || missing+=(espeak-ng)
   ldconfig -p | grep -q 'libmagic\.so\.1' || missing+=(libmagic1)
   command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-ces)
-  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)  # offer PDFs too
+  # WeasyPrint (offer PDFs): Pango to lay out text, HarfBuzz's subsetter to embed only the letters used.
+  ldconfig -p | grep -q 'libpangoft2-1\.0\.so\.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+  ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0' || missing+=(libharfbuzz-subset0)
   ldconfig -p | grep -q 'libGL\.so\.1' || missing+=(libgl1)  # OpenCV, under the bundled OCR engine
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v pg_dump >/dev/null || missing+=(postgresql-client)  # statex backup and restore

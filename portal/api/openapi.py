@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from portal.api import bp
+from portal.api import bp, openapi_offers
 from statex.models.pipeline import EXTRACTION_STATES
 from statex.models.submissions import FILE_KINDS, STATUSES, TITLE_MAX
 from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_MAX, DOCUMENT_TYPES, Limits
@@ -301,10 +301,11 @@ def document(version: str = "1", limits: Limits | None = None) -> dict:
                             "headers": {"Location": {"schema": {"type": "string"}}}},
                     "404": _problem("Not found (or not yours)."), **COMMON},
             }},
+            **openapi_offers.paths(_json, _problem, COMMON),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Submission": SUBMISSION, "File": FILE, "Problem": PROBLEM},
+            "schemas": {"Submission": SUBMISSION, "File": FILE, "Problem": PROBLEM, "Offer": openapi_offers.OFFER},
         },
     }
 

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,10 @@ class Service:
     deliverables: tuple[str, ...] = ()
     requests: tuple[str, ...] = ()  # what clients say when they need it, in their own words
     body: str = ""
+    # Price_min/Price_max/Currency: the range offers price within (statex/offers/draft.py); None if unstated.
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    currency: str = "EUR"
 
     def text(self) -> str:
         """Everything the page says, the title and keywords weighted up."""
@@ -160,4 +165,14 @@ def read_service(path: Path, site_url: str) -> Service | None:
         deliverables=tuple(line for line in meta.get("deliverables", []) if line),
         requests=tuple(line for line in meta.get("requests", []) if line),
         body=html.unescape(_TAG.sub(" ", body)),
+        price_min=_price(first.get("price_min")), price_max=_price(first.get("price_max")),
+        currency=(first.get("currency") or "EUR").upper(),
     )
+
+
+def _price(raw: str | None) -> Decimal | None:
+    """A page's Price_min or Price_max as a Decimal, None when missing or not a number."""
+    try:
+        return Decimal(raw.replace(" ", "").replace(",", "")) if raw else None
+    except InvalidOperation:
+        return None

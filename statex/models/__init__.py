@@ -8,6 +8,7 @@ from statex.models.submissions import AnalysisResult, Submission, SubmissionEven
 from statex.models.queue import QueuedJob
 from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
 from statex.models.changes import ChangeStamp
+from statex.models.offers import Offer, OfferCounter, OfferLine
 from statex.models.notifications import Delivery, Destination, Notification, NotificationSettings, OutboxMessage
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "LinkToken",
     "Notification",
     "NotificationSettings",
+    "Offer",
+    "OfferCounter",
+    "OfferLine",
     "OutboxMessage",
     "QueuedJob",
     "Submission",

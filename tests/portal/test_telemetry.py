@@ -26,6 +26,16 @@ def test_metrics_count_requests_and_show_the_state(client, make_user, make_token
     assert "statex_http_request_duration_seconds_bucket" in text
     assert 'statex_submissions{status="received"} 1.0' in text
     assert 'statex_queue_jobs{queue="ai",state="queued"}' in text
+    assert 'statex_offers{state="draft"} 0.0' in text and 'statex_offers{state="accepted"} 0.0' in text
+
+
+def test_metrics_count_offers_by_state(client, make_user, settings):
+    from tests.offers_helpers import drafted_offer
+
+    email, _p, _i = make_user()
+    drafted_offer(settings, email)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {settings.metrics_token}"}).get_data(as_text=True)
+    assert 'statex_offers{state="draft"} 1.0' in text
 
 
 def test_metrics_answer_only_the_bearer_of_the_metrics_token(client, settings):

@@ -92,3 +92,19 @@ def test_passwords_are_hashed_cheaply_only_in_tests(tmp_path):
     assert load_settings({"STATEX_VAR_DIR": str(tmp_path), "STATEX_ENV": "test"}).password_hashing == "CHEAPEST"
     assert load_settings({"STATEX_VAR_DIR": str(tmp_path)}).password_hashing == "RFC_9106_LOW_MEMORY"
     assert load_settings(PRODUCTION).password_hashing == "RFC_9106_LOW_MEMORY"
+
+
+def test_offer_settings_default_to_czech_vat_and_thirty_days_and_refuse_what_is_not_a_number(tmp_path):
+    from decimal import Decimal
+
+    base = {"STATEX_VAR_DIR": str(tmp_path)}
+    settings = load_settings(base)
+    assert (settings.offer_vat_rate, settings.offer_valid_days) == (Decimal("21"), 30)
+    chosen = load_settings({**base, "OFFER_VAT_RATE": "12.5", "OFFER_VALID_DAYS": "14",
+                            "COMPANY_DETAILS": "Acme s.r.o. | Brno"})
+    assert (chosen.offer_vat_rate, chosen.offer_valid_days, chosen.company_details) == (
+        Decimal("12.5"), 14, ("Acme s.r.o.", "Brno"))
+    for name, value in (("OFFER_VAT_RATE", "lots"), ("OFFER_VAT_RATE", "150"), ("OFFER_VALID_DAYS", "0"),
+                        ("OFFER_CZK_PER_EUR", "x")):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({**base, name: value})
