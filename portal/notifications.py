@@ -14,7 +14,7 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.limits import MESSAGE, limiter, user_key
 from portal.page_cache import cached_page
 from statex.messages import channels, destinations, inbox, preferences, services
-from statex.messages.compose import LANGUAGES
+from statex.i18n import LANGUAGES
 
 bp = Blueprint("notifications", __name__, url_prefix="/portal")
 _UNSET = object()

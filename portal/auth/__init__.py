@@ -74,8 +74,11 @@ def lockout() -> Lockout:
 
 
 def start_session(user: User) -> None:
-    """Sign `user` in on a brand-new session (nothing of the previous cookie survives)."""
+    """Sign `user` in on a brand-new session (nothing of the previous cookie survives but its language)."""
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     sessions.start(get_db(), user, origin(), current_app.config["STATEX_SESSION_LIFETIME"])
     login_user(user)
     session["_seen"] = time.time()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
+from statex.i18n import DEFAULT_LANGUAGE, language_of
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANGUAGES = {"en": "English", "cs": "Čeština"}
-DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,6 @@ def warm_up() -> None:
     env = _environment()
     for name in env.list_templates():
         env.get_template(name)
-
-
-def language_of(*choices: str | None) -> str:
-    """The first of `choices` we have templates in, else English."""
-    for choice in choices:
-        if choice and choice[:2].lower() in LANGUAGES:
-            return choice[:2].lower()
-    return DEFAULT_LANGUAGE
 
 
 def compose(event: str, lang: str = DEFAULT_LANGUAGE, **context) -> Message:

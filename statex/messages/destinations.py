@@ -78,7 +78,7 @@ def send_code(session: Session, settings: Settings, user: User, destination: Des
     destination.code_hash = _hash(settings, destination, codes.code_of(settings.secret_key, destination))
     destination.code_attempts = 0
     # The message carries a placeholder; the code is filled in as it is sent.
-    message = compose(VERIFY_EVENT, language_for(settings_of(session, user)), user=user,
+    message = compose(VERIFY_EVENT, language_for(settings_of(session, user), user.language), user=user,
                       code=codes.placeholder(destination),
                       channel=channels.CHANNELS[destination.channel],
                       link=f"{settings.portal_url}/account/notifications")

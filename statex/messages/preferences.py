@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from statex.messages.compose import LANGUAGES, language_of
+from statex.i18n import LANGUAGES, language_of
 from statex.models import Destination, NotificationSettings, User
 from statex.models.base import utcnow
 
