@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy import inspect
@@ -28,7 +28,7 @@ def select_locale() -> str:
     chosen = request.args.get("lang") or session.get(SESSION_KEY)
     if chosen in i18n.LANGUAGES:
         return chosen
-    saved = getattr(current_user, "language", None)
+    saved = getattr(_signed_in(), "language", None)
     if saved in i18n.LANGUAGES:
         return saved
     return request.accept_languages.best_match(list(i18n.LANGUAGES)) or i18n.DEFAULT_LANGUAGE
@@ -36,7 +36,13 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """The signed-in person's time zone, else the company's."""
-    return getattr(current_user, "timezone", None) or i18n.DEFAULT_TIMEZONE
+    return getattr(_signed_in(), "timezone", None) or i18n.DEFAULT_TIMEZONE
+
+
+def _signed_in():
+    """The user Flask-Login has loaded for this request, if it has: choosing a language never loads one
+    (an error page for a database outage must render without the database)."""
+    return g.get("_login_user")
 
 
 def keep_choice() -> None:

@@ -20,6 +20,7 @@ bp.add_app_template_filter(vocabulary.file_type, "file_type")
 bp.add_app_template_filter(vocabulary.language_name, "language_name")
 bp.add_app_template_filter(vocabulary.contact_channel, "contact_channel")
 bp.add_app_template_filter(vocabulary.fit_label, "fit_label")
+bp.add_app_template_filter(vocabulary.role_label, "role_label")
 bp.add_app_template_filter(categories.label, "category_label")
 
 

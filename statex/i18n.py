@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, support
+from babel.numbers import format_decimal
 from babel.support import LazyProxy
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -105,3 +106,9 @@ def current_language() -> str:
         return language_of(str(get_locale() or ""))
     return DEFAULT_LANGUAGE
 
+
+
+def number(value: float, digits: int = 0) -> str:
+    """A number as the active language writes it: "12,345" in English, "12 345" in Czech."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=current_language())

@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from statex import audio, categories
 from statex.config import Settings
+from statex.i18n import gettext as _, lazy_gettext as _l, number
 from statex.models.submissions import TITLE_MAX
 
 MB = 1024 * 1024
@@ -27,7 +28,7 @@ TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100)
 
 LANGUAGES = ("en", "cs", "de", "fr")
 CATEGORIES = categories.choices()  # key → English words; statex/categories.py holds every language
-CONTACT_CHANNELS = {"email": "Email", "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": "Phone"}
+CONTACT_CHANNELS = {"email": _l("Email"), "telegram": "Telegram", "whatsapp": "WhatsApp", "phone": _l("Phone")}
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Sniffed type → the type we store and serve; anything missing here is refused.
@@ -52,8 +53,8 @@ AUDIO_TYPES = {
     "audio/mp4": "audio/mp4",
     "video/mp4": "audio/mp4",
 }
-ACCEPTED_DESCRIPTION = "PDF, DOCX, plain text or Markdown, PNG, JPEG or WebP images, and audio " \
-                       "(WebM/Opus, Ogg, MP3, WAV, M4A)"
+ACCEPTED_DESCRIPTION = _l("PDF, DOCX, plain text or Markdown, PNG, JPEG or WebP images, and audio "
+                          "(WebM/Opus, Ogg, MP3, WAV, M4A)")
 # What the file inputs offer to pick; the server still decides by content.
 ACCEPT_ATTRIBUTE = ".pdf,.docx,.txt,.md,.png,.jpg,.jpeg,.webp,.webm,.ogg,.opus,.mp3,.wav,.m4a," \
                    + ",".join(sorted({*DOCUMENT_TYPES, "audio/*"}))
@@ -86,10 +87,11 @@ class Limits:
 
 def too_large(limits: Limits, size: int | None) -> str:
     """Why a request body of `size` bytes is refused before it is read, and what would be taken."""
-    sent = f"The request is {_mb(size)}" if size else "The request is too large"
-    return (f"{sent}; we take at most {_mb(limits.max_body_bytes)} at once: up to {limits.max_files} files "
-            f"of {_mb(limits.max_file_bytes)} each, {_mb(limits.max_total_bytes)} together. "
-            "Send fewer or smaller files, or add the rest to your request afterwards.")
+    sent = _("The request is %(size)s", size=_mb(size)) if size else _("The request is too large")
+    return _("%(sent)s; we take at most %(body)s at once: up to %(files)d files of %(each)s each, %(total)s "
+             "together. Send fewer or smaller files, or add the rest to your request afterwards.",
+             sent=sent, body=_mb(limits.max_body_bytes), files=limits.max_files,
+             each=_mb(limits.max_file_bytes), total=_mb(limits.max_total_bytes))
 
 
 @dataclass
@@ -142,7 +144,7 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     for name in ("description", "title", "language", "category", "contact_channel", "contact"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
-            errors[name] = [f"{name} must be a string."]
+            errors[name] = [_("%(field)s must be a string.", field=name)]
             value = None
         values[name] = (value or "").strip()
     # A browser sends a textarea's line breaks as CRLF but counts each as one character: so do we.
@@ -150,9 +152,10 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     if len(description) > limits.max_text_chars:
         errors["description"] = [too_long(len(description), limits.max_text_chars)]
     elif require_content and not description and not has_voice and "description" not in errors:
-        errors["description"] = ["Describe what you need. Or record a voice message instead."]
+        errors["description"] = [_("Describe what you need. Or record a voice message instead.")]
     if len(values["title"]) > TITLE_MAX:
-        errors["title"] = [f"Keep the title to {TITLE_MAX} characters or fewer (it has {len(values['title']):,})."]
+        errors["title"] = [_("Keep the title to %(max)d characters or fewer (it has %(length)s).",
+                             max=TITLE_MAX, length=number(len(values["title"])))]
     _check_choice(errors, "language", values["language"], LANGUAGES)
     _check_choice(errors, "category", values["category"], CATEGORIES)
     _check_choice(errors, "contact_channel", values["contact_channel"], CONTACT_CHANNELS)
@@ -166,38 +169,40 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
 
 def too_long(length: int, limit: int) -> str:
     """What to tell a client whose text is over the limit: by how much, and what to do instead."""
-    return (f"Your text has {length:,} characters, {length - limit:,} over the limit of {limit:,}. "
-            "Shorten it, or attach the long part as a file (text, Word or PDF).")
+    return _("Your text has %(length)s characters, %(over)s over the limit of %(limit)s. "
+             "Shorten it, or attach the long part as a file (text, Word or PDF).",
+             length=number(length), over=number(length - limit), limit=number(limit))
 
 
 def _check_choice(errors: Errors, name: str, value: str, choices) -> None:
     if value and value not in choices and name not in errors:
-        errors[name] = [f"{name.replace('_', ' ').capitalize()} must be one of {', '.join(choices)}."]
+        errors[name] = [_("%(field)s must be one of %(choices)s.", field=name.replace("_", " ").capitalize(),
+                          choices=", ".join(choices))]
 
 
 def _check_contact(errors: Errors, channel: str, contact: str) -> str | None:
     """The handle for the chosen channel: an email, a Telegram username or a phone number."""
     if not contact:
         if channel in ("telegram", "whatsapp", "phone"):
-            errors.setdefault("contact", [f"Tell us your {CONTACT_CHANNELS[channel]} contact."])
+            errors.setdefault("contact", [_("Tell us your %(channel)s contact.", channel=CONTACT_CHANNELS[channel])])
         return None
     if len(contact) > 255:
-        errors.setdefault("contact", ["Keep the contact under 255 characters."])
+        errors.setdefault("contact", [_("Keep the contact under 255 characters.")])
         return None
     if channel == "email" or (not channel and "@" in contact and not contact.startswith("@")):
         try:
             return validate_email(contact, check_deliverability=False).normalized
         except EmailNotValidError as error:
-            errors.setdefault("contact", [f"Enter a valid email address: {error}"])
+            errors.setdefault("contact", [_("Enter a valid email address: %(error)s", error=error)])
             return None
     if channel == "telegram" and re.fullmatch(r"@?[A-Za-z][A-Za-z0-9_]{4,31}", contact):
         return "@" + contact.lstrip("@")
     phone = re.sub(r"[\s().-]", "", contact)
     if re.fullmatch(r"\+?[0-9]{6,15}", phone):
         return phone
-    expected = "a Telegram username like @statex or a phone number" if channel == "telegram" \
-        else "a phone number with its country code, like +420 601 123 456"
-    errors.setdefault("contact", [f"Enter {expected}."])
+    expected = _("Enter a Telegram username like @statex or a phone number.") if channel == "telegram" \
+        else _("Enter a phone number with its country code, like +420 601 123 456.")
+    errors.setdefault("contact", [expected])
     return None
 
 
@@ -218,11 +223,12 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
     checked = Checked()
     uploads = [u for u in uploads if u.filename or _size(u.stream)]
     if len(uploads) > limits.max_files:
-        _add(checked.errors, "files", f"Send at most {limits.max_files} files; you sent {len(uploads)}.")
+        _add(checked.errors, "files", _("Send at most %(max)d files; you sent %(sent)d.", max=limits.max_files,
+                                        sent=len(uploads)))
         return checked
     voices = [u for u in uploads if u.field == "voice"]
     if len(voices) > 1:
-        _add(checked.errors, "voice", "Send one voice recording.")
+        _add(checked.errors, "voice", _("Send one voice recording."))
     total = 0
     audio_seconds = 0.0
     for upload in uploads:
@@ -233,11 +239,12 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
         audio_seconds += accepted.seconds or 0
         checked.files.append(accepted)
     if total > limits.max_total_bytes:
-        _add(checked.errors, "files", f"All files together come to {_mb(total)}; the limit is "
-                                      f"{_mb(limits.max_total_bytes)} per request.")
+        _add(checked.errors, "files", _("All files together come to %(total)s; the limit is %(limit)s per request.",
+                                        total=_mb(total), limit=_mb(limits.max_total_bytes)))
     if audio_seconds > limits.max_audio_seconds:
         _add(checked.errors, "voice" if voices else "files",
-             f"The audio lasts longer than the {_minutes(limits.max_audio_seconds)} we take per request.")
+             _("The audio lasts longer than the %(limit)s we take per request.",
+               limit=_minutes(limits.max_audio_seconds)))
     return checked
 
 
@@ -245,24 +252,24 @@ def _check_one(upload: Upload, limits: Limits, errors: Errors, audio_left: float
     name = clean_name(upload.filename)
     size = _size(upload.stream)
     if size == 0:
-        return _add(errors, upload.field, f"“{name}” is empty.")
+        return _add(errors, upload.field, _("“%(name)s” is empty.", name=name))
     if size > limits.max_file_bytes:
-        return _add(errors, upload.field, f"“{name}” is {_mb(size)}; files may be up to "
-                                          f"{_mb(limits.max_file_bytes)}.")
+        return _add(errors, upload.field, _("“%(name)s” is %(size)s; files may be up to %(limit)s.", name=name,
+                                            size=_mb(size), limit=_mb(limits.max_file_bytes)))
     sniffed = sniff(upload.stream)
     if sniffed.startswith("text/") and not _plain_text(upload.stream):
         sniffed = "binary data"
     content_type = AUDIO_TYPES.get(sniffed) or DOCUMENT_TYPES.get(sniffed)
     if content_type is None:
-        return _add(errors, upload.field, f"“{name}” looks like {sniffed}, which we do not accept; "
-                                          f"send {ACCEPTED_DESCRIPTION}.")
+        return _add(errors, upload.field, _("“%(name)s” looks like %(type)s, which we do not accept; send %(accepted)s.",
+                                            name=name, type=sniffed, accepted=ACCEPTED_DESCRIPTION))
     seconds = None
     if content_type.startswith("audio/"):
         seconds = audio.duration(upload.stream, limit=max(audio_left, 0))  # decoded: past the limit, it stops
         if seconds is None:
-            return _add(errors, upload.field, f"“{name}” is not a playable audio recording.")
+            return _add(errors, upload.field, _("“%(name)s” is not a playable audio recording.", name=name))
     elif upload.field == "voice":
-        return _add(errors, upload.field, f"“{name}” is not an audio recording.")
+        return _add(errors, upload.field, _("“%(name)s” is not an audio recording.", name=name))
     kind = "voice" if upload.field == "voice" else "attachment"
     return Accepted(kind=kind, name=name, content_type=content_type, size=size,
                     stream=upload.stream, seconds=seconds)
@@ -295,7 +302,7 @@ def _add(errors: Errors, name: str, message: str) -> None:
 
 
 def _mb(size: int) -> str:
-    return f"{size / MB:,.1f} MB"
+    return f"{number(size / MB, 1)} MB"
 
 
 def _minutes(seconds: float) -> str:

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
@@ -16,32 +17,37 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
-from statex import submissions, uploads
+from statex import categories, submissions, uploads
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
-LANGUAGES = {"": "Detect automatically", "en": "English", "cs": "Čeština", "de": "Deutsch",
+# The request's own language (what the analysis reads it in): each name in its language.
+LANGUAGES = {"": _l("Detect automatically"), "en": "English", "cs": "Čeština", "de": "Deutsch",
              "fr": "Français"}
-STORAGE_DOWN = ("Our file storage cannot be reached right now, so nothing was sent. "
-                "Please attach your files again and send the request in a few minutes.")
-PROMPTS = ("What problem do you have? How is it solved today? What should change, "
-           "and what result do you expect?")
+STORAGE_DOWN = _l("Our file storage cannot be reached right now, so nothing was sent. "
+                  "Please attach your files again and send the request in a few minutes.")
+PROMPTS = _l("What problem do you have? How is it solved today? What should change, "
+             "and what result do you expect?")
 
 
 class SubmissionForm(FlaskForm):
     """Fields and CSRF; the rules themselves live in statex.uploads, shared with the API."""
 
-    description = TextAreaField("What do you need?")
-    title = StringField("Title (optional)")
-    language = SelectField("Language", choices=LANGUAGES, default="", validate_choice=False)
-    category = SelectField("Category (optional)", choices={"": "Choose if you like", **uploads.CATEGORIES},
-                           default="", validate_choice=False)
-    contact_channel = SelectField("How should we reply?", choices=uploads.CONTACT_CHANNELS,
+    description = TextAreaField(_l("What do you need?"))
+    title = StringField(_l("Title (optional)"))
+    language = SelectField(_l("Language"), choices=LANGUAGES, default="", validate_choice=False)
+    category = SelectField(_l("Category (optional)"), default="", validate_choice=False)
+    contact_channel = SelectField(_l("How should we reply?"), choices=uploads.CONTACT_CHANNELS,
                                   default="email", validate_choice=False)
-    contact = StringField("Your handle or number for that channel")
-    voice = FileField("Voice message")
-    files = MultipleFileField("Attachments")
+    contact = StringField(_l("Your handle or number for that channel"))
+    voice = FileField(_l("Voice message"))
+    files = MultipleFileField(_l("Attachments"))
     form_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The categories' words in the reader's language (statex/categories.py holds each language's).
+        self.category.choices = {"": _("Choose if you like"), **categories.choices(str(get_locale()))}
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from statex.i18n import lazy_gettext as _l
 from statex.i18n import LANGUAGES, language_of
 from statex.models import Destination, NotificationSettings, User
 from statex.models.base import utcnow
@@ -15,10 +16,10 @@ from statex.models.base import utcnow
 ACCOUNT_EMAIL = "account"
 # Topics a client chooses destinations for; security messages always go to the account email.
 TOPICS = {
-    "received": "Submission received",
-    "results": "Results ready",
-    "more_info": "Needs more information",
-    "security": "Account security",
+    "received": _l("Submission received"),
+    "results": _l("Results ready"),
+    "more_info": _l("Needs more information"),
+    "security": _l("Account security"),
 }
 CHOOSABLE = ("received", "results", "more_info")
 EVENT_TOPICS = {
