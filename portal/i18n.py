@@ -7,7 +7,7 @@ Accept-Language, English. The time zone is the account's, else Europe/Prague.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timezone
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
@@ -76,9 +76,27 @@ def day(moment: datetime | None, format: str = "medium") -> str:
     return format_date(moment, format) if moment else ""
 
 
+def iso_day(text: str | None) -> str:
+    """A stored ISO date ("2027-06-30") as the reader writes dates; anything else as it is."""
+    try:
+        return format_date(date.fromisoformat(text or ""), "long")
+    except ValueError:
+        return text or ""
+
+
+def iso_moment(text: str | None) -> str:
+    """A stored ISO moment (UTC unless it says otherwise) in the reader's language and zone."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return text or ""
+    return when(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc), "short")
+
+
 def template_context() -> dict:
     """What base.html and the switcher read: the page's language and the others to switch to."""
-    return {"page_language": str(get_locale()), "languages": i18n.LANGUAGES, "switch_url": switch_url}
+    return {"page_language": str(get_locale()), "languages": i18n.LANGUAGES, "switch_url": switch_url,
+            "number": i18n.number}
 
 
 def init_app(app: Flask) -> None:
@@ -89,3 +107,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(template_context)
     app.add_template_filter(when, "when")
     app.add_template_filter(day, "day")
+    app.add_template_filter(iso_day, "iso_day")
+    app.add_template_filter(iso_moment, "iso_moment")

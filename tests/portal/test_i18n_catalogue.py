@@ -13,7 +13,7 @@ import pytest
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from jinja2 import Environment, nodes
+from jinja2 import Environment
 
 from statex import i18n
 
@@ -24,9 +24,10 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 # Markup whose text is not prose: code samples, scripts, and the tags themselves.
 NOT_PROSE = re.compile(r"<(script|style|code|pre)\b.*?</\1>|<!--.*?-->|<[^>]*>|&[a-z#0-9]+;", re.S | re.I)
 # Attributes a person reads or hears.
-READ_ATTRIBUTES = re.compile(r"""\b(alt|title|placeholder|aria-label|aria-description)="([^"{]*)\"""")
+READ_ATTRIBUTES = re.compile(r"""\b(alt|title|placeholder|aria-label|aria-description)="([^"\x01]*)\"""")
 # Words that are the same in every language: our name.
-SAME_EVERYWHERE = {"Statex"}
+SAME_EVERYWHERE = re.compile(r"Statex( s\.r\.o\.)?")
+HOLE = "\x01"  # where an expression or a tag of Jinja's stood
 
 
 def extracted() -> set[str]:
@@ -52,17 +53,31 @@ def catalogue(language: str):
 
 def untranslated_words(source: str) -> list[str]:
     """The literal words of a template outside any translation call, and in attributes people read."""
-    tree = Environment(extensions=["jinja2.ext.i18n"]).parse(source)
-    words = []
-    for data in tree.find_all(nodes.TemplateData):
-        for attribute, value in READ_ATTRIBUTES.findall(data.data):
-            if re.search(r"[^\W\d_]", value) and value not in SAME_EVERYWHERE:
-                words.append(f'{attribute}="{value}"')
-        for text in NOT_PROSE.sub(" ", data.data).split("\n"):
-            text = text.strip()
-            if re.search(r"[^\W\d_]", text) and text not in SAME_EVERYWHERE:
-                words.append(text)
+    literal = _literal_text(source)
+    words = [f'{attribute}="{value}"' for attribute, value in READ_ATTRIBUTES.findall(literal) if _has_words(value)]
+    for text in NOT_PROSE.sub(" ", literal).split("\n"):
+        words += [part.strip() for part in text.split(HOLE) if _has_words(part)]
     return words
+
+
+def _literal_text(source: str) -> str:
+    """The template's own text, each expression and tag a HOLE, without what {% trans %} blocks hold."""
+    Environment(extensions=["jinja2.ext.i18n"]).parse(source)  # a template Jinja refuses fails here
+    parts, depth, previous = [], 0, None
+    for _, kind, value in Environment(extensions=["jinja2.ext.i18n"]).lex(source):
+        if kind == "name" and previous == "block_begin":
+            depth += {"trans": 1, "endtrans": -1}.get(value, 0)
+        if kind == "data" and depth == 0:
+            parts.append(value)
+        elif kind in ("variable_begin", "block_begin"):
+            parts.append(HOLE)
+        if kind != "whitespace":
+            previous = kind
+    return "".join(parts)
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]", SAME_EVERYWHERE.sub("", text)))
 
 
 def templates() -> list[Path]:
