@@ -45,7 +45,8 @@ class VerifyForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language of our messages"),
-                           choices={"": _l("As my account's language (or my requests')"), **LANGUAGES}, default="")
+                           choices=[("", _l("As my account's language (or my requests')")), *LANGUAGES.items()],
+                           default="")
     in_app = BooleanField(_l("Show notifications here in the portal, under the bell"), default=True)
 
 

@@ -28,7 +28,7 @@ class PolicyForm(FlaskForm):
 
 class EditForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(_l("A result needs a summary.")), Length(max=5000)])
-    category = SelectField(_l("Category"), choices={"": _l("Not determined"), **categories.choices()})
+    category = SelectField(_l("Category"), choices=[("", _l("Not determined")), *categories.choices().items()])
     requirements = TextAreaField(_l("Requirements (one per line)"), validators=[Length(max=10000)])
     keywords = TextAreaField(_l("Keywords (one per line)"), validators=[Length(max=5000)])
     next_steps = TextAreaField(_l("Next steps (one per line)"), validators=[Length(max=10000)])

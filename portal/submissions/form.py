@@ -35,9 +35,10 @@ class SubmissionForm(FlaskForm):
 
     description = TextAreaField(_l("What do you need?"))
     title = StringField(_l("Title (optional)"))
-    language = SelectField(_l("Language"), choices=LANGUAGES, default="", validate_choice=False)
+    # Lists, not dicts: WTForms reads a dict whose labels are not str (lazy ones) as option groups.
+    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()), default="", validate_choice=False)
     category = SelectField(_l("Category (optional)"), default="", validate_choice=False)
-    contact_channel = SelectField(_l("How should we reply?"), choices=uploads.CONTACT_CHANNELS,
+    contact_channel = SelectField(_l("How should we reply?"), choices=list(uploads.CONTACT_CHANNELS.items()),
                                   default="email", validate_choice=False)
     contact = StringField(_l("Your handle or number for that channel"))
     voice = FileField(_l("Voice message"))
@@ -47,7 +48,7 @@ class SubmissionForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The categories' words in the reader's language (statex/categories.py holds each language's).
-        self.category.choices = {"": _("Choose if you like"), **categories.choices(str(get_locale()))}
+        self.category.choices = [("", _("Choose if you like")), *categories.choices(str(get_locale())).items()]
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
