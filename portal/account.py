@@ -57,8 +57,9 @@ class PreferencesForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = [("", _("As my browser asks"))] + list(i18n.LANGUAGES.items())
-        self.timezone.choices = [(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())
+        self.language.choices = [SelectChoice("", _("As my browser asks")),
+                                 *(SelectChoice(code, name) for code, name in i18n.LANGUAGES.items())]
+        self.timezone.choices = [SelectChoice(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())
                                  if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))]
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from portal import htmx
@@ -45,7 +46,8 @@ class VerifyForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language of our messages"),
-                           choices=[("", _l("As my account's language (or my requests')")), *LANGUAGES.items()],
+                           choices=[SelectChoice("", _l("As my account's language (or my requests')")),
+                                    *(SelectChoice(code, name) for code, name in LANGUAGES.items())],
                            default="")
     in_app = BooleanField(_l("Show notifications here in the portal, under the bell"), default=True)
 

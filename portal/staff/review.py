@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.auth import staff_required
@@ -28,7 +29,8 @@ class PolicyForm(FlaskForm):
 
 class EditForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(_l("A result needs a summary.")), Length(max=5000)])
-    category = SelectField(_l("Category"), choices=[("", _l("Not determined")), *categories.choices().items()])
+    category = SelectField(_l("Category"), choices=[SelectChoice("", _l("Not determined")),
+                                                         *(SelectChoice(k, v) for k, v in categories.choices().items())])
     requirements = TextAreaField(_l("Requirements (one per line)"), validators=[Length(max=10000)])
     keywords = TextAreaField(_l("Keywords (one per line)"), validators=[Length(max=5000)])
     next_steps = TextAreaField(_l("Next steps (one per line)"), validators=[Length(max=10000)])

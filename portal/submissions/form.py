@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from flask_wtf.file import FileField
 
 from portal.db import get_db
@@ -30,15 +31,21 @@ PROMPTS = _l("What problem do you have? How is it solved today? What should chan
              "and what result do you expect?")
 
 
+def _choices(labels: dict) -> list[SelectChoice]:
+    """A select's options from {value: words}."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 class SubmissionForm(FlaskForm):
     """Fields and CSRF; the rules themselves live in statex.uploads, shared with the API."""
 
     description = TextAreaField(_l("What do you need?"))
     title = StringField(_l("Title (optional)"))
     # Lists, not dicts: WTForms reads a dict whose labels are not str (lazy ones) as option groups.
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()), default="", validate_choice=False)
+    language = SelectField(_l("Language"), choices=_choices(LANGUAGES), default="",
+                           validate_choice=False)
     category = SelectField(_l("Category (optional)"), default="", validate_choice=False)
-    contact_channel = SelectField(_l("How should we reply?"), choices=list(uploads.CONTACT_CHANNELS.items()),
+    contact_channel = SelectField(_l("How should we reply?"), choices=_choices(uploads.CONTACT_CHANNELS),
                                   default="email", validate_choice=False)
     contact = StringField(_l("Your handle or number for that channel"))
     voice = FileField(_l("Voice message"))
@@ -48,7 +55,7 @@ class SubmissionForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The categories' words in the reader's language (statex/categories.py holds each language's).
-        self.category.choices = [("", _("Choose if you like")), *categories.choices(str(get_locale())).items()]
+        self.category.choices = _choices({"": _("Choose if you like"), **categories.choices(str(get_locale()))})
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
