@@ -6,7 +6,7 @@ import re
 
 from statex import i18n
 from statex.models import User
-from tests.portal.accounts_helpers import login
+from tests.portal.accounts_helpers import login, post
 
 CZECH = {"Accept-Language": "cs-CZ,cs;q=0.9,en;q=0.5"}
 
@@ -80,3 +80,60 @@ def test_lazy_words_are_read_in_the_language_active_when_shown():
     with i18n.translate("cs"):
         assert str(word) == "Přihlásit se"
     assert str(word) == "Sign in"
+
+
+def test_the_account_page_keeps_a_language_and_a_time_zone(client, make_user, db):
+    email, _, user_id = make_user(verified=True)
+    login(client, email)
+    page = _page(client.get("/portal/account/"))
+    # The company's zone until the person picks theirs.
+    assert re.search(r'<option selected value="Europe/Prague">|<option value="Europe/Prague" selected>', page)
+    response = post(client, "/portal/account/preferences", {"language": "cs", "timezone": "America/New_York"},
+                    page="/portal/account/")
+    assert response.status_code == 303
+    db.expire_all()
+    user = db.get(User, user_id)
+    assert (user.language, user.timezone) == ("cs", "America/New_York")
+    assert "Jazyk a časové pásmo jsou uložené." in _page(client.get("/portal/account/"))
+
+
+def test_an_unknown_time_zone_is_a_form_error_not_a_500(client, make_user):
+    email, _, _ = make_user(verified=True)
+    login(client, email)
+    response = post(client, "/portal/account/preferences", {"language": "", "timezone": "Mars/Olympus"},
+                    page="/portal/account/")
+    assert response.status_code == 422 and 'id="preferences-timezone-error"' in _page(response)
+
+
+def test_times_are_shown_in_the_readers_language(client, make_user):
+    email, _, _ = make_user(verified=True)
+    login(client, email)
+    # The account page lists this browser's session: its start in the reader's zone and language.
+    english = _page(client.get("/portal/account/"))
+    assert re.search(r"since <time datetime=\"[^\"]+\">\w{3} \d{1,2}, 2026, \d{1,2}:\d\d:\d\d\s[AP]M</time>", english)
+    czech = _page(client.get("/portal/account/?lang=cs"))
+    assert re.search(r"od <time datetime=\"[^\"]+\">\d{1,2}\. \d{1,2}\. 2026 \d{1,2}:\d\d:\d\d</time>", czech)
+
+
+def test_api_problems_speak_the_accept_language(client):
+    english = client.get("/api/v1/submissions")
+    czech = client.get("/api/v1/submissions", headers=CZECH)
+    assert english.status_code == czech.status_code == 401
+    assert english.json["title"] == "Unauthorized" and czech.json["title"] == "Nepřihlášeno"
+    assert czech.json["detail"] == "Pošlete token API jako 'Authorization: Bearer <token>'."
+
+
+def test_api_field_errors_speak_the_accept_language(client, make_user, make_token):
+    email, _, _ = make_user(verified=True)
+    token = make_token(email)
+    response = client.post("/api/v1/submissions", json={"description": ""},
+                           headers={"Authorization": f"Bearer {token}", **CZECH})
+    assert response.status_code == 422 and response.json["title"] == "Obsah nelze zpracovat"
+    assert response.json["errors"]["description"] == [
+        "Popište, co potřebujete. Nebo místo toho nahrajte hlasovou zprávu."]
+
+
+def test_czech_plurals_take_their_three_forms():
+    with i18n.translate("cs"):
+        forms = [i18n.ngettext("%(num)d second", "%(num)d seconds", n) for n in (1, 2, 5)]
+    assert forms == ["1 sekundu", "2 sekundy", "5 sekund"]
