@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := portal/static/vendor/htmx.min.js
+# The gettext catalogues (statex/translations/<lang>/LC_MESSAGES/messages.po) and what they compile to.
+CATALOGUES := $(wildcard statex/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: up test install site bench clean image image-check
+.PHONY: up test install translations site bench clean image image-check
 
 up: install site
 	$(BIN)/statex up
@@ -16,7 +19,18 @@ test: install
 	deploy/local/services.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed $(HTMX)
+install: $(VENV)/.installed $(HTMX) $(COMPILED)
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After adding or changing words: extract them all, merge them into every catalogue, then translate
+# the new (empty or fuzzy) entries; tests/portal/test_i18n.py fails until none is left.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs ".* _* node_modules var output" -o statex/translations/messages.pot .
+	$(BIN)/pybabel update -i statex/translations/messages.pot -d statex/translations --no-fuzzy-matching \
+		--ignore-obsolete
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

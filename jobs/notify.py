@@ -55,7 +55,8 @@ def tell(session: Session, settings: Settings, event_id: int, retries: list) -> 
     key = f"{event.kind}:{event.id}"
     if event.kind in EVENT_TOPICS and submission.owner.is_active:
         chosen = settings_of(session, submission.owner)
-        message = compose(event.kind, language_for(chosen, submission.language), user=submission.owner, **context)
+        language = language_for(chosen, submission.owner.language, submission.language)
+        message = compose(event.kind, language, user=submission.owner, **context)
         inbox.add(session, submission.owner, key, event.kind, message.subject, message.short, context["link"])
         outcome = _to_user(session, settings, submission.owner, chosen, event.kind, key, message, retries)
     if event.kind in STAFF_EVENTS:
@@ -74,7 +75,7 @@ def send_message(user_id: str, event: str, key: str, context: str) -> str:
             return "skipped"
         values = {"settings_link": f"{settings.portal_url}/account/notifications", **json.loads(context)}
         chosen = settings_of(session, user)
-        message = compose(event, language_for(chosen), user=user, **values)
+        message = compose(event, language_for(chosen, user.language), user=user, **values)
         outcome = _to_user(session, settings, user, chosen, event, key, message, retries)
     _schedule_retries(settings, retries)
     return outcome

@@ -43,7 +43,8 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, limits, notifications, offers, page_cache, security, staff
+    from portal import account, auth, db, errors, health, i18n, limits, notifications, offers, page_cache
+    from portal import security, staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
 
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     htmx.init_app(app)
     babel.init_app(app, locale_selector=reader_locale)
     auth.init_app(app)
+    i18n.init_app(app)
     limits.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import available_timezones
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, session, url_for
+from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -15,49 +17,62 @@ from portal.auth import end_session, record, start_session
 from portal.auth.forms import PolicyForm, new_password_field
 from portal.auth.links import external_url
 from portal.db import get_db
+from portal.i18n import SESSION_KEY
 from portal.dispatch import dispatch_committed_jobs
-from statex import accounts, audit, privacy, sessions
+from statex import accounts, audit, i18n, privacy, sessions
 from statex.messages.notify import notify_user
 from statex.models.base import utcnow
 from statex.storage import storage_for
 
 bp = Blueprint("account", __name__, url_prefix="/portal/account")
 
-EXPIRY = {"30": "In 30 days", "7": "In 7 days", "90": "In 90 days", "365": "In a year", "": "Never"}
+EXPIRY = {"30": _l("In 30 days"), "7": _l("In 7 days"), "90": _l("In 90 days"), "365": _l("In a year"), "": _l("Never")}
 
 
 # Several forms share the page: explicit ids keep each label tied to its own field.
 class ProfileForm(FlaskForm):
-    name = StringField("Your name", id="profile-name", validators=[InputRequired("Tell us your name."),
-                                                Length(max=120, message="Use at most 120 characters.")])
+    name = StringField(_l("Your name"), id="profile-name", validators=[
+        InputRequired(_l("Tell us your name.")), Length(max=120, message=_l("Use at most 120 characters."))])
 
 
 class PasswordForm(PolicyForm):
-    current = PasswordField("Current password", id="password-current",
-                            validators=[InputRequired("Enter your current password.")])
-    password = new_password_field("New password")
+    current = PasswordField(_l("Current password"), id="password-current",
+                            validators=[InputRequired(_l("Enter your current password."))])
+    password = new_password_field(_l("New password"))
 
     def policy_context(self) -> tuple[str, str]:
         return current_user.email, current_user.name
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", id="token-name", validators=[
-        InputRequired("Name the token after where you use it, e.g. “invoice import”."),
-        Length(max=100, message="Use at most 100 characters.")])
-    expires = SelectField("Expires", id="token-expires",
-                          choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
+    name = StringField(_l("Token name"), id="token-name", validators=[
+        InputRequired(_l("Name the token after where you use it, e.g. “invoice import”.")),
+        Length(max=100, message=_l("Use at most 100 characters."))])
+    expires = SelectField(_l("Expires"), id="token-expires", choices=[SelectChoice(v, label) for v, label in EXPIRY.items()], default="30")
+
+
+class PreferencesForm(FlaskForm):
+    language = SelectField(_l("Language"), id="preferences-language")
+    timezone = SelectField(_l("Time zone"), id="preferences-timezone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("", _("As my browser asks")),
+                                 *(SelectChoice(code, name) for code, name in i18n.LANGUAGES.items())]
+        self.timezone.choices = [SelectChoice(zone, zone.replace("_", " ")) for zone in sorted(available_timezones())
+                                 if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))]
 
 
 class DeleteForm(FlaskForm):
-    confirm = PasswordField("Your password, to confirm", id="delete-confirm",
-                            validators=[InputRequired("Enter your password to confirm.")])
+    confirm = PasswordField(_l("Your password, to confirm"), id="delete-confirm",
+                            validators=[InputRequired(_l("Enter your password to confirm."))])
 
 
 def _page(status: int = 200, **forms):
     """The account page with fresh forms, except those given (which carry input and errors)."""
     user, db = current_user, get_db()
     context = {"profile_form": ProfileForm(formdata=None, name=user.name), "password_form": PasswordForm(formdata=None),
+               "preferences_form": PreferencesForm(formdata=None, language=user.language or "", timezone=user.timezone),
                "token_form": TokenForm(formdata=None), "delete_form": DeleteForm(formdata=None)}
     context.update(forms)
     return render_template("account/index.html", tokens=user.tokens, now=utcnow(),
@@ -78,7 +93,23 @@ def profile_POST():
         return _page(422, profile_form=form)
     current_user.name = form.name.data.strip()
     get_db().commit()
-    flash("Your profile is saved.", "success")
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for("account.index"), code=303)
+
+
+@bp.post("/preferences")
+@login_required
+def preferences_POST():
+    form = PreferencesForm()
+    if not form.validate():
+        return _page(422, preferences_form=form)
+    user = current_user._get_current_object()
+    accounts.set_language(user, form.language.data or None)
+    accounts.set_timezone(user, form.timezone.data)
+    session.pop(SESSION_KEY, None)  # the saved choice (or the browser) speaks from now on
+    get_db().commit()
+    with force_locale(i18n.language_of(user.language or str(get_locale()))):
+        flash(_("Your language and time zone are saved."), "success")
     return redirect(url_for("account.index"), code=303)
 
 
@@ -90,7 +121,7 @@ def password_POST():
         return _page(422, password_form=form)
     user, db = current_user._get_current_object(), get_db()
     if user.password_hash and not accounts.check_password(user, form.current.data):
-        form.current.errors.append("That is not your current password.")
+        form.current.errors.append(_("That is not your current password."))
         return _page(422, password_form=form)
     accounts.change_password(user, form.password.data)
     sessions.end_all(db, user)
@@ -100,7 +131,7 @@ def password_POST():
                 link=external_url("auth.reset_request_GET"))
     db.commit()
     dispatch_committed_jobs()
-    flash("Your password is changed; your other sessions are signed out.", "success")
+    flash(_("Your password is changed; your other sessions are signed out."), "success")
     return redirect(url_for("account.index"), code=303)
 
 
@@ -111,7 +142,7 @@ def tokens_POST():
     if not form.validate():
         return _page(422, token_form=form)
     if not current_user.is_verified:
-        form.name.errors.append("Confirm your email address first: open the link we sent you, or send a new one.")
+        form.name.errors.append(_("Confirm your email address first: open the link we sent you, or send a new one."))
         return _page(422, token_form=form)
     db = get_db()
     expires = utcnow() + timedelta(days=int(form.expires.data)) if form.expires.data else None
@@ -133,7 +164,7 @@ def revoke_POST(token_id: str):
     accounts.revoke_token(token)
     record("token.revoked", current_user, token=str(token.id), name=token.name)
     db.commit()
-    flash(f"The token “{token.name}” is revoked.", "success")
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("account.index"), code=303)
 
 
@@ -145,7 +176,7 @@ def signout_everywhere_POST():
     record("signout.everywhere", user, sessions=count)
     end_session()
     db.commit()
-    flash("You are signed out on every device.", "info")
+    flash(_("You are signed out on every device."), "info")
     return redirect(url_for("auth.login_GET"), code=303)
 
 
@@ -166,7 +197,7 @@ def delete_POST():
     form = DeleteForm()
     user, db = current_user._get_current_object(), get_db()
     if form.validate() and not accounts.check_password(user, form.confirm.data):
-        form.confirm.errors.append("That is not your password.")
+        form.confirm.errors.append(_("That is not your password."))
     if form.errors:
         return _page(422, delete_form=form)
     label = audit.pseudonym(user.id)
@@ -174,5 +205,5 @@ def delete_POST():
     audit.record(db, "account.deleted", None, actor_label=label)  # no address: nothing that names them
     end_session()
     db.commit()
-    flash("Your account and everything in it are deleted.", "info")
+    flash(_("Your account and everything in it are deleted."), "info")
     return redirect(url_for("auth.login_GET"), code=303)

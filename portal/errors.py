@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, ServiceUnavailable
 
-from portal.api.problems import problem
+from portal.api.problems import description, problem, title
 from portal.site import SITE_HEADERS, site_page_for_missing
-from portal.texts import say
 from statex import uploads
 from statex.submissions import StorageUnavailable
 
@@ -20,14 +20,15 @@ log = logging.getLogger(__name__)
 def handle_http_error(error: HTTPException):
     headers = _own_headers(error)
     if request.path.startswith("/api/"):
-        response = problem(error.code or 500, error.name, error.description)
+        response = problem(error.code or 500, error.name, description(error))
         response.headers.extend(headers)
         return response
     if error.code == 404 and not request.path.startswith("/portal"):
         page = site_page_for_missing(current_app.config["STATEX"].site_dir, request.path)
         if page is not None:
             return page.read_bytes(), 404, {"Content-Type": "text/html; charset=utf-8", **SITE_HEADERS}
-    return render_template("error.html", error=error), error.code, headers
+    return render_template("error.html", error=error, title=title(error.code or 500),
+                           description=description(error)), error.code, headers
 
 
 def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
@@ -38,7 +39,7 @@ def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
 def handle_too_large(error: RequestEntityTooLarge):
     """A body larger than any submission needs: refused from its Content-Length, before it is read."""
     limits = uploads.Limits.from_settings(current_app.config["STATEX"])
-    return handle_http_error(RequestEntityTooLarge(say(uploads.too_large(limits, request.content_length))))
+    return handle_http_error(RequestEntityTooLarge(uploads.too_large(limits, request.content_length)))
 
 
 def handle_unexpected(error: Exception):
@@ -48,13 +49,13 @@ def handle_unexpected(error: Exception):
 
 def handle_storage_down(_error: StorageUnavailable):
     response = current_app.make_response(handle_http_error(ServiceUnavailable(
-        "Our file storage cannot be reached right now, so nothing was saved. Please try again in a few minutes.")))
+        _("Our file storage cannot be reached right now, so nothing was saved. Please try again in a few minutes."))))
     response.headers["Retry-After"] = "30"
     return response
 
 
-DATABASE_DOWN = ("Statex cannot reach its database right now, so nothing was changed. "
-                 "Please try again in a few minutes.")
+DATABASE_DOWN = _l("Statex cannot reach its database right now, so nothing was changed. "
+                   "Please try again in a few minutes.")
 
 
 def handle_database_down(error: OperationalError):
@@ -65,7 +66,7 @@ def handle_database_down(error: OperationalError):
     else:
         # Rendered without the context processors: the signed-in user would be read from the database.
         page = current_app.jinja_env.get_template("unavailable.html").render(
-            message=DATABASE_DOWN, request=request, url_for=url_for)
+            message=DATABASE_DOWN, request=request, url_for=url_for, page_language=str(get_locale()))
         response = current_app.make_response((page, 503))
     response.headers["Retry-After"] = "30"
     return response

@@ -11,6 +11,7 @@ import math
 import time
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -31,19 +32,20 @@ DEFAULTS = {
     "addition_ip": "120 per hour",
     "addition_account": "10 per minute; 60 per hour",
 }
-MESSAGE = "Too many requests. Wait a little and try again."
+MESSAGE = _l("Too many requests. Wait a little and try again.")
 
 
 
 def _breached(request_limit) -> Response:
     """A 429 page (or problem+json) that says when to come back, in Retry-After too."""
-    from portal.api.problems import problem
+    from portal.api.problems import problem, title
 
     wait = max(1, math.ceil(request_limit.reset_at - time.time()))
     if request.path.startswith("/api/"):
         response = problem(429, "Too Many Requests", MESSAGE)
     else:
-        response = make_response(render_template("error.html", error=TooManyRequests(MESSAGE)), 429)
+        response = make_response(render_template("error.html", error=TooManyRequests(str(MESSAGE)),
+                                                      title=title(429), description=str(MESSAGE)), 429)
     response.headers["Retry-After"] = str(wait)
     return response
 

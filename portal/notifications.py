@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from portal import htmx
@@ -13,8 +15,8 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import MESSAGE, limiter, user_key
 from portal.page_cache import cached_page
+from statex.i18n import LANGUAGES
 from statex.messages import channels, destinations, inbox, preferences, services
-from statex.messages.compose import LANGUAGES
 
 bp = Blueprint("notifications", __name__, url_prefix="/portal")
 _UNSET = object()
@@ -29,9 +31,8 @@ def destination_form(service: services.Service, formdata=_UNSET):
         pass
 
     for field in service.fields:
-        limit = Length(max=2000, message="Use at most 2,000 characters.")
-        setattr(DestinationForm, field.name,
-                StringField(field.label, default=field.default, description=field.hint, validators=[limit]))
+        setattr(DestinationForm, field.name, StringField(field.label, default=field.default, description=field.hint,
+                                                         validators=[Length(max=2000, message=_l("Use at most 2,000 characters."))]))
     return DestinationForm() if formdata is _UNSET else DestinationForm(formdata=formdata)
 
 
@@ -40,13 +41,15 @@ def _service(key: str | None) -> services.Service:
 
 
 class VerifyForm(FlaskForm):
-    code = StringField("Code", validators=[InputRequired("Enter the 6-digit code from the message we sent.")])
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Enter the 6-digit code from the message we sent."))])
 
 
 class PreferencesForm(FlaskForm):
-    language = SelectField("Language of our messages",
-                           choices={"": "As my requests are written", **LANGUAGES}, default="")
-    in_app = BooleanField("Show notifications here in the portal, under the bell", default=True)
+    language = SelectField(_l("Language of our messages"),
+                           choices=[SelectChoice("", _l("As my account's language (or my requests')")),
+                                    *(SelectChoice(code, name) for code, name in LANGUAGES.items())],
+                           default="")
+    in_app = BooleanField(_l("Show notifications here in the portal, under the bell"), default=True)
 
 
 @bp.app_context_processor
@@ -151,7 +154,7 @@ def add_destination_POST():
         return _settings_page(422, destination_form=form, service=service)
     db.commit()
     dispatch_committed_jobs()
-    flash(f"We sent a code to {destination.label}: enter it below to start using it.", "success")
+    flash(_("We sent a code to %(label)s: enter it below to start using it.", label=destination.label), "success")
     return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
 
 
@@ -168,7 +171,7 @@ def verify_POST(destination_id: str):
         db.commit()  # the failed attempt counts
         return _settings_page(422, verify_errors={destination.id: str(error)})
     db.commit()
-    flash(f"{destination.label} is verified: choose below what we send there.", "success")
+    flash(_("%(label)s is verified: choose below what we send there.", label=destination.label), "success")
     return redirect(url_for(".settings", _anchor="preferences"), code=303)
 
 
@@ -185,7 +188,7 @@ def resend_code_POST(destination_id: str):
         return _settings_page(429, verify_errors={destination.id: str(error)})
     db.commit()
     dispatch_committed_jobs()
-    flash(f"We sent a new code to {destination.label}.", "success")
+    flash(_("We sent a new code to %(label)s.", label=destination.label), "success")
     return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
 
 
@@ -195,7 +198,7 @@ def delete_destination_POST(destination_id: str):
     db, destination = get_db(), _destination(destination_id)
     db.delete(destination)
     db.commit()
-    flash(f"{destination.label} is removed: we send nothing there any more.", "info")
+    flash(_("%(label)s is removed: we send nothing there any more.", label=destination.label), "info")
     return redirect(url_for(".settings"), code=303)
 
 
@@ -208,7 +211,7 @@ def preferences_POST():
     topics = {topic: request.form.getlist(f"topic-{topic}") for topic in preferences.CHOOSABLE}
     preferences.save(get_db(), current_user, topics, form.language.data or None, bell=form.in_app.data)
     get_db().commit()
-    flash("Your notification choices are saved.", "success")
+    flash(_("Your notification choices are saved."), "success")
     return redirect(url_for(".settings"), code=303)
 
 

@@ -15,6 +15,7 @@ from threading import Lock
 
 from cachetools import TTLCache
 from flask import Flask, current_app, get_flashed_messages, request, session
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import inspect
 
@@ -90,9 +91,9 @@ def _shows_flashes() -> bool:
 
 
 def _key() -> tuple:
-    """The session (and its CSRF secret, which the page embeds) and everything of the request a view reads."""
-    return (current_user.session_id, session.get("csrf_token"), request.full_path,
-            request.headers.get("HX-Request"), request.headers.get("HX-History-Restore-Request"))
+    """The session (and its CSRF secret, which the page embeds), its language and zone, and the request a view reads."""
+    return (current_user.session_id, session.get("csrf_token"), request.full_path, str(get_locale()),
+            str(get_timezone()), request.headers.get("HX-Request"), request.headers.get("HX-History-Restore-Request"))
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, request, session
+from flask_babel import gettext as _
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -69,7 +70,8 @@ def reject_nul_characters():
     if found is None:
         return None
     found = found.replace("\x00", "")
-    message = f"“{found}” contains a NUL character (\\0), which is never part of valid text: remove it."
+    message = _("“%(field)s” contains a NUL character (\\0), which is never part of valid text: remove it.",
+                field=found)
     if request.path.startswith("/api/"):
         from portal.api.problems import problem
 

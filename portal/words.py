@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint
 from markupsafe import Markup, escape
 
-from statex import categories, vocabulary
+from statex import categories, i18n, vocabulary
 
 bp = Blueprint("words", __name__)
 # A web address in a sentence; the trailing punctuation belongs to the sentence.
@@ -20,16 +20,27 @@ bp.add_app_template_filter(vocabulary.file_type, "file_type")
 bp.add_app_template_filter(vocabulary.language_name, "language_name")
 bp.add_app_template_filter(vocabulary.contact_channel, "contact_channel")
 bp.add_app_template_filter(vocabulary.fit_label, "fit_label")
-bp.add_app_template_filter(categories.label, "category_label")
+bp.add_app_template_filter(vocabulary.role_label, "role_label")
+
+
+@bp.app_template_filter("category_label")
+def category_label(value: str | None, language: str | None = None) -> str:
+    """A category in `language`, by default the reader's."""
+    return categories.label(value, language or i18n.current_language())
 
 
 @bp.app_template_filter("money")
 def money(budget: dict) -> str:
-    """A budget once, as the amount (or range) and its currency: "15,000 EUR", "10,000–20,000 CZK"."""
-    amount = f"{budget['amount']:,.0f}"
+    """A budget once, as the amount (or range) and its currency: "15,000 EUR", "10,000–20,000 CZK".
+
+    The digits are grouped as the reader's language does it ("15 000 EUR" in Czech).
+    """
+    amount = i18n.number(budget["amount"])
     if budget.get("amount_max"):
-        amount += f"–{budget['amount_max']:,.0f}"
-    return f"{amount} {budget['currency']}" if budget.get("currency") else f"{amount} (currency not stated)"
+        amount += f"–{i18n.number(budget['amount_max'])}"
+    if budget.get("currency"):
+        return f"{amount} {budget['currency']}"
+    return i18n.gettext("%(amount)s (currency not stated)", amount=amount)
 
 
 @bp.app_template_filter("linked")

@@ -7,13 +7,14 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 from functools import lru_cache
+from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from statex import emails
+from statex import emails, i18n
 from statex.config import STRONG_HASHING
 from statex.models import ApiToken, User, UserSession
 from statex.models.base import utcnow
@@ -191,3 +192,15 @@ def get_user(session: Session, user_id: str) -> User | None:
 def token_owner_id(session: Session, plain: str) -> uuid.UUID | None:
     """Whose token this is, without checking or touching it (rate limits key on the account)."""
     return session.scalar(select(ApiToken.user_id).where(ApiToken.token_hash == hash_token(plain)))
+
+
+def set_language(user: User, language: str | None) -> None:
+    """Keep the language the portal and our messages speak to `user` (None: follow the browser)."""
+    user.language = language if language in i18n.LANGUAGES else None
+
+
+def set_timezone(user: User, timezone: str) -> None:
+    """Keep the time zone `user` reads times in; an unknown name is refused (ValueError)."""
+    if timezone not in available_timezones():
+        raise ValueError(timezone)
+    user.timezone = timezone

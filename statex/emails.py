@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from statex.i18n import gettext as _, lazy_gettext as _l
 
 # Special-use names email-validator refuses, which we accept: Statex itself makes admin@statex.local
 # on a first `statex up`, and teams run their own mail on .local or .test names. Such an address is
@@ -10,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 # before the @, every label) meets the library's rules all the same.
 ALLOWED_SPECIAL_USE = ("local", "test")
 STAND_IN = "example"
-ADVICE = "Enter an email address like name@example.com"
+ADVICE = _l("Enter an email address like name@example.com")
 
 
 class InvalidEmail(ValueError):
@@ -20,13 +21,13 @@ class InvalidEmail(ValueError):
 def check(address: str) -> str:
     """The address as we store it (trimmed, lower case), or InvalidEmail saying what is wrong."""
     address = (address or "").strip()
-    local, _, domain = address.rpartition("@")
+    local, _at, domain = address.rpartition("@")
     suffix = _allowed_suffix(domain.lower())
     candidate = address if suffix is None else f"{local}@{domain[:-len(suffix)]}{STAND_IN}"
     try:
         valid = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidEmail(f"{ADVICE} ({error}).") from None
+        raise InvalidEmail(_("%(advice)s (%(error)s).", advice=ADVICE, error=error)) from None
     name = valid.domain if suffix is None else valid.domain[:-len(STAND_IN)] + suffix
     return f"{valid.local_part}@{name}".lower()
 

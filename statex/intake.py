@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from statex.models import Submission
 from statex.uploads import Accepted, Draft, Errors, Limits, Upload, check_fields, check_files, too_long
-from statex.wording import Text
+from statex.i18n import gettext as _
 
 # The text fields of a new submission, as the API names them.
 FIELDS = ("description", "title", "language", "category", "contact_channel", "contact")
@@ -40,7 +40,7 @@ def check_new(data: Mapping[str, Any], uploads: list[Upload], limits: Limits, st
     draft, errors = check_fields(data, limits, has_voice=has_voice)
     if strict:
         unknown = {str(name or "") for name in data if name not in FIELDS}  # a malformed part has no name
-        errors.update({name: [Text("Unknown field; send only %(fields)s.", fields=", ".join(FIELDS))]
+        errors.update({name: [_("Unknown field; send only %(fields)s.", fields=", ".join(FIELDS))]
                        for name in unknown})
     return Result(draft=draft, files=checked.files, errors={**errors, **checked.errors})
 
@@ -56,7 +56,7 @@ def check_addition(submission: Submission, text: str | None, uploads: list[Uploa
     if len(text) > room:
         errors["text"] = [too_long(len(text), room)]
     elif not text and not checked.files and not errors:
-        errors["text"] = [Text("Write something or attach a file to add.")]
+        errors["text"] = [_("Write something or attach a file to add.")]
     return Result(draft=Draft(description=text), files=checked.files, errors=errors)
 
 

@@ -100,7 +100,7 @@ def send(session: Session, portal_url: str, secret_key: str, user: User, purpose
     link, _secret = issue(session, user, purpose, secret_key)
     notify_user(session, user, event or default_event, key=f"{purpose}:{link.id}",
                 link=portal_url + path.format(token=placeholder(link)),
-                expires=f"{link.expires_at:%d %b %Y %H:%M} UTC")
+                expires=f"{link.expires_at:%d %b %Y %H:%M} UTC", expires_at=link.expires_at.isoformat())
 
 
 def ask(session: Session, email: str, purpose: str) -> None:

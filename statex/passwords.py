@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from statex.i18n import gettext as _
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
@@ -14,12 +15,12 @@ MIN_GUESSES = 1_000_000
 def problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why this password is not acceptable, in words for the person choosing it; None if it is."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters; a phrase of several words works well."
+        return _("Use at least %(min)d characters; a phrase of several words works well.", min=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(max)d characters.", max=MAX_LENGTH)
     personal = [part for part in (email.strip().lower(), email.split("@")[0].lower(), name.strip().lower()) if part]
     if password.strip().lower() in personal:
-        return "Do not use your email address or name as your password."
+        return _("Do not use your email address or name as your password.")
     if zxcvbn(password, user_inputs=personal)["guesses"] < MIN_GUESSES:
-        return "This password is among the most common or predictable ones; choose one that is harder to guess."
+        return _("This password is among the most common or predictable ones; choose one that is harder to guess.")
     return None

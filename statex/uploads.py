@@ -12,9 +12,9 @@ from email_validator import EmailNotValidError, validate_email
 
 from statex import audio, categories
 from statex.config import Settings
+from statex.i18n import gettext as _, lazy_gettext as _l, ngettext, number
 from statex.models.submissions import TITLE_MAX
 from statex.vocabulary import CONTACT_CHANNELS, FILE_TYPES, LANGUAGES
-from statex.wording import Text
 
 MB = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -45,8 +45,8 @@ AUDIO_TYPES = {
     "audio/mp4": "audio/mp4",
     "video/mp4": "audio/mp4",
 }
-ACCEPTED_DESCRIPTION = "PDF, DOCX, plain text or Markdown, PNG, JPEG or WebP images, and audio " \
-                       "(WebM/Opus, Ogg, MP3, WAV, M4A)"
+ACCEPTED_DESCRIPTION = _l("PDF, DOCX, plain text or Markdown, PNG, JPEG or WebP images, and audio "
+                          "(WebM/Opus, Ogg, MP3, WAV, M4A)")
 # What the file inputs offer to pick; the server still decides by content.
 ACCEPT_ATTRIBUTE = ".pdf,.docx,.txt,.md,.png,.jpg,.jpeg,.webp,.webm,.ogg,.opus,.mp3,.wav,.m4a," \
                    + ",".join(sorted({*DOCUMENT_TYPES, "audio/*"}))
@@ -83,15 +83,11 @@ class Limits:
 
 def too_large(limits: Limits, size: int | None) -> str:
     """Why a request body of `size` bytes is refused before it is read, and what would be taken."""
-    values = dict(most=_mb(limits.max_body_bytes), files=str(limits.max_files), each=_mb(limits.max_file_bytes),
-                  together=_mb(limits.max_total_bytes))
-    if size:
-        return Text("The request is %(size)s; we take at most %(most)s at once: up to %(files)s files of %(each)s "
-                    "each, %(together)s together. Send fewer or smaller files, or add the rest to your request "
-                    "afterwards.", size=_mb(size), **values)
-    return Text("The request is too large; we take at most %(most)s at once: up to %(files)s files of %(each)s "
-                "each, %(together)s together. Send fewer or smaller files, or add the rest to your request "
-                "afterwards.", **values)
+    sent = _("The request is %(size)s", size=_mb(size)) if size else _("The request is too large")
+    return _("%(sent)s; we take at most %(body)s at once: up to %(files)d files of %(each)s each, %(total)s "
+             "together. Send fewer or smaller files, or add the rest to your request afterwards.",
+             sent=sent, body=_mb(limits.max_body_bytes), files=limits.max_files,
+             each=_mb(limits.max_file_bytes), total=_mb(limits.max_total_bytes))
 
 
 @dataclass
@@ -144,7 +140,7 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     for name in ("description", "title", "language", "category", "contact_channel", "contact"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
-            errors[name] = [Text("%(field)s must be a string.", field=name)]
+            errors[name] = [_("%(field)s must be a string.", field=name)]
             value = None
         values[name] = (value or "").strip()
     # A browser sends a textarea's line breaks as CRLF but counts each as one character: so do we.
@@ -152,11 +148,10 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
     if len(description) > limits.max_text_chars:
         errors["description"] = [too_long(len(description), limits.max_text_chars)]
     elif require_content and not description and not has_voice and "description" not in errors:
-        errors["description"] = [Text("Describe what you need. Or record a voice message instead.")]
+        errors["description"] = [_("Describe what you need. Or record a voice message instead.")]
     if len(values["title"]) > TITLE_MAX:
-        errors["title"] = [Text("Keep the title to %(limit)s character or fewer (it has %(length)s).",
-                                "Keep the title to %(limit)s characters or fewer (it has %(length)s).", TITLE_MAX,
-                                limit=str(TITLE_MAX), length=f"{len(values['title']):,}")]
+        errors["title"] = [_("Keep the title to %(max)d characters or fewer (it has %(length)s).",
+                             max=TITLE_MAX, length=number(len(values["title"])))]
     _check_choice(errors, "language", values["language"], LANGUAGES)
     _check_choice(errors, "category", values["category"], CATEGORIES)
     _check_choice(errors, "contact_channel", values["contact_channel"], CONTACT_CHANNELS)
@@ -170,42 +165,40 @@ def check_fields(data: Mapping[str, Any], limits: Limits, has_voice: bool = Fals
 
 def too_long(length: int, limit: int) -> str:
     """What to tell a client whose text is over the limit: by how much, and what to do instead."""
-    return Text("Your text has %(length)s character, %(over)s over the limit of %(limit)s. "
-                "Shorten it, or attach the long part as a file (text, Word or PDF).",
-                "Your text has %(length)s characters, %(over)s over the limit of %(limit)s. "
-                "Shorten it, or attach the long part as a file (text, Word or PDF).", length,
-                length=f"{length:,}", over=f"{length - limit:,}", limit=f"{limit:,}")
+    return _("Your text has %(length)s characters, %(over)s over the limit of %(limit)s. "
+             "Shorten it, or attach the long part as a file (text, Word or PDF).",
+             length=number(length), over=number(length - limit), limit=number(limit))
 
 
 def _check_choice(errors: Errors, name: str, value: str, choices) -> None:
     if value and value not in choices and name not in errors:
-        errors[name] = [Text("%(field)s must be one of %(choices)s.", field=name.replace("_", " ").capitalize(),
-                             choices=", ".join(choices))]
+        errors[name] = [_("%(field)s must be one of %(choices)s.", field=name.replace("_", " ").capitalize(),
+                          choices=", ".join(choices))]
 
 
 def _check_contact(errors: Errors, channel: str, contact: str) -> str | None:
     """The handle for the chosen channel: an email, a Telegram username or a phone number."""
     if not contact:
         if channel in ("telegram", "whatsapp", "phone"):
-            errors.setdefault("contact", [Text("Tell us your %(channel)s contact.", channel=CONTACT_CHANNELS[channel])])
+            errors.setdefault("contact", [_("Tell us your %(channel)s contact.", channel=CONTACT_CHANNELS[channel])])
         return None
     if len(contact) > CONTACT_MAX:
-        errors.setdefault("contact", [Text("Keep the contact under %(limit)s characters.", limit=str(CONTACT_MAX))])
+        errors.setdefault("contact", [_("Keep the contact under %(limit)d characters.", limit=CONTACT_MAX)])
         return None
     if channel == "email" or (not channel and "@" in contact and not contact.startswith("@")):
         try:
             return validate_email(contact, check_deliverability=False).normalized
         except EmailNotValidError as error:
-            errors.setdefault("contact", [Text("Enter a valid email address: %(why)s", why=str(error))])
+            errors.setdefault("contact", [_("Enter a valid email address: %(error)s", error=error)])
             return None
     if channel == "telegram" and re.fullmatch(r"@?[A-Za-z][A-Za-z0-9_]{4,31}", contact):
         return "@" + contact.lstrip("@")
     phone = re.sub(r"[\s().-]", "", contact)
     if re.fullmatch(r"\+?[0-9]{6,15}", phone):
         return phone
-    errors.setdefault("contact", [Text("Enter a Telegram username like @statex or a phone number.")
-                                  if channel == "telegram" else
-                                  Text("Enter a phone number with its country code, like +420 601 123 456.")])
+    expected = _("Enter a Telegram username like @statex or a phone number.") if channel == "telegram" \
+        else _("Enter a phone number with its country code, like +420 601 123 456.")
+    errors.setdefault("contact", [expected])
     return None
 
 
@@ -226,13 +219,13 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
     checked = Checked()
     uploads = [u for u in uploads if u.filename or _size(u.stream)]
     if len(uploads) > limits.max_files:
-        _add(checked.errors, "files", Text("Send at most %(limit)s file; you sent %(count)s.",
-                                           "Send at most %(limit)s files; you sent %(count)s.", limits.max_files,
-                                           limit=str(limits.max_files), count=str(len(uploads))))
+        _add(checked.errors, "files", ngettext("Send at most %(num)d file; you sent %(sent)d.",
+                                               "Send at most %(num)d files; you sent %(sent)d.",
+                                               limits.max_files, sent=len(uploads)))
         return checked
     voices = [u for u in uploads if u.field == "voice"]
     if len(voices) > 1:
-        _add(checked.errors, "voice", Text("Send one voice recording."))
+        _add(checked.errors, "voice", _("Send one voice recording."))
     total = 0
     audio_seconds = 0.0
     for upload in uploads:
@@ -243,12 +236,12 @@ def check_files(uploads: list[Upload], limits: Limits) -> Checked:
         audio_seconds += accepted.seconds or 0
         checked.files.append(accepted)
     if total > limits.max_total_bytes:
-        _add(checked.errors, "files", Text("All files together come to %(total)s; the limit is %(limit)s per request.",
-                                           total=_mb(total), limit=_mb(limits.max_total_bytes)))
+        _add(checked.errors, "files", _("All files together come to %(total)s; the limit is %(limit)s per request.",
+                                        total=_mb(total), limit=_mb(limits.max_total_bytes)))
     if audio_seconds > limits.max_audio_seconds:
         _add(checked.errors, "voice" if voices else "files",
-             Text("The audio lasts longer than the %(limit)s we take per request.",
-                  limit=_minutes(limits.max_audio_seconds)))
+             _("The audio lasts longer than the %(limit)s we take per request.",
+               limit=_minutes(limits.max_audio_seconds)))
     return checked
 
 
@@ -256,25 +249,24 @@ def _check_one(upload: Upload, limits: Limits, errors: Errors, audio_left: float
     name = clean_name(upload.filename)
     size = _size(upload.stream)
     if size == 0:
-        return _add(errors, upload.field, Text("“%(name)s” is empty.", name=name))
+        return _add(errors, upload.field, _("“%(name)s” is empty.", name=name))
     if size > limits.max_file_bytes:
-        return _add(errors, upload.field, Text("“%(name)s” is %(size)s; files may be up to %(limit)s.",
-                                               name=name, size=_mb(size), limit=_mb(limits.max_file_bytes)))
+        return _add(errors, upload.field, _("“%(name)s” is %(size)s; files may be up to %(limit)s.", name=name,
+                                            size=_mb(size), limit=_mb(limits.max_file_bytes)))
     sniffed = sniff(upload.stream)
     if sniffed.startswith("text/") and not _plain_text(upload.stream):
         sniffed = "binary data"
     content_type = AUDIO_TYPES.get(sniffed) or DOCUMENT_TYPES.get(sniffed)
     if content_type is None:
-        return _add(errors, upload.field, Text("“%(name)s” looks like %(type)s, which we do not accept; send "
-                                               "%(accepted)s.", name=name, type=sniffed,
-                                               accepted=ACCEPTED_DESCRIPTION))
+        return _add(errors, upload.field, _("“%(name)s” looks like %(type)s, which we do not accept; send %(accepted)s.",
+                                            name=name, type=sniffed, accepted=ACCEPTED_DESCRIPTION))
     seconds = None
     if content_type.startswith("audio/"):
         seconds = audio.duration(upload.stream, limit=max(audio_left, 0))  # decoded: past the limit, it stops
         if seconds is None:
-            return _add(errors, upload.field, Text("“%(name)s” is not a playable audio recording.", name=name))
+            return _add(errors, upload.field, _("“%(name)s” is not a playable audio recording.", name=name))
     elif upload.field == "voice":
-        return _add(errors, upload.field, Text("“%(name)s” is not an audio recording.", name=name))
+        return _add(errors, upload.field, _("“%(name)s” is not an audio recording.", name=name))
     kind = "voice" if upload.field == "voice" else "attachment"
     return Accepted(kind=kind, name=name, content_type=content_type, size=size,
                     stream=upload.stream, seconds=seconds)
@@ -307,7 +299,7 @@ def _add(errors: Errors, name: str, message: str) -> None:
 
 
 def _mb(size: int) -> str:
-    return f"{size / MB:,.1f} MB"
+    return f"{number(size / MB, 1)} MB"
 
 
 def _minutes(seconds: float) -> str:

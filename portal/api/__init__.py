@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, request
+from flask_babel import gettext as _
 
 from portal.api.problems import problem
 from portal.db import get_db
@@ -15,13 +16,13 @@ def authenticate():
     """Every API call carries `Authorization: Bearer <token>`; nothing else is accepted."""
     if request.endpoint == "api.openapi":
         return None  # the API's description is public
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return _unauthorised("Send an API token as 'Authorization: Bearer <token>'.")
+        return _unauthorised(_("Send an API token as 'Authorization: Bearer <token>'."))
     db = get_db()
     user = accounts.user_for_token(db, token.strip())
     if user is None:
-        return _unauthorised("The API token is unknown, revoked or expired.")
+        return _unauthorised(_("The API token is unknown, revoked or expired."))
     g.api_user = user
     if db.dirty:
         db.commit()  # the token's last use stands even if the request then fails

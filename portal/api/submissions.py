@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Response, current_app, g, request, url_for
+from flask_babel import gettext as _
 
 from portal.api import bp
 from portal.api.problems import problem
@@ -12,8 +13,8 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
-from portal.texts import translated
 from statex import intake, submissions
+from statex.i18n import number
 from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
 from statex.uploads import Limits
@@ -30,14 +31,14 @@ def create_submission():
     """Create a submission from JSON or multipart; a repeated Idempotency-Key returns the first."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
-        return _invalid({"Idempotency-Key": ["Use 1 to 200 visible ASCII characters, e.g. a UUID."]})
+        return _invalid({"Idempotency-Key": [_("Use 1 to 200 visible ASCII characters, e.g. a UUID.")]})
     if request.mimetype == "multipart/form-data":
         data, files = request.form, uploads_from(request.files, "voice", "files")
     else:
         data, files = request.get_json(silent=True), []
         if not isinstance(data, dict):
-            return problem(400, "Bad Request", "Send a JSON object, e.g. {\"description\": \"...\"}, "
-                                               "or multipart/form-data with files.")
+            return problem(400, "Bad Request", _("Send a JSON object, e.g. {\"description\": \"...\"}, "
+                                                 "or multipart/form-data with files."))
     checked = intake.check_new(data, files, Limits.from_settings(current_app.config["STATEX"]), strict=True)
     if not checked.ok:
         return _invalid(checked.errors)
@@ -56,17 +57,18 @@ def create_submission():
 def list_submissions():
     repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
     if repeated:
-        return problem(400, "Bad Request", f"Give {' and '.join(repeated)} once.",
-                       errors={name: ["Give this parameter once."] for name in repeated})
+        return problem(400, "Bad Request", _("Give %(names)s once.", names=", ".join(repeated)),
+                       errors={name: [_("Give this parameter once.")] for name in repeated})
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
-        return problem(400, "Bad Request", f"status must be one of {', '.join(STATUSES)}.",
-                       errors={"status": [f"Use one of {', '.join(STATUSES)}."]})
+        return problem(400, "Bad Request", _("status must be one of %(statuses)s.", statuses=", ".join(STATUSES)),
+                       errors={"status": [_("Use one of %(statuses)s.", statuses=", ".join(STATUSES))]})
     page, per_page = _whole_number("page", 1), _whole_number("per_page", 20)
     if page is None or per_page is None or not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
-        return problem(400, "Bad Request", f"page must be from 1 to {MAX_PAGE:,} and per_page from 1 to 100.",
-                       errors={"page": [f"A whole number from 1 to {MAX_PAGE:,}."],
-                               "per_page": ["A whole number from 1 to 100."]})
+        most = number(MAX_PAGE)
+        return problem(400, "Bad Request", _("page must be from 1 to %(most)s and per_page from 1 to 100.", most=most),
+                       errors={"page": [_("A whole number from 1 to %(most)s.", most=most)],
+                               "per_page": [_("A whole number from 1 to 100.")]})
     rows, total = submissions.page_for(get_db(), g.api_user, status, page, per_page, with_results=True)
     return {"items": [serialise(s) for s in rows], "page": page, "per_page": per_page, "total": total}
 
@@ -95,8 +97,8 @@ def cancel_submission(submission_id: str):
     if submission is None:
         return _not_found()
     if not submissions.cancel(db, submission):
-        return problem(409, "Conflict", f"A submission that is {submission.status} can no longer be "
-                                        "cancelled.")
+        return problem(409, "Conflict", _("A submission that is %(status)s can no longer be cancelled.",
+                                          status=submission.status))
     return serialise(submission, with_events=True)
 
 
@@ -105,16 +107,16 @@ def download_file(submission_id: str, file_id: str) -> Response:
     """The file itself: a redirect to a short-lived link on S3, or the bytes."""
     found = submissions.file_for(get_db(), g.api_user, submission_id, file_id)
     if found is None:
-        return problem(404, "Not Found", "There is no such file in a submission of yours.")
+        return problem(404, "Not Found", _("There is no such file in a submission of yours."))
     return download_response(found)
 
 
 def _invalid(errors: dict) -> Response:
-    return problem(422, "Unprocessable Content", "The submission is not valid.", errors=translated(errors))
+    return problem(422, "Unprocessable Content", _("The submission is not valid."), errors=errors)
 
 
 def _not_found() -> Response:
-    return problem(404, "Not Found", "There is no submission with this id.")
+    return problem(404, "Not Found", _("There is no submission with this id."))
 
 
 def serialise(submission: Submission, with_events: bool = False) -> dict:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, request, session
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
 from portal.db import get_db
@@ -23,8 +24,9 @@ from statex.queue import connect
 bp = Blueprint("auth", __name__, url_prefix="/portal")
 login_manager = LoginManager()
 login_manager.login_view = "auth.login_GET"
-login_manager.login_message = "Please sign in to continue."
+login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
+login_manager.localize_callback = str  # the lazy message, in the language of the request that needs it
 
 DEFAULTS = {
     "STATEX_SESSION_IDLE": timedelta(minutes=30),
@@ -74,8 +76,11 @@ def lockout() -> Lockout:
 
 
 def start_session(user: User) -> None:
-    """Sign `user` in on a brand-new session (nothing of the previous cookie survives)."""
+    """Sign `user` in on a brand-new session (nothing of the previous cookie survives but its language)."""
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     sessions.start(get_db(), user, origin(), current_app.config["STATEX_SESSION_LIFETIME"])
     login_user(user)
     session["_seen"] = time.time()
@@ -101,7 +106,7 @@ def check_idle() -> None:
     if now - seen > current_app.config["STATEX_SESSION_IDLE"].total_seconds():
         end_session()
         get_db().commit()
-        flash("You were signed out after a while without activity. Please sign in again.", "info")
+        flash(_("You were signed out after a while without activity. Please sign in again."), "info")
     elif now - seen > 30 and request.endpoint != "notifications.bell":  # the bell's polling is no activity
         session["_seen"] = now  # a coarse mark keeps the cookie from changing on every request
 

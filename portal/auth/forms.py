@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length
@@ -17,12 +18,12 @@ def valid_email(form, field) -> None:
         raise ValidationError(str(error)) from None
 
 
-EMAIL = [InputRequired("Enter your email address."), Length(max=254, message="Use at most 254 characters."),
+EMAIL = [InputRequired(_l("Enter your email address.")), Length(max=254, message=_l("Use at most 254 characters.")),
          valid_email]
 
 
-def new_password_field(label: str = "Password") -> PasswordField:
-    return PasswordField(label, validators=[InputRequired("Choose a password.")])
+def new_password_field(label: str = _l("Password")) -> PasswordField:
+    return PasswordField(label, validators=[InputRequired(_l("Choose a password."))])
 
 
 class PolicyForm(FlaskForm):
@@ -41,23 +42,23 @@ class PolicyForm(FlaskForm):
 
 
 class SignupForm(PolicyForm):
-    name = StringField("Your name", validators=[InputRequired("Tell us your name."),
-                                                Length(max=120, message="Use at most 120 characters.")])
-    email = EmailField("Email", validators=EMAIL)
+    name = StringField(_l("Your name"), validators=[InputRequired(_l("Tell us your name.")),
+                                                   Length(max=120, message=_l("Use at most 120 characters."))])
+    email = EmailField(_l("Email"), validators=EMAIL)
     password = new_password_field()
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=EMAIL)
-    password = PasswordField("Password", validators=[
-        InputRequired("Enter your password."),
-        Length(max=passwords.MAX_LENGTH, message=f"Passwords have at most {passwords.MAX_LENGTH} characters.")])
+    email = EmailField(_l("Email"), validators=EMAIL)
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(_l("Enter your password.")),
+        Length(max=passwords.MAX_LENGTH, message=_l("Passwords have at most %(max)d characters.", max=passwords.MAX_LENGTH))])
 
 
 class EmailForm(FlaskForm):
     """Ask for a link by email (magic sign-in, password reset)."""
 
-    email = EmailField("Email", validators=EMAIL)
+    email = EmailField(_l("Email"), validators=EMAIL)
 
 
 class ConfirmForm(FlaskForm):
@@ -65,7 +66,7 @@ class ConfirmForm(FlaskForm):
 
 
 class ResetForm(PolicyForm):
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

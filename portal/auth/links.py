@@ -7,6 +7,7 @@ scanner that follows links cannot use them up or sign anyone in.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth import bp, lockout, record, start_session
@@ -62,14 +63,14 @@ def verify_POST(token: str):
     _mark_verified(link.user)
     db.commit()
     if current_user.is_authenticated:
-        flash(f"Thank you: {link.email} is confirmed.", "success")
+        flash(_("Thank you: %(email)s is confirmed.", email=link.email), "success")
         return redirect(url_for("account.index"))
     # The link only confirms the address; signing in still takes the password (or a sign-in link).
-    flash(f"Thank you: {link.email} is confirmed. Sign in with your password.", "success")
+    flash(_("Thank you: %(email)s is confirmed. Sign in with your password.", email=link.email), "success")
     return redirect(url_for("auth.login_GET"))
 
 
-def _request_link(purpose: str, template: str, sent_message: str):
+def _request_link(purpose: str, template: str, sent_message):
     """Queue the answer for the address, account or not: the same page, the same work, either way."""
     form = EmailForm()
     if not form.validate():
@@ -78,7 +79,7 @@ def _request_link(purpose: str, template: str, sent_message: str):
     links.ask(db, form.email.data, purpose)
     db.commit()
     dispatch_committed_jobs()
-    flash(sent_message.format(email=accounts.normalise_email(form.email.data)), "success")
+    flash(str(sent_message) % {"email": accounts.normalise_email(form.email.data)}, "success")
     return render_template(template, form=EmailForm(formdata=None), sent=True)
 
 
@@ -91,7 +92,7 @@ def magic_request_GET():
 @by_ip_and_email("link_ip", "link_account")
 def magic_request_POST():
     return _request_link("magic_signin", "auth/magic_request.html",
-                         "If {email} has an account, a sign-in link is on its way. It works once, for 15 minutes.")
+                         _l("If %(email)s has an account, a sign-in link is on its way. It works once, for 15 minutes."))
 
 
 @bp.get("/login/link/<token>")
@@ -127,8 +128,8 @@ def reset_request_GET():
 @by_ip_and_email("link_ip", "link_account")
 def reset_request_POST():
     return _request_link("reset_password", "auth/reset_request.html",
-                         "If {email} has an account, a link to choose a new password is on its way. "
-                         "It works once, for an hour.")
+                         _l("If %(email)s has an account, a link to choose a new password is on its way. "
+                            "It works once, for an hour."))
 
 
 @bp.get("/password/reset/<token>")
@@ -159,5 +160,5 @@ def reset_POST(token: str):
     db.commit()
     dispatch_committed_jobs()
     lockout().clear(user.email)
-    flash("Your password is changed and every other session is signed out. Sign in with the new one.", "success")
+    flash(_("Your password is changed and every other session is signed out. Sign in with the new one."), "success")
     return redirect(url_for("auth.login_GET"))

@@ -6,6 +6,7 @@ import math
 from datetime import datetime, timedelta, timezone
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import format_time, gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from portal.auth import bp, end_session, lockout, record, start_session
@@ -39,7 +40,7 @@ def login_POST():
         pause = guard.fail(email)
         record("signin.failure", actor_label=email, target=accounts.find_user(db, email))
         db.commit()
-        message = "That email and password do not match an account."
+        message = _("That email and password do not match an account.")
         form.password.errors.append(message + (" " + _try_again(pause, guard.locked(email)) if pause else ""))
         return render_template("auth/login.html", form=form), 422
     guard.clear(email)
@@ -53,11 +54,12 @@ def _try_again(seconds: float, locked: bool) -> str:
     """When the person may try again, in words and as a time of day."""
     at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
     if seconds < 90:
-        wait = f"{math.ceil(seconds)} second{'s' if math.ceil(seconds) != 1 else ''}"
+        wait = ngettext("%(num)d second", "%(num)d seconds", math.ceil(seconds))
     else:
-        wait = f"{math.ceil(seconds / 60)} minutes"
-    reason = "This account is locked after too many failed sign-ins." if locked else "Too many failed sign-ins."
-    return f"{reason} Try again in {wait} (at {at:%H:%M:%S} UTC), or reset your password."
+        wait = ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
+    reason = _("This account is locked after too many failed sign-ins.") if locked else _("Too many failed sign-ins.")
+    return _("%(reason)s Try again in %(wait)s (at %(time)s), or reset your password.",
+             reason=reason, wait=wait, time=format_time(at, "HH:mm:ss zzz"))
 
 
 @bp.post("/logout")
@@ -67,5 +69,5 @@ def logout_POST():
     record("signout", user)
     end_session()
     get_db().commit()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login_GET"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth import bp, record
@@ -35,6 +36,7 @@ def signup_POST():
     existing = accounts.find_user(db, email)
     if existing is None:
         user = accounts.create_user(db, email, None, name=form.name.data)
+        accounts.set_language(user, str(get_locale()))  # what they read signing up, until they choose
         user.password_hash = password_hash
         record("signup", user)
     else:
@@ -50,10 +52,10 @@ def signup_POST():
 @limiter.limit(limit("link_account"), key_func=user_key)
 def resend_verification_POST():
     if current_user.is_verified:
-        flash("Your email address is confirmed already.", "info")
+        flash(_("Your email address is confirmed already."), "info")
     else:
         send_link(current_user, "verify_email")
         get_db().commit()
         dispatch_committed_jobs()
-        flash(f"We sent a new link to {current_user.email}.", "success")
+        flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("account.index"))

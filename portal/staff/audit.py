@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from flask import render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField
@@ -24,16 +25,15 @@ class AuditFilter(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    action = SelectField("Action", choices=[SelectChoice("", "Any action")] + [SelectChoice(a) for a in ACTIONS],
-                         default="")
-    who = StringField("Person (email contains)",
-                      validators=[Optional(), Length(max=200, message="Use at most 200 characters.")])
-    since = DateField("From", validators=[Optional()], format="%Y-%m-%d")
-    until = DateField("Until", validators=[Optional()], format="%Y-%m-%d")
+    action = SelectField(_l("Action"), choices=[SelectChoice("", _l("Any action"))] + [SelectChoice(a) for a in ACTIONS], default="")
+    who = StringField(_l("Person (email contains)"),
+                      validators=[Optional(), Length(max=200, message=_l("Use at most 200 characters."))])
+    since = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    until = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d")
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("Choose a day on or after the “From” day.")
+            raise ValidationError(_("Choose a day on or after the “From” day."))
 
 
 def _query(form: AuditFilter):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.auth import staff_required
@@ -58,10 +59,11 @@ def resend_delivery_POST(delivery_id: str):
     if delivery is None:
         abort(404)
     if delivery.status != "failed":
-        flash("Only a failed delivery can be resent; this one is " + delivery.status + ".", "info")
+        flash(_("Only a failed delivery can be resent; this one is %(status)s.", status=delivery.status), "info")
     else:
         deliver.resend(db, delivery)
         db.commit()
         dispatch_committed_jobs()
-        flash(f"The {delivery.event} message to {delivery.recipient} is on its way again.", "success")
+        flash(_("The %(event)s message to %(recipient)s is on its way again.", event=delivery.event,
+                recipient=delivery.recipient), "success")
     return redirect(url_for("staff.deliveries", status=request.form.get("back_status", "")), code=303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -50,13 +51,13 @@ def submission_retry_POST(submission_id: str):
     db = get_db()
     submission = _submission(submission_id)
     if submission.status == "cancelled":
-        flash("A cancelled request is not processed again.", "error")
+        flash(_("A cancelled request is not processed again."), "error")
     else:
         pipeline.retry(db, submission)
         _audit("submission.retried", submission)
         db.commit()
         dispatch_committed_jobs()
-        flash("Processing starts again from the files that failed.", "success")
+        flash(_("Processing starts again from the files that failed."), "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 
 
@@ -70,7 +71,7 @@ def extraction_retry_POST(extraction_id: str):
     _audit("extraction.retried", submission, file=str(extraction.file_id), name=extraction.file.name)
     db.commit()
     dispatch_committed_jobs()
-    flash(f"Reading {extraction.file.name} again.", "success")
+    flash(_("Reading %(name)s again.", name=extraction.file.name), "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 
 
@@ -83,9 +84,9 @@ def submission_cancel_POST(submission_id: str):
     if submissions.cancel(db, submission):
         _audit("submission.cancelled", submission)
         db.commit()
-        flash("The request is cancelled; its client sees it as cancelled.", "success")
+        flash(_("The request is cancelled; its client sees it as cancelled."), "success")
     else:
-        flash("This request can no longer be cancelled: it is processed already.", "error")
+        flash(_("This request can no longer be cancelled: it is processed already."), "error")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 
 

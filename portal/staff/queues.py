@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
@@ -38,7 +39,7 @@ def queues():
 @staff_required
 def failed_retry_POST(queue_name: str, job_id: str):
     _failed_registry(queue_name, job_id).requeue(job_id)
-    flash("The job is queued again.", "success")
+    flash(_("The job is queued again."), "success")
     return redirect(url_for("staff.queues"), code=303)
 
 
@@ -46,7 +47,7 @@ def failed_retry_POST(queue_name: str, job_id: str):
 @staff_required
 def failed_discard_POST(queue_name: str, job_id: str):
     _failed_registry(queue_name, job_id).remove(job_id, delete_job=True)
-    flash("The failed job is discarded.", "success")
+    flash(_("The failed job is discarded."), "success")
     return redirect(url_for("staff.queues"), code=303)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.auth import staff_required
@@ -21,21 +23,22 @@ LIST_FIELDS = ("requirements", "keywords", "next_steps")
 
 
 class PolicyForm(FlaskForm):
-    review_all = BooleanField("Every result waits for review")
-    categories = SelectMultipleField("Or only results in these categories", choices=[], validate_choice=False)
+    review_all = BooleanField(_l("Every result waits for review"))
+    categories = SelectMultipleField(_l("Or only results in these categories"), choices=[], validate_choice=False)
 
 
 class EditForm(FlaskForm):
-    summary = TextAreaField("Summary", validators=[DataRequired("A result needs a summary."), Length(max=5000)])
-    category = SelectField("Category", choices={"": "Not determined", **categories.choices()})
-    requirements = TextAreaField("Requirements (one per line)", validators=[Length(max=10000)])
-    keywords = TextAreaField("Keywords (one per line)", validators=[Length(max=5000)])
-    next_steps = TextAreaField("Next steps (one per line)", validators=[Length(max=10000)])
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(_l("A result needs a summary.")), Length(max=5000)])
+    category = SelectField(_l("Category"), choices=[SelectChoice("", _l("Not determined")),
+                                                         *(SelectChoice(k, v) for k, v in categories.choices().items())])
+    requirements = TextAreaField(_l("Requirements (one per line)"), validators=[Length(max=10000)])
+    keywords = TextAreaField(_l("Keywords (one per line)"), validators=[Length(max=5000)])
+    next_steps = TextAreaField(_l("Next steps (one per line)"), validators=[Length(max=10000)])
 
 
 class RejectForm(FlaskForm):
-    note = TextAreaField("What the client should add or change", validators=[
-        DataRequired("Tell the client what is missing."), Length(max=5000)])
+    note = TextAreaField(_l("What the client should add or change"), validators=[
+        DataRequired(_l("Tell the client what is missing.")), Length(max=5000)])
 
 
 @bp.get("/review")
@@ -59,7 +62,7 @@ def review_policy_POST():
         db = get_db()
         pipeline.set_review_policy(db, form.review_all.data, form.categories.data or [])
         db.commit()
-        flash("Review settings saved.", "success")
+        flash(_("Review settings saved."), "success")
     return redirect(url_for("staff.review_queue"), code=303)
 
 
@@ -82,7 +85,7 @@ def review_edit_POST(submission_id: str):
     db = get_db()
     changed = pipeline.edit_result(db, submission, current_user, changes)
     db.commit()
-    flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
+    flash(_("Saved: %(fields)s.", fields=", ".join(changed)) if changed else _("Nothing changed."), "success")
     return redirect(url_for("staff.review", submission_id=submission.id), code=303)
 
 
@@ -92,11 +95,11 @@ def review_approve_POST(submission_id: str):
     db = get_db()
     submission = _submission(submission_id)
     if not pipeline.approve(db, submission, current_user):
-        flash("This result is not waiting for review any more.", "error")
+        flash(_("This result is not waiting for review any more."), "error")
         return redirect(url_for("staff.review_queue"), code=303)
     db.commit()
     dispatch_committed_jobs()
-    flash("Approved: the client can read the result now.", "success")
+    flash(_("Approved: the client can read the result now."), "success")
     return redirect(url_for("staff.review_queue"), code=303)
 
 
@@ -109,11 +112,11 @@ def review_reject_POST(submission_id: str):
     if not form.validate():
         return _render(submission, _edit_form(submission), form), 422
     if not pipeline.reject(db, submission, current_user, form.note.data.strip()):
-        flash("This result is not waiting for review any more.", "error")
+        flash(_("This result is not waiting for review any more."), "error")
         return redirect(url_for("staff.review_queue"), code=303)
     db.commit()
     dispatch_committed_jobs()
-    flash("Sent back to the client with your note.", "success")
+    flash(_("Sent back to the client with your note."), "success")
     return redirect(url_for("staff.review_queue"), code=303)
 
 

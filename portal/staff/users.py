@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -11,14 +12,14 @@ from wtforms.fields.choices import SelectChoice
 from portal.auth import admin_required, record
 from portal.db import get_db
 from portal.staff import bp
-from statex import accounts
+from statex import accounts, vocabulary
 from statex.models.users import ROLES
 
 PER_PAGE = 50
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, vocabulary.ROLES[r]) for r in ROLES])
 
 
 @bp.get("/users")
@@ -37,7 +38,7 @@ def _target(user_id: str):
     if user is None:
         abort(404)
     if user.id == current_user.id:
-        flash("You cannot change your own role or deactivate yourself; ask another admin.", "error")
+        flash(_("You cannot change your own role or deactivate yourself; ask another admin."), "error")
         return None
     return user
 
@@ -56,13 +57,13 @@ def user_role_POST(user_id: str):
     user = _target(user_id)
     form = RoleForm()
     if user is not None and not form.validate():
-        flash(f"Choose a role among {', '.join(ROLES)}.", "error")
+        flash(_("Choose a role among %(roles)s.", roles=", ".join(ROLES)), "error")
     elif user is not None and user.role != form.role.data:
         before = user.role
         accounts.set_role(user, form.role.data)
         record("role.changed", current_user, target=user, before=before, after=user.role)
         get_db().commit()
-        flash(f"{user.email} is now {user.role}.", "success")
+        flash(_("%(email)s is now %(role)s.", email=user.email, role=vocabulary.role_label(user.role)), "success")
     return _back()
 
 
@@ -75,10 +76,10 @@ def user_active_POST(user_id: str):
         if user.is_active:
             accounts.deactivate(db, user)
             record("user.deactivated", current_user, target=user)
-            flash(f"{user.email} is deactivated: signed out everywhere, tokens stopped.", "success")
+            flash(_("%(email)s is deactivated: signed out everywhere, tokens stopped.", email=user.email), "success")
         else:
             user.is_active = True
             record("user.reactivated", current_user, target=user)
-            flash(f"{user.email} is active again.", "success")
+            flash(_("%(email)s is active again.", email=user.email), "success")
         db.commit()
     return _back()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
@@ -25,8 +26,8 @@ from statex.models import Submission
 class AddForm(FlaskForm):
     """More words or files for a submission that is still open."""
 
-    text = TextAreaField("Add information")
-    files = MultipleFileField("More files")
+    text = TextAreaField(_l("Add information"))
+    files = MultipleFileField(_l("More files"))
 
 
 def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
@@ -65,9 +66,9 @@ def shown_state(submission: Submission) -> str:
 def cancel_POST(submission_id: str):
     submission = _own_or_404(submission_id)
     if submissions.cancel(get_db(), submission):
-        flash("Your request is cancelled.", "success")
+        flash(_("Your request is cancelled."), "success")
     else:
-        flash("This request can no longer be cancelled: we have already processed it.", "danger")
+        flash(_("This request can no longer be cancelled: we have already processed it."), "danger")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
 
 
@@ -79,7 +80,7 @@ def add_POST(submission_id: str):
     submission = _own_or_404(submission_id)
     form = AddForm()
     if not submission.is_open:
-        abort(409, "A cancelled request cannot take more information.")
+        abort(409, _("A cancelled request cannot take more information."))
     checked = intake.check_addition(submission, request.form.get("text"), uploads_from(request.files, "files"),
                                     limits(), submissions.audio_seconds(get_storage(), submission))
     if not checked.ok:
@@ -91,8 +92,10 @@ def add_POST(submission_id: str):
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_detail(submission, form, 503)
     dispatch_committed_jobs()
-    flash(f"Thank you: we process your request again with what you added"
-          f"{' (' + str(len(checked.files)) + ' files)' if checked.files else ''}.", "success")
+    added = len(checked.files)
+    flash(ngettext("Thank you: we process your request again with what you added (%(num)d file).",
+                   "Thank you: we process your request again with what you added (%(num)d files).", added)
+          if added else _("Thank you: we process your request again with what you added."), "success")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
 
 

@@ -6,9 +6,11 @@ import re
 import uuid
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from flask_wtf.file import FileField
 
 from portal.db import get_db
@@ -16,37 +18,48 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
-from portal.texts import translated
-from statex import intake, submissions, uploads, vocabulary
+from statex import categories, intake, submissions, uploads, vocabulary
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
-LANGUAGES = {"": "Detect automatically", **{code: language.native for code, language in vocabulary.LANGUAGES.items()}}
-STORAGE_DOWN = ("Our file storage cannot be reached right now, so nothing was sent. "
-                "Please attach your files again and send the request in a few minutes.")
-PROMPTS = ("What problem do you have? How is it solved today? What should change, "
-           "and what result do you expect?")
+# The request's own language (what the analysis reads it in): each name in its language.
+LANGUAGES = {"": _l("Detect automatically"), **{code: language.native for code, language in vocabulary.LANGUAGES.items()}}
+STORAGE_DOWN = _l("Our file storage cannot be reached right now, so nothing was sent. "
+                  "Please attach your files again and send the request in a few minutes.")
+PROMPTS = _l("What problem do you have? How is it solved today? What should change, "
+             "and what result do you expect?")
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    """A select's options from {value: words}."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 class SubmissionForm(FlaskForm):
     """Fields and CSRF; the rules themselves live in statex.uploads, shared with the API."""
 
-    description = TextAreaField("What do you need?")
-    title = StringField("Title (optional)")
-    language = SelectField("Language", choices=LANGUAGES, default="", validate_choice=False)
-    category = SelectField("Category (optional)", choices={"": "Choose if you like", **uploads.CATEGORIES},
-                           default="", validate_choice=False)
-    contact_channel = SelectField("How should we reply?", choices=vocabulary.CONTACT_CHANNELS,
+    description = TextAreaField(_l("What do you need?"))
+    title = StringField(_l("Title (optional)"))
+    # Lists, not dicts: WTForms reads a dict whose labels are not str (lazy ones) as option groups.
+    language = SelectField(_l("Language"), choices=_choices(LANGUAGES), default="",
+                           validate_choice=False)
+    category = SelectField(_l("Category (optional)"), default="", validate_choice=False)
+    contact_channel = SelectField(_l("How should we reply?"), choices=_choices(vocabulary.CONTACT_CHANNELS),
                                   default="email", validate_choice=False)
-    contact = StringField("Your handle or number for that channel")
-    voice = FileField("Voice message")
-    files = MultipleFileField("Attachments")
+    contact = StringField(_l("Your handle or number for that channel"))
+    voice = FileField(_l("Voice message"))
+    files = MultipleFileField(_l("Attachments"))
     form_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The categories' words in the reader's language (statex/categories.py holds each language's).
+        self.category.choices = _choices({"": _("Choose if you like"), **categories.choices(str(get_locale()))})
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
     """Show the domain's per-field messages on the form's fields, in the reader's language."""
-    for name, messages in translated(errors).items():
+    for name, messages in errors.items():
         field = getattr(form, name, None)
         if field is not None:
             field.errors = [*field.errors, *messages]

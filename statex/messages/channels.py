@@ -12,9 +12,10 @@ from apprise.utils.http import is_public_ip_address
 from email_validator import EmailNotValidError, validate_email
 
 from statex.config import Settings
+from statex.i18n import gettext as _, lazy_gettext as _l
 from statex.messages.compose import Message, fit
 
-CHANNELS = {"email": "Email", "telegram": "Telegram", "apprise": "Another service (apprise URL)"}
+CHANNELS = {"email": _l("Email"), "telegram": "Telegram", "apprise": _l("Another service (apprise URL)")}
 CHAT_ID = re.compile(r"-?\d{4,20}")
 # Email goes through our own SMTP transport, not through a user's apprise URL.
 REFUSED_SCHEMES = {"mailto", "mailtos", "email", "emails"}
@@ -49,9 +50,9 @@ def parse(channel: str, value: str, private_hosts: bool = True) -> Address:
     """
     value = (value or "").strip()
     if channel not in CHANNELS:
-        raise InvalidAddress("Choose email, Telegram or another service.")
+        raise InvalidAddress(_("Choose email, Telegram or another service."))
     if not value:
-        raise InvalidAddress("Enter where we should send your messages.")
+        raise InvalidAddress(_("Enter where we should send your messages."))
     if channel == "apprise":
         return _apprise(value, private_hosts)
     return {"email": _email, "telegram": _telegram}[channel](value)
@@ -61,38 +62,38 @@ def _email(value: str) -> Address:
     try:
         email = validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise InvalidAddress(f"Enter an email address like name@example.com ({error}).") from None
+        raise InvalidAddress(_("Enter an email address like name@example.com (%(error)s).", error=error)) from None
     return Address("email", email.lower(), email.lower())
 
 
 def _telegram(value: str) -> Address:
     if value.startswith("@") or not CHAT_ID.fullmatch(value):
-        raise InvalidAddress("Telegram needs your numeric chat id (for example 123456789), not a "
-                             "@username: message @userinfobot on Telegram to learn yours, and start a "
-                             "chat with our bot so that it may write to you.")
-    return Address("telegram", value, f"Telegram chat {value}")
+        raise InvalidAddress(_("Telegram needs your numeric chat id (for example 123456789), not a "
+                               "@username: message @userinfobot on Telegram to learn yours, and start a "
+                               "chat with our bot so that it may write to you."))
+    return Address("telegram", value, f"Telegram chat {value}")  # a stored label, shown as it is
 
 
 def _apprise(value: str, private_hosts: bool) -> Address:
     scheme = urlsplit(value).scheme.lower()
     if not scheme or "://" not in value:
-        raise InvalidAddress("Enter an apprise URL such as ntfy://ntfy.sh/your-topic or "
-                             "discord://webhook_id/webhook_token.")
+        raise InvalidAddress(_("Enter an apprise URL such as ntfy://ntfy.sh/your-topic or "
+                               "discord://webhook_id/webhook_token."))
     if scheme in REFUSED_SCHEMES:
-        raise InvalidAddress("For email choose the Email channel and enter just the address.")
+        raise InvalidAddress(_("For email choose the Email channel and enter just the address."))
     plugin = apprise.Apprise.instantiate(value)
     if plugin is None:
-        raise InvalidAddress(f"{scheme}:// is not a service we can send to, or the URL is incomplete: "
-                             "see the apprise documentation for the URL of your service "
-                             "(for example ntfy://, slack://, discord://, json://).")
+        raise InvalidAddress(_("%(scheme)s:// is not a service we can send to, or the URL is incomplete: "
+                               "see the apprise documentation for the URL of your service "
+                               "(for example ntfy://, slack://, discord://, json://).", scheme=scheme))
     service = service_of(plugin)
     if service not in SERVICES | SELF_HOSTED:
-        raise InvalidAddress(f"We do not send to {service}://: choose Slack, Discord, Microsoft Teams, Google "
-                             "Chat, Telegram, Pushover, ntfy, Matrix, Mattermost, Gotify, Rocket.Chat or a "
-                             "JSON webhook.")
+        raise InvalidAddress(_("We do not send to %(service)s://: choose Slack, Discord, Microsoft Teams, Google "
+                               "Chat, Telegram, Pushover, ntfy, Matrix, Mattermost, Gotify, Rocket.Chat or a "
+                               "JSON webhook.", service=service))
     if not private_hosts and service in SELF_HOSTED and plugin.host and not public(plugin.host):
-        raise InvalidAddress("This URL points at a private or local address: use the public address "
-                             "of your service.")
+        raise InvalidAddress(_("This URL points at a private or local address: use the public address "
+                               "of your service."))
     return Address("apprise", value, plugin.url(privacy=True).split("?")[0][:255])
 
 
@@ -114,7 +115,7 @@ def apprise_url(settings: Settings, channel: str, address: str) -> str:
     """The apprise URL that reaches `address` on a chat channel."""
     if channel == "telegram":
         if not settings.telegram_bot_token:
-            raise InvalidAddress("Telegram is not set up on this server (TELEGRAM_BOT_TOKEN is empty).")
+            raise InvalidAddress(_("Telegram is not set up on this server (TELEGRAM_BOT_TOKEN is empty)."))
         return f"tgram://{settings.telegram_bot_token}/{address}"
     return address
 

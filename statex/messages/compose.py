@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
-from statex.vocabulary import LANGUAGES as VOCABULARY
+from statex import i18n
+from statex.i18n import DEFAULT_LANGUAGE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# The languages we have message templates in, each named in itself.
-LANGUAGES = {code: VOCABULARY[code].native for code in ("en", "cs")}
-DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,20 @@ class Message:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    """Templates that translate through statex.i18n: whatever compose()'s translate() block speaks."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.filters["moment"] = moment
+    return env
+
+
+def moment(value: str | datetime, user=None) -> str:
+    """A stored moment (ISO text or a datetime, UTC) in the active language, in `user`'s time zone."""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    zone = ZoneInfo(getattr(user, "timezone", None) or i18n.DEFAULT_TIMEZONE)
+    return format_datetime(when, "medium", tzinfo=zone, locale=i18n.current_language())
 
 
 def warm_up() -> None:
@@ -38,32 +51,22 @@ def warm_up() -> None:
         env.get_template(name)
 
 
-def language_of(*choices: str | None) -> str:
-    """The first of `choices` we have templates in, else English."""
-    for choice in choices:
-        if choice and choice[:2].lower() in LANGUAGES:
-            return choice[:2].lower()
-    return DEFAULT_LANGUAGE
-
-
 def compose(event: str, lang: str = DEFAULT_LANGUAGE, **context) -> Message:
     """The message for `event` (a folder of templates) in `lang`, rendered with `context`.
 
-    A translation lives in `<event>/<lang>/`; a part missing there falls back to `<event>/`
-    (English), and a missing `short.txt` to the subject and the text.
+    Its words come from the catalogue (statex/translations) in `lang`; a missing `short.txt`
+    falls back to the text.
     """
     env = _environment()
-    lang = language_of(lang)
+    with i18n.translate(lang) as lang:
+        def render(part: str) -> str:
+            return env.get_template(f"{event}/{part}").render(lang=lang, **context).strip()
 
-    def render(part: str) -> str:
-        names = [f"{event}/{lang}/{part}", f"{event}/{part}"] if lang != DEFAULT_LANGUAGE else [f"{event}/{part}"]
-        return env.select_template(names).render(lang=lang, **context).strip()
-
-    subject, text, html = render("subject.txt"), render("body.txt"), render("body.html")
-    try:
-        short = render("short.txt")
-    except TemplateNotFound:
-        short = text
+        subject, text, html = render("subject.txt"), render("body.txt"), render("body.html")
+        try:
+            short = render("short.txt")
+        except TemplateNotFound:
+            short = text
     return Message(subject=subject, text=text, html=html, short=short)
 
 

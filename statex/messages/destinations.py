@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
+from statex.i18n import gettext as _
 from statex.messages import channels, codes, transports
 from statex.messages.compose import compose
 from statex.messages.deliver import VERIFY_EVENT, claim
@@ -48,23 +49,23 @@ def add(session: Session, settings: Settings, user: User, channel: str, value: s
     """Add an unverified destination and send it a code; InvalidAddress/DestinationError say why not."""
     if not user.is_verified:
         # Otherwise a throwaway account could make our workers send codes anywhere it likes.
-        raise DestinationError(f"Confirm your email address first: open the link we sent to {user.email} "
-                               "(your account page sends a new one).")
+        raise DestinationError(_("Confirm your email address first: open the link we sent to %(email)s "
+                                 "(your account page sends a new one).", email=user.email))
     address = channels.parse(channel, value, private_hosts=not settings.production)
     if address.channel == "telegram" and transports.live(settings) and not settings.telegram_bot_token:
-        raise DestinationError("Telegram is not available on this server yet: choose another channel.")
+        raise DestinationError(_("Telegram is not available on this server yet: choose another channel."))
     mine = list_for(session, user)
     if any(d.channel == address.channel and d.address == address.address for d in mine):
-        raise DestinationError("You have added this destination already.")
+        raise DestinationError(_("You have added this destination already."))
     if len(mine) >= MAX_DESTINATIONS:
-        raise DestinationError(f"You can keep up to {MAX_DESTINATIONS} destinations: remove one first.")
+        raise DestinationError(_("You can keep up to %(max)d destinations: remove one first.", max=MAX_DESTINATIONS))
     destination = Destination(user_id=user.id, channel=address.channel, address=address.address,
                               label=address.label)
     try:
         with session.begin_nested():
             session.add(destination)
     except IntegrityError:  # the same form sent twice at once
-        raise DestinationError("You have added this destination already.") from None
+        raise DestinationError(_("You have added this destination already.")) from None
     send_code(session, settings, user, destination)
     return destination
 
@@ -73,12 +74,12 @@ def send_code(session: Session, settings: Settings, user: User, destination: Des
     """A fresh code, its hash kept, the message queued to the destination itself."""
     now = utcnow()
     if destination.code_sent_at and now - destination.code_sent_at < RESEND_AFTER:
-        raise DestinationError("We sent a code a moment ago: wait a minute before asking for another.")
+        raise DestinationError(_("We sent a code a moment ago: wait a minute before asking for another."))
     destination.code_sent_at = now
     destination.code_hash = _hash(settings, destination, codes.code_of(settings.secret_key, destination))
     destination.code_attempts = 0
     # The message carries a placeholder; the code is filled in as it is sent.
-    message = compose(VERIFY_EVENT, language_for(settings_of(session, user)), user=user,
+    message = compose(VERIFY_EVENT, language_for(settings_of(session, user), user.language), user=user,
                       code=codes.placeholder(destination),
                       channel=channels.CHANNELS[destination.channel],
                       link=f"{settings.portal_url}/account/notifications")
@@ -94,15 +95,15 @@ def verify(session: Session, settings: Settings, destination: Destination, code:
     if destination.is_verified:
         return
     if destination.code_hash is None or utcnow() - destination.code_sent_at > CODE_LIFETIME:
-        raise DestinationError("This code has expired: ask for a new one.")
+        raise DestinationError(_("This code has expired: ask for a new one."))
     if destination.code_attempts >= MAX_CODE_ATTEMPTS:
-        raise DestinationError("Too many wrong codes: ask for a new one.")
+        raise DestinationError(_("Too many wrong codes: ask for a new one."))
     destination.code_attempts += 1
     code = "".join((code or "").split())
     if not (code.isdigit() and len(code) == 6):
-        raise DestinationError("Enter the 6-digit code from the message we sent.")
+        raise DestinationError(_("Enter the 6-digit code from the message we sent."))
     if not hmac.compare_digest(destination.code_hash, _hash(settings, destination, code)):
-        raise DestinationError("That code does not match the one we sent: check the latest message.")
+        raise DestinationError(_("That code does not match the one we sent: check the latest message."))
     destination.verified_at = utcnow()
     destination.code_hash = None
 

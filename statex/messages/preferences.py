@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from statex.messages.compose import LANGUAGES, language_of
+from statex.i18n import lazy_gettext as _l
+from statex.i18n import LANGUAGES, language_of
 from statex.models import Destination, NotificationSettings, User
 from statex.models.base import utcnow
 from statex.vocabulary import EVENT_TOPICS
@@ -16,10 +17,10 @@ from statex.vocabulary import EVENT_TOPICS
 ACCOUNT_EMAIL = "account"
 # Topics a client chooses destinations for; security messages always go to the account email.
 TOPICS = {
-    "received": "Submission received",
-    "results": "Results ready",
-    "more_info": "Needs more information",
-    "security": "Account security",
+    "received": _l("Submission received"),
+    "results": _l("Results ready"),
+    "more_info": _l("Needs more information"),
+    "security": _l("Account security"),
 }
 CHOOSABLE = ("received", "results", "more_info")
 

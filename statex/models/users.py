@@ -25,6 +25,9 @@ class User(Base):
     email_verified_at: Mapped[timestamp]
     created_at: Mapped[created_at]
     password_changed_at: Mapped[timestamp]
+    # The portal's and our messages' language (None: the browser's), and the zone times are shown in.
+    language: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Prague", server_default="Europe/Prague")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                   order_by="ApiToken.created_at.desc()")

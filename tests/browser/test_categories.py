@@ -26,6 +26,8 @@ def test_a_czech_request_waits_under_the_category_staff_chose_in_english(browser
 
     client_email, password, _ = make_user(role="client")
     client = browser.new_context(locale="cs-CZ").new_page()  # the form then says the request is in Czech
+    # A Czech browser would get the Czech portal; this client chose the English one, as the site's link does.
+    client.goto(live_server + "/portal/login?lang=en")
     sign_in(client, live_server, client_email, password)
     request = send_request(client, live_server, CZECH)
     expect(client.locator(".badge--in_review")).to_be_visible(timeout=30_000)

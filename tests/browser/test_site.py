@@ -153,12 +153,13 @@ def test_search_finds_pages_in_each_language(site_server, site_browser, lang_pat
     page.context.close()
 
 
-@pytest.mark.parametrize(("lang_path", "label"), [("/", "Submit a request"), ("/cs/", "Odeslat poptávku")])
-def test_call_to_action_leads_to_the_portal_submission_form(site_server, site_browser, lang_path, label):
+@pytest.mark.parametrize(("lang_path", "label", "lang"), [("/", "Submit a request", "en"),
+                                                          ("/cs/", "Odeslat poptávku", "cs")])
+def test_call_to_action_leads_to_the_portal_submission_form(site_server, site_browser, lang_path, label, lang):
     base, requests = site_server
     page = open_page(site_browser, base + lang_path, 375)
     page.locator(".hero").get_by_role("link", name=label).click()
-    page.wait_for_url("**/portal/submissions/new")
-    assert page.url == base + "/portal/submissions/new"
-    assert "/portal/submissions/new" in requests
+    page.wait_for_url(f"**/portal/submissions/new?lang={lang}")  # the portal answers in the site's language
+    assert page.url == base + f"/portal/submissions/new?lang={lang}"
+    assert f"/portal/submissions/new?lang={lang}" in requests
     page.context.close()

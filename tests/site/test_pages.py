@@ -116,12 +116,13 @@ def test_json_ld_parses_with_the_right_types(prod_site):
             assert "BlogPosting" in types, where
 
 
-def test_calls_to_action_lead_to_the_portal(dev_site):
-    for lang_prefix in ("", "cs/"):
+def test_calls_to_action_lead_to_the_portal_in_the_pages_language(dev_site):
+    for lang_prefix, lang in (("", "en"), ("cs/", "cs")):
         page = parse(dev_site / lang_prefix / "index.html")
         hrefs = [a["href"] for a in page.anchors]
-        assert "/portal/submissions/new" in hrefs
-        assert "/portal/login" in hrefs
+        assert f"/portal/submissions/new?lang={lang}" in hrefs
+        assert f"/portal/login?lang={lang}" in hrefs
+        assert not [href for href in hrefs if href.startswith("/portal") and f"lang={lang}" not in href]
 
 
 def test_no_inline_scripts_or_styles(dev_site):

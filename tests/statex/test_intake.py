@@ -4,7 +4,6 @@ import io
 
 from statex import accounts, intake, submissions
 from statex.uploads import Draft, Limits, Upload
-from statex.wording import Text
 from tests import samples
 
 
@@ -48,16 +47,3 @@ def test_what_is_left_counts_the_files_and_audio_already_there(db):
     submission = submissions.create(db, owner, "Read our invoices.", process=False)
     left = intake.remaining(Limits(max_files=3, max_audio_seconds=60), submission, audio_seconds=45.5)
     assert (left.max_files, left.max_audio_seconds) == (3, 14)
-
-
-def test_a_domain_message_reads_as_english_and_keeps_what_a_translator_needs():
-    text = Text("“%(name)s” is empty.", name="a.pdf")
-    assert text == "“a.pdf” is empty." and isinstance(text, str)
-    assert (text.msgid, text.values) == ("“%(name)s” is empty.", {"name": "a.pdf"})
-
-
-def test_a_domain_message_with_a_plural_form_keeps_both_and_counts_in_english():
-    one = Text("Send at most %(limit)s file.", "Send at most %(limit)s files.", 1, limit="1")
-    many = Text("Send at most %(limit)s file.", "Send at most %(limit)s files.", 3, limit="3")
-    assert (one, many) == ("Send at most 1 file.", "Send at most 3 files.")
-    assert (many.msgid, many.plural, many.n) == ("Send at most %(limit)s file.", "Send at most %(limit)s files.", 3)

@@ -29,9 +29,9 @@ def test_every_client_event_has_subject_text_html_and_short_text_in_both_languag
     assert message.short.rstrip().endswith(LINK)
 
 
-def test_an_event_without_a_translation_falls_back_to_english():
+def test_every_event_speaks_the_catalogues_languages_staff_messages_too():
     message = compose("staff.submission.failed", "cs", **context())
-    assert message.subject.startswith("Submission failed")
+    assert message.subject.startswith("Poptávka selhala") and '<html lang="cs">' in message.html
 
 
 def test_a_language_we_lack_falls_back_to_english():

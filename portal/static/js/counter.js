@@ -4,7 +4,8 @@
 
 (() => {
   const NEAR = 0.8;
-  const number = (value) => value.toLocaleString("en-GB");
+  const words = window.portalWords;
+  const number = (value) => words.number(value);
   // Counted as the server counts: code points, with a line break as one character.
   const length = (field) => [...field.value.replace(/\r\n/g, "\n")].length;
 
@@ -32,10 +33,8 @@
     counter.hidden = count < max * NEAR;
     counter.classList.toggle("field__error", over);
     counter.classList.toggle("field__hint", !over);
-    counter.textContent = over
-      ? `${number(count)} of ${number(max)} characters: ${number(count - max)} too many. `
-        + "Shorten the text, or attach the long part as a file, before sending."
-      : `${number(count)} of ${number(max)} characters.`;
+    const values = { count: number(count), max: number(max), over: number(count - max) };
+    counter.textContent = words.say(over ? "chars_over" : "chars", values);
     if (over) field.setAttribute("aria-invalid", "true");
     else if (!field.closest(".field--error")) field.removeAttribute("aria-invalid");
     return over;

@@ -3,6 +3,7 @@
 "use strict";
 
 (() => {
+  const words = window.portalWords;
   const formatTime = (seconds) => {
     const whole = Math.floor(seconds);
     return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
@@ -49,7 +50,7 @@
       playback.src = URL.createObjectURL(blob);
       take.hidden = false;
       recordButton.hidden = true;
-      say(`Recorded ${formatTime((Date.now() - startedAt) / 1000)}. Play it back, record again, or remove it.`);
+      say(words.say("recorded", { time: formatTime((Date.now() - startedAt) / 1000) }));
       form.dispatchEvent(new Event("voice-changed"));
     };
 
@@ -66,10 +67,7 @@
         stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       } catch (error) {
         const refused = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-        say(refused
-          ? "Your browser refused us the microphone. Allow it for this site in the browser's settings "
-            + "(the padlock or camera icon by the address), or attach a recording below."
-          : "We found no microphone to record with. You can attach a recording below instead.");
+        say(words.say(refused ? "microphone_refused" : "no_microphone"));
         form.querySelector("[data-voice-input]").hidden = false;
         return;
       }
@@ -85,13 +83,13 @@
       recordButton.hidden = true;
       stopButton.hidden = false;
       timer.textContent = "0:00";
-      say("Recording… speak now.");
+      say(words.say("recording"));
       ticker = setInterval(() => {
         const elapsed = (Date.now() - startedAt) / 1000;
         timer.textContent = formatTime(elapsed);
         if (elapsed >= maxSeconds) {
           stop();
-          say(`The recording stopped at the limit of ${formatTime(maxSeconds)}.`);
+          say(words.say("recording_limit", { time: formatTime(maxSeconds) }));
         }
       }, 250);
     };
@@ -103,7 +101,7 @@
       clear();
       recordButton.hidden = false;
       timer.textContent = "0:00";
-      say("The recording is removed.");
+      say(words.say("recording_removed"));
       form.dispatchEvent(new Event("voice-changed"));
     });
     const restore = (file) => {
@@ -111,7 +109,7 @@
       playback.src = URL.createObjectURL(file);
       take.hidden = false;
       recordButton.hidden = true;
-      say("Your recording is kept. Play it back, record again, or remove it.");
+      say(words.say("recording_kept"));
     };
     return { input, restore };
   }
@@ -138,12 +136,12 @@
         bar.value = 0;
         bar.hidden = true;
         bar.dataset.fileIndex = String(index);
-        bar.setAttribute("aria-label", `Upload of ${file.name}`);
+        bar.setAttribute("aria-label", words.say("upload_of", { name: file.name }));
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "link-button";
-        remove.textContent = "Remove";
-        remove.setAttribute("aria-label", `Remove ${file.name}`);
+        remove.textContent = words.say("remove");
+        remove.setAttribute("aria-label", words.say("remove_file", { name: file.name }));
         remove.addEventListener("click", () => { selected.splice(index, 1); sync(); });
         item.append(name, bar, remove);
         return item;
@@ -189,7 +187,7 @@
       const bars = attachments ? Array.from(attachments.list.querySelectorAll("progress")) : [];
       bars.forEach((bar) => { bar.hidden = false; bar.value = 0; });
       progress.hidden = false;
-      text.textContent = "Sending…";
+      text.textContent = words.say("sending");
       const request = new XMLHttpRequest();
       request.open("POST", form.action || window.location.href);
       request.upload.addEventListener("progress", (e) => {
@@ -202,11 +200,11 @@
           if (bars[index]) bars[index].value = Math.round(done * 100);
           offset += file.size;
         });
-        text.textContent = `Sending… ${Math.round((e.loaded / e.total) * 100)}%`;
+        text.textContent = words.say("sending_percent", { percent: Math.round((e.loaded / e.total) * 100) });
       });
       request.addEventListener("load", () => {
         if (request.status === 200 && request.responseURL && !request.responseURL.endsWith("/submissions/new")) {
-          text.textContent = "Sent. Opening your request…";
+          text.textContent = words.say("sent");
           window.location.assign(request.responseURL);
           return;
         }
@@ -214,15 +212,13 @@
           replaceForm(form, request.responseText, attachments, voiceFiles);
           return;
         }
-        text.textContent = request.status === 413
-          ? "These files are too large to send together. Remove some and try again."
-          : request.status === 429
-            ? "You have sent many requests in a short time. Wait a little and try again."
-            : `Sending failed (HTTP ${request.status}). Try again in a moment.`;
+        text.textContent = request.status === 413 ? words.say("too_large")
+          : request.status === 429 ? words.say("too_many")
+            : words.say("failed", { status: request.status });
         button.disabled = false;
       });
       request.addEventListener("error", () => {
-        text.textContent = "The connection broke while sending. Check your network and try again.";
+        text.textContent = words.say("connection");
         button.disabled = false;
       });
       request.send(body);

@@ -1,0 +1,111 @@
+"""The portal's language and time zone: Flask-Babel on statex's catalogue, the switcher, date filters.
+
+The language is, in order: `?lang=` (the site's links and the switcher; kept in the session and on
+the signed-in account), the session's earlier choice, the account's saved language, the browser's
+Accept-Language, English. The time zone is the account's, else Europe/Prague.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from urllib.parse import urlencode
+
+from flask import Flask, g, request, session
+from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_login import current_user
+from sqlalchemy import inspect
+
+from portal.auth import NO_SESSION_BLUEPRINTS
+from portal.db import get_db
+from statex import accounts, i18n
+
+SESSION_KEY = "lang"
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The language this request is answered in."""
+    chosen = request.args.get("lang") or session.get(SESSION_KEY)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    saved = getattr(_signed_in(), "language", None)
+    if saved in i18n.LANGUAGES:
+        return saved
+    return request.accept_languages.best_match(list(i18n.LANGUAGES)) or i18n.DEFAULT_LANGUAGE
+
+
+def select_timezone() -> str:
+    """The signed-in person's time zone, else the company's."""
+    return getattr(_signed_in(), "timezone", None) or i18n.DEFAULT_TIMEZONE
+
+
+def _signed_in():
+    """The user Flask-Login has loaded for this request, if it has: choosing a language never loads one
+    (an error page for a database outage must render without the database)."""
+    return g.get("_login_user")
+
+
+def keep_choice() -> None:
+    """A `?lang=` choice stays for the session and, when someone is signed in, on their account."""
+    chosen = request.args.get("lang")
+    if chosen not in i18n.LANGUAGES or request.blueprint in NO_SESSION_BLUEPRINTS:
+        return
+    if session.get(SESSION_KEY) != chosen:
+        session[SESSION_KEY] = chosen
+    if current_user.is_authenticated and current_user.language != chosen:
+        user, db = current_user._get_current_object(), get_db()
+        if inspect(user).detached:  # loaded for a cached page without the request's session
+            db.add(user)
+        accounts.set_language(user, chosen)
+        db.commit()
+
+
+def switch_url(language: str) -> str:
+    """This page again, in `language`: the same path and query, `lang` replaced."""
+    args = {**request.args.to_dict(flat=False), "lang": [language]}
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def when(moment: datetime | None, format: str = "medium") -> str:
+    """A moment in the reader's language and time zone ("2. 12. 2026 3:04" in Czech)."""
+    return format_datetime(moment, format) if moment else ""
+
+
+def day(moment: datetime | None, format: str = "medium") -> str:
+    """A date in the reader's language and time zone."""
+    return format_date(moment, format) if moment else ""
+
+
+def iso_day(text: str | None) -> str:
+    """A stored ISO date ("2027-06-30") as the reader writes dates; anything else as it is."""
+    try:
+        return format_date(date.fromisoformat(text or ""), "long")
+    except ValueError:
+        return text or ""
+
+
+def iso_moment(text: str | None) -> str:
+    """A stored ISO moment (UTC unless it says otherwise) in the reader's language and zone."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return text or ""
+    return when(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc), "short")
+
+
+def template_context() -> dict:
+    """What base.html and the switcher read: the page's language and the others to switch to."""
+    return {"page_language": str(get_locale()), "languages": i18n.LANGUAGES, "switch_url": switch_url,
+            "number": i18n.number}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", i18n.DEFAULT_TIMEZONE)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.before_request(keep_choice)
+    app.context_processor(template_context)
+    app.add_template_filter(when, "when")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(iso_day, "iso_day")
+    app.add_template_filter(iso_moment, "iso_moment")

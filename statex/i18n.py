@@ -1,0 +1,114 @@
+"""The languages we speak and the catalogue every process translates from, in a request or not.
+
+The portal translates through Flask-Babel (portal/i18n.py), which reads the same catalogue from
+TRANSLATIONS. Code that runs outside a request (emails, Telegram texts rendered by workers) wraps
+its work in `translate(the recipient's language)`; the lazy strings of statex/vocabulary.py read
+whichever of the two is active when they are turned into text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, support
+from babel.numbers import format_decimal
+from babel.support import LazyProxy
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+# Adding a language: its name here, then `make translations` and the new catalogue translated.
+LANGUAGES = {"en": "English", "cs": "Čeština"}
+DEFAULT_LANGUAGE = "en"
+DEFAULT_TIMEZONE = "Europe/Prague"
+
+# The language a translate() block speaks; None outside one.
+_active: ContextVar[str | None] = ContextVar("statex_language", default=None)
+
+
+def language_of(*choices: str | None) -> str:
+    """The first of `choices` (codes such as "cs" or "cs-CZ") we speak, else English."""
+    for choice in choices:
+        code = (choice or "")[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=None)
+def translations_for(language: str) -> support.NullTranslations:
+    """The compiled catalogue for `language`; English (the msgids themselves) needs none."""
+    if language == DEFAULT_LANGUAGE:
+        return support.NullTranslations()
+    return support.Translations.load(TRANSLATIONS, [language], DOMAIN)
+
+
+def locale_for(language: str | None) -> Locale:
+    """Babel's locale for one of our languages, for dates and numbers outside a request."""
+    return Locale.parse(language_of(language))
+
+
+@contextmanager
+def translate(language: str | None) -> Iterator[str]:
+    """Within the block, gettext (and the vocabulary's lazy words) speak `language`; yields its code."""
+    code = language_of(language)
+    token = _active.set(code)
+    try:
+        yield code
+    finally:
+        _active.reset(token)
+
+
+def _translations() -> support.NullTranslations:
+    """The translate() block's catalogue, else the current request's (Flask-Babel), else English."""
+    chosen = _active.get()
+    if chosen is not None:
+        return translations_for(chosen)
+    from flask import has_request_context  # the portal's request, when there is one; workers have none
+
+    if has_request_context():
+        from flask_babel import get_translations
+
+        return get_translations()
+    return translations_for(DEFAULT_LANGUAGE)
+
+
+def gettext(message: str, **variables) -> str:
+    """`message` in the active language, with %(name)s variables filled in."""
+    text = _translations().ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """The plural form for `num` in the active language (Czech has three); %(num)d is `num`."""
+    text = _translations().ungettext(singular, plural, num)
+    return text % {"num": num, **variables}
+
+
+def lazy_gettext(message: str, **variables) -> LazyProxy:
+    """A string translated only when it is read, for tables defined at import (vocabulary, forms)."""
+    return LazyProxy(gettext, message, enable_cache=False, **variables)
+
+
+def current_language() -> str:
+    """The code of the language gettext speaks right now."""
+    chosen = _active.get()
+    if chosen is not None:
+        return chosen
+    from flask import has_request_context
+
+    if has_request_context():
+        from flask_babel import get_locale
+
+        return language_of(str(get_locale() or ""))
+    return DEFAULT_LANGUAGE
+
+
+
+def number(value: float, digits: int = 0) -> str:
+    """A number as the active language writes it: "12,345" in English, "12 345" in Czech."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=current_language())
