@@ -17,14 +17,13 @@ from statex.db import session_scope
 from statex.models.base import utcnow
 from statex.models import QueuedJob
 from statex.models.pipeline import PipelineRun
-from statex.queue import AI, QUEUES, latest, schedule
+from statex.queue import AI, QUEUES, RESULT_TTL, dispatch_pending, latest, schedule
 
-from jobs.dispatch import RESULT_TTL, dispatch_pending
 from jobs.notify import resume_retries
 
 log = logging.getLogger(__name__)
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
-# Redis keeps a finished job this long (jobs.dispatch RESULT_TTL); a younger job it has
+# Redis keeps a finished job this long (statex.queue RESULT_TTL); a younger job it has
 # forgotten was lost with Redis, and is sent again under its own id.
 REPLAY_WINDOW = timedelta(seconds=RESULT_TTL) - timedelta(minutes=5)
 # RQ's scheduler moves a retry to its queue within a second; one this late lost its scheduler.

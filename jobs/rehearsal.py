@@ -59,9 +59,9 @@ def _text_request(step, settings: Settings) -> None:
         analyse.begin(session, run_id)
     with step() as session:
         analyse.store(session, run_id, dict(RESULT), "local")
+        scheduled = list(session.info.get("scheduled_jobs", []))
         session.commit()
-        scheduled = [job.id for job in session.info.pop("scheduled_jobs", [])]
-        # What jobs.dispatch.hand_over does in the database once the step has committed.
+        # What statex.queue.hand_over does in the database once a job's transaction has committed.
         outbox.take_pending(session, scheduled)
     with step() as session:
         events = session.scalars(select(SubmissionEvent.id).where(

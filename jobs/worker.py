@@ -13,10 +13,9 @@ from statex import links, sessions
 from statex.config import Settings
 from statex.db import session_scope
 from statex.orphans import collect_orphans
-from statex.queue import AI, QUEUES, connect
+from statex.queue import AI, QUEUES, connect, dispatch_pending
 from statex.telemetry import keep_only, request_id
 
-from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
 from jobs.rehearsal import rehearse
 

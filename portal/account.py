@@ -15,7 +15,6 @@ from portal.auth import end_session, record, start_session
 from portal.auth.forms import PolicyForm, new_password_field
 from portal.auth.links import external_url
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from statex import accounts, audit, privacy, sessions
 from statex.messages.notify import notify_user
 from statex.models.base import utcnow
@@ -96,7 +95,6 @@ def password_POST():
     notify_user(db, user, "account.password_changed", key=f"password:{user.id}:{utcnow().timestamp()}",
                 link=external_url("auth.reset_request_GET"))
     db.commit()
-    dispatch_committed_jobs()
     flash("Your password is changed; your other sessions are signed out.", "success")
     return redirect(url_for("account.index"), code=303)
 

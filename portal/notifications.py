@@ -10,7 +10,6 @@ from wtforms.validators import InputRequired, Length
 
 from portal import htmx
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import MESSAGE, limiter, user_key
 from portal.page_cache import cached_page
 from statex.messages import channels, destinations, inbox, preferences, services
@@ -149,7 +148,6 @@ def add_destination_POST():
         form[getattr(error, "field", "") or service.fields[-1].name].errors = [str(error)]
         return _settings_page(422, destination_form=form, service=service)
     db.commit()
-    dispatch_committed_jobs()
     flash(f"We sent a code to {destination.label}: enter it below to start using it.", "success")
     return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
 
@@ -183,7 +181,6 @@ def resend_code_POST(destination_id: str):
     except destinations.DestinationError as error:
         return _settings_page(429, verify_errors={destination.id: str(error)})
     db.commit()
-    dispatch_committed_jobs()
     flash(f"We sent a new code to {destination.label}.", "success")
     return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
 

@@ -1,32 +1,113 @@
-"""Jobs are written to the database with the change that needs them; Redis only carries them."""
+"""Jobs are written to the database with the change that needs them; Redis only carries them.
+
+`schedule` adds a job to the outbox (the `queued_jobs` table) in the caller's transaction. A session
+that `relay_after_commit` was called on hands Redis exactly the jobs its transaction scheduled, once
+that transaction has committed; whatever it cannot hand over (Redis down) the scheduler relays
+later (`dispatch_pending`), and the reconciler re-enqueues what Redis lost. Nothing is lost.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from functools import lru_cache
 
 from redis import Redis
 from redis.backoff import NoBackoff
-from redis.retry import Retry
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from redis.retry import Retry as RedisRetry
+from rq import Queue, Retry
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
+from statex.config import Settings
+from statex.db import session_scope
 from statex.models import QueuedJob
 from statex.models.base import utcnow
 from statex.telemetry import request_id
 
+log = logging.getLogger(__name__)
 AI = "ai"
 NOTIFICATIONS = "notifications"
 QUEUES = (AI, NOTIFICATIONS)
+# Seconds a job may run before RQ stops it; reading a long recording takes longest.
+TIMEOUTS = {"jobs.extract.extract_file": 900, "jobs.analyse.analyse_run": 300}
+DEFAULT_TIMEOUT = 120
+# Redis keeps a finished job's record this long, a failed one's a week (for the staff's queue page).
+RESULT_TTL = 3600
+FAILURE_TTL = 7 * 24 * 3600
 
 
 def schedule(session: Session, queue: str, func: str, *args: str) -> QueuedJob:
     """Add a job to the outbox; it is enqueued only once the surrounding transaction commits."""
     args = [str(arg) for arg in args]
-    job = QueuedJob(queue=queue, func=func, args=args, ref=args[0] if args else "", request_id=request_id.get())
+    job = QueuedJob(id=uuid.uuid4(), queue=queue, func=func, args=args, ref=args[0] if args else "",
+                    request_id=request_id.get())
     session.add(job)
-    # The session remembers what it scheduled, so its owner can hand exactly those to Redis.
-    session.info.setdefault("scheduled_jobs", []).append(job)
+    # The session remembers what it scheduled, so that exactly those are handed to Redis after commit.
+    session.info.setdefault("scheduled_jobs", []).append(job.id)
     return job
+
+
+def relay_after_commit(session: Session, settings: Settings, redis: Redis | None = None) -> Session:
+    """Have `session` hand Redis (`redis`, else settings.redis_url) the jobs of each transaction it commits."""
+    session.info["relay"] = (settings, redis)
+    return session
+
+
+@event.listens_for(Session, "after_commit")
+def _note_committed(session: Session) -> None:
+    """Keep the committed transaction's jobs for the hand-over; a savepoint's wait for its transaction."""
+    if not session.in_nested_transaction():
+        session.info["committed_jobs"] = session.info.pop("scheduled_jobs", [])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _hand_over_committed(session: Session, transaction: SessionTransaction) -> None:
+    """Once a transaction has ended, hand over what it committed (jobs of a rolled-back one are dropped)."""
+    if transaction.parent is not None:
+        return
+    # Here, unlike in after_commit, the session has given its connection back: the relay reuses it.
+    committed = session.info.pop("committed_jobs", None)
+    session.info.pop("scheduled_jobs", None)
+    relay = session.info.get("relay")
+    if not committed or relay is None:
+        return
+    settings, redis = relay
+    try:
+        dispatch_pending(settings, redis or connect(settings.redis_url), only=committed)
+    except Exception:  # noqa: BLE001  (the outbox keeps the jobs; nothing is lost)
+        log.warning("could not hand %d job(s) to Redis now; the scheduler will", len(committed), exc_info=True)
+
+
+def dispatch_pending(settings: Settings, redis: Redis, only: list | None = None) -> int:
+    """Enqueue committed jobs not yet enqueued (`only` these ids, if given); the job id is the row id."""
+    if only is not None and not only:
+        return 0
+    with session_scope(settings.database_url) as session:
+        return hand_over(session, settings, redis, only)
+
+
+def hand_over(session: Session, settings: Settings, redis: Redis, only: list | None = None) -> int:
+    """Mark pending jobs (`only` these ids) and enqueue them in one Redis round trip; the caller commits.
+
+    The rows stay locked until that commit, so two relays never hand over the same job.
+    """
+    jobs = take_pending(session, only)
+    if not jobs:
+        return 0
+    intervals = list(settings.job_retry_intervals)
+    retry = Retry(max=len(intervals), interval=intervals)
+    by_queue: dict[str, list] = {}
+    for job in jobs:
+        by_queue.setdefault(job.queue, []).append(Queue.prepare_data(
+            job.func, job.args, job_id=str(job.id), retry=retry, timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT),
+            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, meta={"request_id": job.request_id}))
+    with redis.pipeline() as pipe:
+        for name, prepared in by_queue.items():
+            Queue(name, connection=redis).enqueue_many(prepared, pipeline=pipe)
+        pipe.execute()
+    log.info("dispatched %d queued job(s)", len(jobs))
+    return len(jobs)
 
 
 def take_pending(session: Session, only: list | None = None, limit: int = 500) -> list[QueuedJob]:
@@ -60,4 +141,4 @@ def connect(redis_url: str) -> Redis:
     dropped (a restart) is replaced once at once rather than failing the command.
     """
     return Redis.from_url(redis_url, socket_connect_timeout=5, health_check_interval=30,
-                          retry=Retry(NoBackoff(), 1))
+                          retry=RedisRetry(NoBackoff(), 1))

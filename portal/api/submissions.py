@@ -9,7 +9,6 @@ from flask import Response, current_app, g, request, url_for
 from portal.api import bp
 from portal.api.problems import problem
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
 from statex import submissions, uploads
@@ -49,7 +48,6 @@ def create_submission():
         return _invalid({**errors, **checked.errors})
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
                                               idempotency_key=key and f"api:{key}")
-    dispatch_committed_jobs()
     response = current_app.json.response(serialise(submission))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_submission", submission_id=submission.id)

@@ -13,7 +13,6 @@ from portal.auth import bp, lockout, record, start_session
 from portal.auth.forms import ConfirmForm, EmailForm, ResetForm
 from portal.auth.landing import after_signin
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import by_ip_and_email
 from statex import accounts, links, sessions
 from statex.messages.notify import notify_user
@@ -77,7 +76,6 @@ def _request_link(purpose: str, template: str, sent_message: str):
     db = get_db()
     links.ask(db, form.email.data, purpose)
     db.commit()
-    dispatch_committed_jobs()
     flash(sent_message.format(email=accounts.normalise_email(form.email.data)), "success")
     return render_template(template, form=EmailForm(formdata=None), sent=True)
 
@@ -156,7 +154,6 @@ def reset_POST(token: str):
     notify_user(db, user, "account.password_changed", key=f"password:{link.id}",
                 link=external_url("auth.reset_request_GET"))
     db.commit()
-    dispatch_committed_jobs()
     lockout().clear(user.email)
     flash("Your password is changed and every other session is signed out. Sign in with the new one.", "success")
     return redirect(url_for("auth.login_GET"))

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from portal.auth import staff_required
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp
 from statex.messages import deliver
 from statex.models import Delivery, OutboxMessage
@@ -61,6 +60,5 @@ def resend_delivery_POST(delivery_id: str):
     else:
         deliver.resend(db, delivery)
         db.commit()
-        dispatch_committed_jobs()
         flash(f"The {delivery.event} message to {delivery.recipient} is on its way again.", "success")
     return redirect(url_for("staff.deliveries", status=request.form.get("back_status", "")), code=303)

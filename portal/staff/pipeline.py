@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from portal.auth import record, staff_required
 from portal.db import get_db, get_or_404
-from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp, submission_or_404 as _submission
 from statex import pipeline, submissions
 from statex.models import Submission
@@ -55,7 +54,6 @@ def submission_retry_POST(submission_id: str):
         pipeline.retry(db, submission)
         _audit("submission.retried", submission)
         db.commit()
-        dispatch_committed_jobs()
         flash("Processing starts again from the files that failed.", "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 
@@ -69,7 +67,6 @@ def extraction_retry_POST(extraction_id: str):
     pipeline.retry_extraction(db, extraction)
     _audit("extraction.retried", submission, file=str(extraction.file_id), name=extraction.file.name)
     db.commit()
-    dispatch_committed_jobs()
     flash(f"Reading {extraction.file.name} again.", "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 

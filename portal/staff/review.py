@@ -11,7 +11,6 @@ from wtforms.validators import DataRequired, Length
 
 from portal.auth import staff_required
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp, submission_or_404 as _submission
 from statex import categories, pipeline
 from statex.models import Submission
@@ -95,7 +94,6 @@ def review_approve_POST(submission_id: str):
         flash("This result is not waiting for review any more.", "error")
         return redirect(url_for("staff.review_queue"), code=303)
     db.commit()
-    dispatch_committed_jobs()
     flash("Approved: the client can read the result now.", "success")
     return redirect(url_for("staff.review_queue"), code=303)
 
@@ -112,7 +110,6 @@ def review_reject_POST(submission_id: str):
         flash("This result is not waiting for review any more.", "error")
         return redirect(url_for("staff.review_queue"), code=303)
     db.commit()
-    dispatch_committed_jobs()
     flash("Sent back to the client with your note.", "success")
     return redirect(url_for("staff.review_queue"), code=303)
 

@@ -14,7 +14,6 @@ from portal import htmx
 from portal.db import get_db
 from portal.limits import information_addition
 from portal.page_cache import cached_page
-from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.submissions.files import get_storage, uploads_from
 from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
@@ -98,7 +97,6 @@ def add_POST(submission_id: str):
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_detail(submission, form, 503)
-    dispatch_committed_jobs()
     flash(f"Thank you: we process your request again with what you added"
           f"{' (' + str(len(checked.files)) + ' files)' if checked.files else ''}.", "success")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)

@@ -12,7 +12,6 @@ from wtforms import HiddenField, MultipleFileField, SelectField, StringField, Te
 from flask_wtf.file import FileField
 
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
@@ -91,5 +90,4 @@ def new_POST():
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)
-    dispatch_committed_jobs()
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
