@@ -23,7 +23,7 @@ from statex.messages.deliver import attempt, claim, staff_label
 from statex.messages.preferences import EVENT_TOPICS, Target, language_for, settings_of, targets_for
 from statex.models import Delivery, NotificationSettings, Submission, SubmissionEvent, User
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS, connect
+from statex.queue import NOTIFICATIONS, SEND_DELIVERY, connect
 
 from jobs.runtime import job_redis, job_session
 
@@ -116,7 +116,7 @@ def resume_retries(grace: timedelta = timedelta(minutes=1)) -> int:
             and_(Delivery.status == "pending", Delivery.created_at < overdue)))).all()
     queue = Queue(NOTIFICATIONS, connection=connect(settings.redis_url))
     for delivery_id, attempts in rows:
-        queue.enqueue("jobs.notify.send_delivery", str(delivery_id), job_timeout=300,
+        queue.enqueue(SEND_DELIVERY.func, str(delivery_id), job_timeout=SEND_DELIVERY.timeout,
                       job_id=f"delivery-{delivery_id}-{attempts}-resumed")
     if rows:
         log.info("resumed %d overdue deliveries", len(rows))
@@ -176,6 +176,6 @@ def _schedule_retries(settings: Settings, retries: list[tuple[str, int, datetime
         return
     queue = Queue(NOTIFICATIONS, connection=job_redis(settings))
     for delivery_id, attempts, when in retries:
-        queue.enqueue_at(when, "jobs.notify.send_delivery", delivery_id,
-                         job_id=f"delivery-{delivery_id}-{attempts}", job_timeout=300)
+        queue.enqueue_at(when, SEND_DELIVERY.func, delivery_id,
+                         job_id=f"delivery-{delivery_id}-{attempts}", job_timeout=SEND_DELIVERY.timeout)
     log.info("scheduled %d delivery retries", len(retries))

@@ -17,7 +17,7 @@ from statex.db import session_scope
 from statex.models.base import utcnow
 from statex.models import QueuedJob
 from statex.models.pipeline import PipelineRun
-from statex.queue import AI, QUEUES, RESULT_TTL, dispatch_pending, latest, schedule
+from statex.queue import ANALYSE_RUN, EXTRACT_FILE, QUEUES, RESULT_TTL, Job as Step, dispatch_pending, latest, schedule
 
 from jobs.notify import resume_retries
 
@@ -43,15 +43,15 @@ def reconcile(settings: Settings, redis: Redis) -> int:
             PipelineRun.state.in_(("extracting", "analysing")), PipelineRun.updated_at < cutoff))
         for run in runs:
             if run.state == "analysing":
-                due.append(("jobs.analyse.analyse_run", str(run.id)))
+                due.append((ANALYSE_RUN, str(run.id)))
             else:
                 for extraction in pipeline.extractions_of(session, run.submission):
                     if not extraction.final:
-                        due.append(("jobs.extract.extract_file", str(extraction.id)))
+                        due.append((EXTRACT_FILE, str(extraction.id)))
                 pipeline.advance(session, run.submission)
-        missing = [(func, ref) for func, ref in due if not _alive(session, redis, func, ref)]
-        for func, ref in missing:
-            schedule(session, AI, func, ref)
+        missing = [(step, ref) for step, ref in due if not _alive(session, redis, step, ref)]
+        for step, ref in missing:
+            schedule(session, step, ref)
     if missing or replayed:
         log.warning("reconciler re-enqueued %d due step(s) and %d forgotten job(s)", len(missing), replayed)
     dispatch_pending(settings, redis)
@@ -97,9 +97,9 @@ def _release_abandoned(redis: Redis) -> None:
             queue.enqueue_job(job)
 
 
-def _alive(session, redis: Redis, func: str, ref: str) -> bool:
-    """Whether the newest job for (func, ref) still waits in the outbox, or is really held by Redis."""
-    row = latest(session, func, ref)
+def _alive(session, redis: Redis, step: Step, ref: str) -> bool:
+    """Whether the newest job for (step, ref) still waits in the outbox, or is really held by Redis."""
+    row = latest(session, step, ref)
     if row is None:
         return False
     if row.enqueued_at is None:

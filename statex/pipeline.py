@@ -19,7 +19,7 @@ from statex.models import AnalysisResult, Submission, User
 from statex.models.submissions import WAITING_FOR_CLIENT
 from statex.models.base import utcnow
 from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
-from statex.queue import AI, schedule
+from statex.queue import ANALYSE_RUN, EXTRACT_FILE, schedule
 
 REVIEW_SETTING = "review"
 NOTHING_TO_READ = ("We could not read anything from this request: the description is empty and none "
@@ -48,7 +48,7 @@ def request_run(session: Session, submission: Submission, new: bool = False) -> 
         if extraction is None:
             extraction = Extraction(id=uuid.uuid4(), file=file)
             session.add(extraction)
-            schedule(session, AI, "jobs.extract.extract_file", extraction.id)
+            schedule(session, EXTRACT_FILE, extraction.id)
     run = PipelineRun(id=uuid.uuid4(), submission=submission, round=latest.round + 1 if latest else 1,
                       state="extracting", updated_at=utcnow())
     session.add(run)
@@ -81,7 +81,7 @@ def _advance(session: Session, submission: Submission, run: PipelineRun) -> None
     if any(not e.final for e in extractions_of(session, submission)):
         return
     _set(run, "analysing")
-    schedule(session, AI, "jobs.analyse.analyse_run", run.id)
+    schedule(session, ANALYSE_RUN, run.id)
 
 
 def extractions_of(session: Session, submission: Submission) -> list[Extraction]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 
 from redis import Redis
@@ -29,23 +30,45 @@ log = logging.getLogger(__name__)
 AI = "ai"
 NOTIFICATIONS = "notifications"
 QUEUES = (AI, NOTIFICATIONS)
-# Seconds a job may run before RQ stops it; reading a long recording takes longest.
-TIMEOUTS = {"jobs.extract.extract_file": 900, "jobs.analyse.analyse_run": 300}
-DEFAULT_TIMEOUT = 120
 # Redis keeps a finished job's record this long, a failed one's a week (for the staff's queue page).
 RESULT_TTL = 3600
 FAILURE_TTL = 7 * 24 * 3600
 
 
-def schedule(session: Session, queue: str, func: str, *args: str) -> QueuedJob:
-    """Add a job to the outbox; it is enqueued only once the surrounding transaction commits."""
+@dataclass(frozen=True)
+class Job:
+    """A job, named once: the function a worker runs (with ids), its queue, and how long it may run.
+
+    Every job is retried by one policy, JOB_RETRY_INTERVALS (`retry_delay`): RQ runs a job that raised
+    again, and a delivery that failed is scheduled again through the outbox, `not_before` its time.
+    """
+
+    func: str
+    queue: str
+    timeout: int = 120  # seconds before RQ stops it
+
+
+EXTRACT_FILE = Job("jobs.extract.extract_file", AI, timeout=900)  # a long recording takes longest
+ANALYSE_RUN = Job("jobs.analyse.analyse_run", AI, timeout=300)
+NOTIFY_EVENT = Job("jobs.notify.notify_event", NOTIFICATIONS)
+SEND_MESSAGE = Job("jobs.notify.send_message", NOTIFICATIONS)
+SEND_STAFF_MESSAGE = Job("jobs.notify.send_staff_message", NOTIFICATIONS)
+SEND_DELIVERY = Job("jobs.notify.send_delivery", NOTIFICATIONS, timeout=300)
+ANSWER_REQUEST = Job("jobs.accounts.answer_request", NOTIFICATIONS)
+# Every job by its function's path, as the outbox and RQ name it.
+JOBS = {job.func: job for job in (EXTRACT_FILE, ANALYSE_RUN, NOTIFY_EVENT, SEND_MESSAGE, SEND_STAFF_MESSAGE,
+                                  SEND_DELIVERY, ANSWER_REQUEST)}
+
+
+def schedule(session: Session, job: Job, *args: str) -> QueuedJob:
+    """Add `job` to the outbox; it is enqueued only once the surrounding transaction commits."""
     args = [str(arg) for arg in args]
-    job = QueuedJob(id=uuid.uuid4(), queue=queue, func=func, args=args, ref=args[0] if args else "",
+    row = QueuedJob(id=uuid.uuid4(), queue=job.queue, func=job.func, args=args, ref=args[0] if args else "",
                     request_id=request_id.get())
-    session.add(job)
+    session.add(row)
     # The session remembers what it scheduled, so that exactly those are handed to Redis after commit.
-    session.info.setdefault("scheduled_jobs", []).append(job.id)
-    return job
+    session.info.setdefault("scheduled_jobs", []).append(row.id)
+    return row
 
 
 def relay_after_commit(session: Session, settings: Settings, redis: Redis | None = None) -> Session:
@@ -98,16 +121,21 @@ def hand_over(session: Session, settings: Settings, redis: Redis, only: list | N
     intervals = list(settings.job_retry_intervals)
     retry = Retry(max=len(intervals), interval=intervals)
     by_queue: dict[str, list] = {}
-    for job in jobs:
-        by_queue.setdefault(job.queue, []).append(Queue.prepare_data(
-            job.func, job.args, job_id=str(job.id), retry=retry, timeout=TIMEOUTS.get(job.func, DEFAULT_TIMEOUT),
-            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, meta={"request_id": job.request_id}))
+    for row in jobs:
+        by_queue.setdefault(row.queue, []).append(Queue.prepare_data(
+            row.func, row.args, job_id=str(row.id), retry=retry, timeout=_job_of(row).timeout,
+            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, meta={"request_id": row.request_id}))
     with redis.pipeline() as pipe:
         for name, prepared in by_queue.items():
             Queue(name, connection=redis).enqueue_many(prepared, pipeline=pipe)
         pipe.execute()
     log.info("dispatched %d queued job(s)", len(jobs))
     return len(jobs)
+
+
+def _job_of(row: QueuedJob) -> Job:
+    """The registry's entry for an outbox row; one it does not know (renamed since) still goes, to fail in view."""
+    return JOBS.get(row.func) or Job(row.func, row.queue)
 
 
 def take_pending(session: Session, only: list | None = None, limit: int = 500) -> list[QueuedJob]:
@@ -125,9 +153,9 @@ def take_pending(session: Session, only: list | None = None, limit: int = 500) -
     return sorted(taken, key=lambda job: job.created_at)
 
 
-def latest(session: Session, func: str, ref: str) -> QueuedJob | None:
-    """The most recent outbox row for `func` working on `ref`."""
-    query = (select(QueuedJob).where(QueuedJob.func == func, QueuedJob.ref == ref)
+def latest(session: Session, job: Job, ref: str) -> QueuedJob | None:
+    """The most recent outbox row for `job` working on `ref`."""
+    query = (select(QueuedJob).where(QueuedJob.func == job.func, QueuedJob.ref == ref)
              .order_by(QueuedJob.created_at.desc()).limit(1))
     return session.scalar(query)
 

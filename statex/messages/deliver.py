@@ -21,7 +21,7 @@ from statex.messages import channels, codes, transports
 from statex.messages.compose import Message
 from statex.models import Delivery, Destination, OutboxMessage, User
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS, schedule
+from statex.queue import SEND_DELIVERY, schedule
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -170,7 +170,7 @@ def resend(session: Session, delivery: Delivery) -> None:
     delivery.status = "pending"
     delivery.attempts = 0
     delivery.next_attempt_at = None
-    schedule(session, NOTIFICATIONS, "jobs.notify.send_delivery", delivery.id)
+    schedule(session, SEND_DELIVERY, delivery.id)
 
 
 def _insert_once(session: Session, model):

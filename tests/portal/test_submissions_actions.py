@@ -6,6 +6,7 @@ import re
 import pytest
 
 from statex.models import QueuedJob, Submission, SubmissionFile
+from statex.queue import ANALYSE_RUN
 from tests import samples
 
 DESCRIPTION = "We want the invoices we receive by email read automatically and checked before import."
@@ -72,7 +73,7 @@ def test_adding_information_reprocesses_the_submission(client, page, db, run_job
     assert submission.status == "completed"
     kinds = [e.kind for e in submission.events]
     assert kinds.count("submission.updated") == 1 and kinds.count("submission.completed") == 2
-    assert db.query(QueuedJob).filter_by(func="jobs.analyse.analyse_run").count() == 2
+    assert db.query(QueuedJob).filter_by(func=ANALYSE_RUN.func).count() == 2
 
 
 def test_adding_nothing_or_bad_files_is_refused(client, page, db):

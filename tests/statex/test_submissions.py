@@ -11,6 +11,7 @@ from statex import submissions
 from statex.accounts import create_user
 from statex.db import session_scope
 from statex.models import PipelineRun, QueuedJob, Submission
+from statex.queue import EXTRACT_FILE
 from statex.storage import LocalStorage
 from statex.uploads import Accepted, Draft
 from tests import samples
@@ -49,7 +50,7 @@ def test_submit_commits_the_submission_its_files_and_its_job(settings, owner_ema
         stored = session.get(Submission, submission.id)
         assert [f.name for f in stored.files] == ["a.pdf"]
         assert session.query(PipelineRun).filter_by(submission_id=submission.id).count() == 1
-        assert session.query(QueuedJob).filter_by(func="jobs.extract.extract_file").count() == 1
+        assert session.query(QueuedJob).filter_by(func=EXTRACT_FILE.func).count() == 1
         with submissions.open_file(storage, stored.files[0]) as stream:
             assert stream.read()[:5] == b"%PDF-"
     assert len(_stored(storage)) == 1
