@@ -19,7 +19,6 @@ from statex.models import QueuedJob
 from statex.models.pipeline import PipelineRun
 from statex.queue import ANALYSE_RUN, EXTRACT_FILE, QUEUES, RESULT_TTL, Job as Step, dispatch_pending, latest, schedule
 
-from jobs.notify import resume_retries
 
 log = logging.getLogger(__name__)
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
@@ -55,7 +54,6 @@ def reconcile(settings: Settings, redis: Redis) -> int:
     if missing or replayed:
         log.warning("reconciler re-enqueued %d due step(s) and %d forgotten job(s)", len(missing), replayed)
     dispatch_pending(settings, redis)
-    resume_retries()
     return len(missing) + replayed
 
 

@@ -68,7 +68,7 @@ def _text_request(step, settings: Settings) -> None:
             SubmissionEvent.submission_id == submission_id, SubmissionEvent.kind.in_(NOTIFYING))).all()
     for event_id in events:
         with step() as session:
-            notify.tell(session, settings, event_id, [])
+            notify.tell(session, settings, event_id)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from statex.config import Settings, load_settings
 from statex.db import session_scope
-from statex.queue import connect, relay_after_commit
+from statex.queue import connect, relay_after_commit, retry_delay
 
 
 @contextmanager
@@ -29,5 +29,5 @@ def job_redis(settings: Settings) -> Redis:
 
 
 def retries_left(settings: Settings, attempt: int) -> bool:
-    """Whether RQ will run a job again after its `attempt`-th failure (see statex.queue.hand_over)."""
-    return attempt <= len(settings.job_retry_intervals)
+    """Whether RQ will run a job again after its `attempt`-th failure (statex.queue's one retry policy)."""
+    return retry_delay(settings, attempt) is not None

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
-from sqlalchemy import event, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from statex.config import Settings
@@ -40,7 +41,8 @@ class Job:
     """A job, named once: the function a worker runs (with ids), its queue, and how long it may run.
 
     Every job is retried by one policy, JOB_RETRY_INTERVALS (`retry_delay`): RQ runs a job that raised
-    again, and a delivery that failed is scheduled again through the outbox, `not_before` its time.
+    again (`retry_policy`), and a delivery that failed is scheduled again through the outbox, `not_before`
+    its next attempt.
     """
 
     func: str
@@ -60,15 +62,26 @@ JOBS = {job.func: job for job in (EXTRACT_FILE, ANALYSE_RUN, NOTIFY_EVENT, SEND_
                                   SEND_DELIVERY, ANSWER_REQUEST)}
 
 
-def schedule(session: Session, job: Job, *args: str) -> QueuedJob:
-    """Add `job` to the outbox; it is enqueued only once the surrounding transaction commits."""
+def schedule(session: Session, job: Job, *args: str, not_before: datetime | None = None) -> QueuedJob:
+    """Add `job` to the outbox; it is enqueued once the surrounding transaction commits (and `not_before`)."""
     args = [str(arg) for arg in args]
     row = QueuedJob(id=uuid.uuid4(), queue=job.queue, func=job.func, args=args, ref=args[0] if args else "",
-                    request_id=request_id.get())
+                    request_id=request_id.get(), not_before=not_before)
     session.add(row)
     # The session remembers what it scheduled, so that exactly those are handed to Redis after commit.
     session.info.setdefault("scheduled_jobs", []).append(row.id)
     return row
+
+
+def retry_delay(settings: Settings, failures: int) -> timedelta | None:
+    """How long a job waits after its `failures`-th failure (JOB_RETRY_INTERVALS); None: it has failed for good."""
+    intervals = settings.job_retry_intervals
+    return timedelta(seconds=intervals[failures - 1]) if failures <= len(intervals) else None
+
+
+def retry_policy(settings: Settings) -> Retry:
+    """The same policy as RQ applies it to a job that raised."""
+    return Retry(max=len(settings.job_retry_intervals), interval=list(settings.job_retry_intervals))
 
 
 def relay_after_commit(session: Session, settings: Settings, redis: Redis | None = None) -> Session:
@@ -118,8 +131,7 @@ def hand_over(session: Session, settings: Settings, redis: Redis, only: list | N
     jobs = take_pending(session, only)
     if not jobs:
         return 0
-    intervals = list(settings.job_retry_intervals)
-    retry = Retry(max=len(intervals), interval=intervals)
+    retry = retry_policy(settings)
     by_queue: dict[str, list] = {}
     for row in jobs:
         by_queue.setdefault(row.queue, []).append(Queue.prepare_data(
@@ -139,12 +151,13 @@ def _job_of(row: QueuedJob) -> Job:
 
 
 def take_pending(session: Session, only: list | None = None, limit: int = 500) -> list[QueuedJob]:
-    """Mark committed jobs not yet handed to Redis (`only` these ids, if given) as handed, oldest first.
+    """Mark committed jobs due and not yet handed to Redis (`only` these ids, if given) as handed, oldest first.
 
     The caller hands them to Redis, then commits: until then the rows stay locked (another relay skips
     them), and a rollback leaves them pending.
     """
-    pending = select(QueuedJob.id).where(QueuedJob.enqueued_at.is_(None))
+    pending = select(QueuedJob.id).where(QueuedJob.enqueued_at.is_(None),
+                                         or_(QueuedJob.not_before.is_(None), QueuedJob.not_before <= utcnow()))
     if only is not None:
         pending = pending.where(QueuedJob.id.in_(only))
     pending = pending.order_by(QueuedJob.created_at).limit(limit).with_for_update(skip_locked=True)

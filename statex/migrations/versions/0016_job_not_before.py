@@ -1,0 +1,22 @@
+"""Queued jobs may wait: a delivery's retry is an outbox row not handed to Redis before its time.
+
+Revision ID: 0016_job_not_before
+Revises: 0012_extraction_confidence
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from statex.models.base import UTCDateTime
+
+revision = "0016_job_not_before"
+down_revision = "0012_extraction_confidence"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("queued_jobs", sa.Column("not_before", UTCDateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("queued_jobs", "not_before")
