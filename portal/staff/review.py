@@ -13,6 +13,7 @@ from portal.auth import staff_required
 from portal.db import get_db
 from portal.staff import bp, submission_or_404 as _submission
 from statex import categories, pipeline
+from statex import review as review_gate
 from statex.models import Submission
 from statex.models.pipeline import ReviewEdit
 
@@ -43,7 +44,7 @@ def review_queue():
     db = get_db()
     waiting = db.scalars(select(Submission).where(Submission.status == "in_review")
                          .order_by(Submission.updated_at))
-    policy = pipeline.review_policy(db)
+    policy = review_gate.policy(db)
     form = PolicyForm(review_all=policy["all"], categories=policy["categories"])
     form.categories.choices = _categories()
     return render_template("staff/review_queue.html", waiting=list(waiting), form=form)
@@ -56,7 +57,7 @@ def review_policy_POST():
     form.categories.choices = _categories()
     if form.validate():
         db = get_db()
-        pipeline.set_review_policy(db, form.review_all.data, form.categories.data or [])
+        review_gate.set_policy(db, form.review_all.data, form.categories.data or [])
         db.commit()
         flash("Review settings saved.", "success")
     return redirect(url_for("staff.review_queue"), code=303)
