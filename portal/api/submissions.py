@@ -48,6 +48,7 @@ def create_submission():
         return _invalid({**errors, **checked.errors})
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
                                               idempotency_key=key and f"api:{key}")
+    get_db().commit()
     response = current_app.json.response(serialise(submission))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_submission", submission_id=submission.id)
@@ -101,6 +102,7 @@ def cancel_submission(submission_id: str):
     if not submissions.cancel(db, submission):
         return problem(409, "Conflict", f"A submission that is {submission.status} can no longer be "
                                         "cancelled.")
+    db.commit()
     return serialise(submission, with_events=True)
 
 

@@ -64,6 +64,7 @@ def shown_state(submission: Submission) -> str:
 def cancel_POST(submission_id: str):
     submission = _own_or_404(submission_id)
     if submissions.cancel(get_db(), submission):
+        get_db().commit()
         flash("Your request is cancelled.", "success")
     else:
         flash("This request can no longer be cancelled: we have already processed it.", "danger")
@@ -94,7 +95,9 @@ def add_POST(submission_id: str):
         return render_detail(submission, form, 422)
     try:
         submissions.add_information(get_db(), get_storage(), submission, text, checked.files)
+        get_db().commit()
     except submissions.StorageUnavailable:
+        get_db().rollback()
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_detail(submission, form, 503)
     flash(f"Thank you: we process your request again with what you added"

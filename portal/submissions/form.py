@@ -87,7 +87,9 @@ def new_POST():
     try:
         submission, _created = submissions.submit(get_db(), get_storage(), current_user, draft, checked.files,
                                                   idempotency_key=key and f"form:{key}")
+        get_db().commit()
     except submissions.StorageUnavailable:
+        get_db().rollback()
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)

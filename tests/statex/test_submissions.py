@@ -58,7 +58,7 @@ def test_submit_commits_the_submission_its_files_and_its_job(settings, owner_ema
 
 def test_files_of_a_submission_that_fails_to_commit_are_removed(settings, owner_email, tmp_path):
     storage = LocalStorage(tmp_path)
-    with session_scope(settings.database_url) as session, pytest.raises(DataError):
+    with pytest.raises(DataError), session_scope(settings.database_url) as session:
         # A name longer than the column takes: PostgreSQL refuses the row after the file is stored.
         submissions.submit(session, storage, _owner(session, owner_email), Draft(description="x"),
                            _files("n" * 300 + ".pdf"))
