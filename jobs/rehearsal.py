@@ -26,7 +26,7 @@ from statex.db import engine_for, session_factory
 from statex.events import NOTIFYING
 from statex.models import SubmissionEvent
 
-from jobs import notify
+from jobs import deliver
 
 REQUEST = "Rehearsal: we need our supplier invoices read automatically by March, for about 450 000 Kč."
 RESULT = {"summary": "Read supplier invoices automatically.", "category": None, "keywords": []}
@@ -68,7 +68,7 @@ def _text_request(step, settings: Settings) -> None:
             SubmissionEvent.submission_id == submission_id, SubmissionEvent.kind.in_(NOTIFYING))).all()
     for event_id in events:
         with step() as session:
-            notify.tell(session, settings, event_id)
+            deliver.tell(session, settings, event_id)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from portal.auth.forms import PolicyForm, new_password_field
 from portal.auth.links import external_url
 from portal.db import get_db
 from statex import accounts, audit, privacy, sessions
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models.base import utcnow
 from statex.storage import storage_for
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from statex.accounts import find_user, hash_token, normalise_email
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models import LinkToken, User
 from statex.models.base import utcnow
 from statex.queue import ANSWER_REQUEST, schedule

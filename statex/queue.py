@@ -52,10 +52,10 @@ class Job:
 
 EXTRACT_FILE = Job("jobs.extract.extract_file", AI, timeout=900)  # a long recording takes longest
 ANALYSE_RUN = Job("jobs.analyse.analyse_run", AI, timeout=300)
-NOTIFY_EVENT = Job("jobs.notify.notify_event", NOTIFICATIONS)
-SEND_MESSAGE = Job("jobs.notify.send_message", NOTIFICATIONS)
-SEND_STAFF_MESSAGE = Job("jobs.notify.send_staff_message", NOTIFICATIONS)
-SEND_DELIVERY = Job("jobs.notify.send_delivery", NOTIFICATIONS, timeout=300)
+NOTIFY_EVENT = Job("jobs.deliver.notify_event", NOTIFICATIONS)
+SEND_MESSAGE = Job("jobs.deliver.send_message", NOTIFICATIONS)
+SEND_STAFF_MESSAGE = Job("jobs.deliver.send_staff_message", NOTIFICATIONS)
+SEND_DELIVERY = Job("jobs.deliver.send_delivery", NOTIFICATIONS, timeout=300)
 ANSWER_REQUEST = Job("jobs.accounts.answer_request", NOTIFICATIONS)
 # Every job by its function's path, as the outbox and RQ name it.
 JOBS = {job.func: job for job in (EXTRACT_FILE, ANALYSE_RUN, NOTIFY_EVENT, SEND_MESSAGE, SEND_STAFF_MESSAGE,

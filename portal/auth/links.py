@@ -15,7 +15,7 @@ from portal.auth.landing import after_signin
 from portal.db import get_db
 from portal.limits import by_ip_and_email
 from statex import accounts, links, sessions
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models import User
 from statex.models.base import utcnow
 

@@ -119,7 +119,7 @@ def _failed(session: Session, settings: Settings, delivery: Delivery, error: str
     delivery.next_attempt_at = None
     if delivery.channel != "staff":
         # Staff hear of every message that could not be delivered, except their own alerts.
-        from statex.messages.notify import notify_staff
+        from statex.messages.schedule import notify_staff
 
         notify_staff(session, "delivery.failed", f"delivery.failed:{delivery.id}:{delivery.attempts}",
                      delivery_id=str(delivery.id), about=delivery.event, channel=delivery.channel,

@@ -15,7 +15,7 @@ from portal.page_cache import cached_page
 from statex.messages import channels, destinations, inbox, preferences, services
 from statex.messages.compose import LANGUAGES
 
-bp = Blueprint("notifications", __name__, url_prefix="/portal")
+bp = Blueprint("inbox", __name__, url_prefix="/portal")
 _UNSET = object()
 # Each code goes to an address someone typed: a few an hour keeps us from spamming a stranger.
 CODE_LIMIT = "10 per hour"

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from jobs.notify import notify_event, send_delivery
+from jobs.deliver import notify_event, send_delivery
 from statex import accounts, events, submissions
 from statex.db import session_scope
 from statex.messages import destinations, preferences
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, QueuedJob, User
 from statex.models.base import utcnow
 from statex.queue import SEND_DELIVERY, dispatch_pending
@@ -295,7 +295,7 @@ def test_staff_messages_without_notify_urls_log_no_apprise_error(settings, make_
     """With NOTIFY_URLS unset, a staff message goes to the bell and the outbox, and apprise is never asked."""
     import json
 
-    from jobs.notify import send_staff_message
+    from jobs.deliver import send_staff_message
 
     make_user("staff")
     context = {"delivery_id": "1", "about": "submission.created", "channel": "email", "recipient": "a@b.example",
