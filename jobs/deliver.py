@@ -8,7 +8,6 @@ A transient failure schedules `send_delivery` again through the outbox (statex.m
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 
 from sqlalchemy import select
@@ -23,7 +22,6 @@ from statex.models import Delivery, NotificationSettings, Submission, Submission
 
 from jobs.runtime import job_session
 
-log = logging.getLogger(__name__)
 # Submission events staff hear about, and the template each uses.
 STAFF_EVENTS = {"review.requested": ("staff.review.requested", "/staff/review/{id}"),
                 "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}")}
