@@ -143,7 +143,7 @@ def noop_span(redis, count: int, timeout: float) -> float:
     queues = [Queue(name, connection=redis) for name in QUEUES]
     started = datetime.now(timezone.utc)
     jobs = []
-    for number in range(count):  # enqueued as jobs.dispatch enqueues ours: retries, timeout, kept result
+    for number in range(count):  # enqueued as statex.queue enqueues ours: retries, timeout, kept result
         jobs.append(queues[number % len(queues)].enqueue("bench.noop.noop", retry=Retry(max=3, interval=[5, 30, 120]),
                                                          job_timeout=120, result_ttl=3600))
     deadline = time.monotonic() + timeout

@@ -36,12 +36,11 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 def seed(processes: Processes, env: dict) -> str:
     """A verified client with 50 submissions, analysed by a burst ai worker; returns the id of the newest."""
-    from jobs.dispatch import dispatch_pending
     from statex import accounts, submissions
     from statex.config import load_settings
     from statex.db import session_scope
     from statex.models import Submission
-    from statex.queue import connect
+    from statex.queue import connect, dispatch_pending
 
     settings = load_settings(env)
     with session_scope(settings.database_url) as session:

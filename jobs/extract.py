@@ -6,11 +6,9 @@ import logging
 import traceback
 import uuid
 
-from statex import events, pipeline, submissions
+from statex import pipeline, submissions
 from statex.extraction import ExtractionError, extract
 from statex.extraction.result import permanent
-from statex.models.base import utcnow
-from statex.models.pipeline import Extraction
 from statex.storage import storage_for
 from statex.submissions import open_file
 
@@ -23,18 +21,10 @@ def extract_file(extraction_id: str) -> str:
     """Extract the file's text; transient failures retry, the last one is recorded as failed."""
     key = uuid.UUID(extraction_id)
     with job_session() as (settings, session):
-        extraction = session.get(Extraction, key, with_for_update=True)
-        if extraction is None:
-            return "skipped"
-        if extraction.final:
-            pipeline.advance(session, extraction.file.submission)
-            return "already done"
-        if not pipeline.mark_processing(session, extraction.file.submission):
-            return "cancelled"
-        extraction.state, extraction.started_at = "running", utcnow()
-        extraction.attempts += 1
-        attempt = extraction.attempts
-        file = extraction.file
+        extraction = pipeline.start_extraction(session, key)
+        if isinstance(extraction, str):
+            return extraction
+        attempt, file = extraction.attempts, extraction.file
         content_type, language = file.content_type, file.submission.language
         over_limit = file.is_audio and submissions.audio_over_limit(file, settings.upload_max_audio_seconds)
 
@@ -55,19 +45,8 @@ def extract_file(extraction_id: str) -> str:
         return "failed"
 
     with job_session(settings) as (_settings, session):
-        extraction = session.get(Extraction, key, with_for_update=True)
-        if extraction.final:
-            return "already done"
-        extraction.state, extraction.finished_at = "completed", utcnow()
-        extraction.text, extraction.method, extraction.language = result.text, result.method, result.language
-        extraction.machine_made, extraction.details = result.machine_made, result.details
-        extraction.confidence = result.confidence
-        extraction.warnings, extraction.duration_ms = result.warnings, result.duration_ms
-        submission = extraction.file.submission
-        events.record(session, submission, "extraction.completed", file=extraction.file.name,
-                      method=result.method)
-        pipeline.advance(session, submission)
-    return "completed"
+        completed = pipeline.extraction_completed(session, key, result)
+    return "completed" if completed else "already done"
 
 
 def _record_failure(key: uuid.UUID, error: Exception) -> None:
@@ -78,9 +57,4 @@ def _record_failure(key: uuid.UUID, error: Exception) -> None:
         detail = "".join(traceback.format_exception(error))[-4000:]
     log.warning("extraction %s failed: %s", key, detail)
     with job_session() as (_settings, session):
-        extraction = session.get(Extraction, key, with_for_update=True)
-        extraction.state, extraction.finished_at = "failed", utcnow()
-        extraction.error, extraction.error_detail = message, detail
-        submission = extraction.file.submission
-        events.record(session, submission, "extraction.failed", file=extraction.file.name, reason=message)
-        pipeline.advance(session, submission)
+        pipeline.extraction_failed(session, key, message, detail)

@@ -17,14 +17,12 @@ from statex.db import session_scope
 from statex.models.base import utcnow
 from statex.models import QueuedJob
 from statex.models.pipeline import ACTIVE_RUN_STATES, PipelineRun
-from statex.queue import AI, QUEUES, latest, schedule
+from statex.queue import ANALYSE_RUN, EXTRACT_FILE, QUEUES, RESULT_TTL, Job as Step, dispatch_pending, latest, schedule
 
-from jobs.dispatch import RESULT_TTL, dispatch_pending
-from jobs.notify import resume_retries
 
 log = logging.getLogger(__name__)
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
-# Redis keeps a finished job this long (jobs.dispatch RESULT_TTL); a younger job it has
+# Redis keeps a finished job this long (statex.queue RESULT_TTL); a younger job it has
 # forgotten was lost with Redis, and is sent again under its own id.
 REPLAY_WINDOW = timedelta(seconds=RESULT_TTL) - timedelta(minutes=5)
 # RQ's scheduler moves a retry to its queue within a second; one this late lost its scheduler.
@@ -44,19 +42,18 @@ def reconcile(settings: Settings, redis: Redis) -> int:
             PipelineRun.state.in_(ACTIVE_RUN_STATES), PipelineRun.updated_at < cutoff))
         for run in runs:
             if run.state == "analysing":
-                due.append(("jobs.analyse.analyse_run", str(run.id)))
+                due.append((ANALYSE_RUN, str(run.id)))
             else:
                 for extraction in pipeline.extractions_of(session, run.submission):
                     if not extraction.final:
-                        due.append(("jobs.extract.extract_file", str(extraction.id)))
+                        due.append((EXTRACT_FILE, str(extraction.id)))
                 pipeline.advance(session, run.submission)
-        missing = [(func, ref) for func, ref in due if not _alive(session, redis, func, ref)]
-        for func, ref in missing:
-            schedule(session, AI, func, ref)
+        missing = [(step, ref) for step, ref in due if not _alive(session, redis, step, ref)]
+        for step, ref in missing:
+            schedule(session, step, ref)
     if missing or replayed:
         log.warning("reconciler re-enqueued %d due step(s) and %d forgotten job(s)", len(missing), replayed)
     dispatch_pending(settings, redis)
-    resume_retries()
     return len(missing) + replayed
 
 
@@ -98,9 +95,9 @@ def _release_abandoned(redis: Redis) -> None:
             queue.enqueue_job(job)
 
 
-def _alive(session, redis: Redis, func: str, ref: str) -> bool:
-    """Whether the newest job for (func, ref) still waits in the outbox, or is really held by Redis."""
-    row = latest(session, func, ref)
+def _alive(session, redis: Redis, step: Step, ref: str) -> bool:
+    """Whether the newest job for (step, ref) still waits in the outbox, or is really held by Redis."""
+    row = latest(session, step, ref)
     if row is None:
         return False
     if row.enqueued_at is None:

@@ -26,7 +26,7 @@ from statex.db import engine_for, session_factory
 from statex.vocabulary import NOTIFYING
 from statex.models import SubmissionEvent
 
-from jobs import analyse, notify
+from jobs import deliver
 
 REQUEST = "Rehearsal: we need our supplier invoices read automatically by March, for about 450 000 Kč."
 RESULT = {"summary": "Read supplier invoices automatically.", "category": None, "keywords": []}
@@ -56,19 +56,19 @@ def _text_request(step, settings: Settings) -> None:
         submission = submissions.create(session, owner, REQUEST)
         run_id, submission_id = pipeline.latest_run(session, submission.id).id, submission.id
     with step() as session:
-        analyse.begin(session, run_id)
+        pipeline.begin_analysis(session, run_id)
     with step() as session:
-        analyse.store(session, run_id, dict(RESULT), "local")
+        pipeline.store_result(session, run_id, dict(RESULT), "local", [])
+        scheduled = list(session.info.get("scheduled_jobs", []))
         session.commit()
-        scheduled = [job.id for job in session.info.pop("scheduled_jobs", [])]
-        # What jobs.dispatch.hand_over does in the database once the step has committed.
+        # What statex.queue.hand_over does in the database once a job's transaction has committed.
         outbox.take_pending(session, scheduled)
     with step() as session:
         events = session.scalars(select(SubmissionEvent.id).where(
             SubmissionEvent.submission_id == submission_id, SubmissionEvent.kind.in_(NOTIFYING))).all()
     for event_id in events:
         with step() as session:
-            notify.tell(session, settings, event_id, [])
+            deliver.tell(session, settings, event_id)
 
 
 @contextmanager

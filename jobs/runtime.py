@@ -11,22 +11,15 @@ from sqlalchemy.orm import Session
 
 from statex.config import Settings, load_settings
 from statex.db import session_scope
-from statex.queue import connect
-
-from jobs.dispatch import hand_over
+from statex.queue import connect, relay_after_commit, retry_delay
 
 
 @contextmanager
 def job_session(settings: Settings | None = None) -> Iterator[tuple[Settings, Session]]:
-    """Settings (read now, unless given) and a committing session; queued follow-ups are dispatched after commit."""
+    """Settings (read now, unless given) and a committing session; the jobs it commits go to Redis after."""
     settings = settings or load_settings()
     with session_scope(settings.database_url) as session:
-        yield settings, session
-        session.commit()
-        # Only the jobs this session wrote: scanning the whole outbox is the scheduler's work.
-        scheduled = [job.id for job in session.info.pop("scheduled_jobs", [])]
-        if scheduled:
-            hand_over(session, settings, job_redis(settings), only=scheduled)
+        yield settings, relay_after_commit(session, settings, job_redis(settings))
 
 
 def job_redis(settings: Settings) -> Redis:
@@ -36,5 +29,5 @@ def job_redis(settings: Settings) -> Redis:
 
 
 def retries_left(settings: Settings, attempt: int) -> bool:
-    """Whether RQ will run a job again after its `attempt`-th failure (see jobs.dispatch)."""
-    return attempt <= len(settings.job_retry_intervals)
+    """Whether RQ will run a job again after its `attempt`-th failure (statex.queue's one retry policy)."""
+    return retry_delay(settings, attempt) is not None

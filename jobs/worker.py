@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 import signal
 import time
+from importlib import import_module
 
 from prometheus_client import Counter, Histogram, start_http_server
 from rq import Queue, Worker
 
-from statex import links, sessions
+from statex import links, queue, sessions
 from statex.config import Settings
 from statex.db import session_scope
 from statex.orphans import collect_orphans
-from statex.queue import AI, QUEUES, connect
+from statex.queue import AI, QUEUES, connect, dispatch_pending
 from statex.telemetry import keep_only, request_id
 
-from jobs.dispatch import dispatch_pending
 from jobs.reconcile import reconcile
 from jobs.rehearsal import rehearse
 
@@ -83,9 +83,8 @@ def run_worker(settings: Settings, queues: tuple[str, ...] = QUEUES, burst: bool
 
 def _warm_up(settings: Settings, queues: tuple[str, ...]) -> None:
     """Load here, once, what every job needs: each forked job process then starts with it ready."""
-    import jobs.analyse  # noqa: F401
-    import jobs.extract  # noqa: F401
-    import jobs.notify  # noqa: F401
+    for job in queue.JOBS.values():
+        import_module(job.func.rsplit(".", 1)[0])
     from statex.db import warm_up as warm_up_database
     from statex.messages.compose import warm_up as warm_up_messages
 

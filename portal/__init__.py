@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, i18n, limits, notifications, offers, page_cache
+    from portal import account, auth, db, errors, health, i18n, inbox, limits, offers, page_cache
     from portal import security, staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
@@ -62,7 +62,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     csrf.exempt(api_bp)
     for blueprint in (health.bp, theme.bp, auth.bp, account.bp, submissions.bp, staff.bp, api_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(notifications.bp)
+    app.register_blueprint(inbox.bp)
     app.register_blueprint(offers.bp)
     app.register_blueprint(words.bp)
     app.register_blueprint(api_docs.bp)

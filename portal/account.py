@@ -18,9 +18,8 @@ from portal.auth.forms import PolicyForm, new_password_field
 from portal.auth.links import external_url
 from portal.db import get_db
 from portal.i18n import SESSION_KEY
-from portal.dispatch import dispatch_committed_jobs
 from statex import accounts, audit, i18n, privacy, sessions
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models.base import utcnow
 from statex.storage import storage_for
 
@@ -130,7 +129,6 @@ def password_POST():
     notify_user(db, user, "account.password_changed", key=f"password:{user.id}:{utcnow().timestamp()}",
                 link=external_url("auth.reset_request_GET"))
     db.commit()
-    dispatch_committed_jobs()
     flash(_("Your password is changed; your other sessions are signed out."), "success")
     return redirect(url_for("account.index"), code=303)
 

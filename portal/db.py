@@ -7,13 +7,15 @@ import uuid
 from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
+from statex import queue
 from statex.db import session_factory
 
 
 def get_db() -> Session:
-    """The request's session, opened on first use."""
+    """The request's session, opened on first use; the jobs it commits go to Redis right after."""
     if "db" not in g:
-        g.db = session_factory(current_app.config["STATEX"].database_url)()
+        settings = current_app.config["STATEX"]
+        g.db = queue.relay_after_commit(session_factory(settings.database_url)(), settings)
     return g.db
 
 

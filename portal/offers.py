@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from portal.auth import origin, record
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.submissions.files import file_response, get_storage
 from statex import offers
 from statex.models import Offer
@@ -135,6 +134,5 @@ def _decide(offer: Offer, decision, done: str):
         return redirect(url_for("offers.detail", offer_id=offer.id), code=303)
     record("offer.decided", current_user._get_current_object(), offer=str(offer.id), state=offer.state)
     db.commit()
-    dispatch_committed_jobs()
     flash(done, "success")
     return redirect(url_for("offers.detail", offer_id=offer.id), code=303)

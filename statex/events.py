@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from statex.models import Submission, SubmissionEvent
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS, schedule
+from statex.queue import NOTIFY_EVENT, schedule
 from statex.vocabulary import NOTIFYING
 
 
@@ -17,5 +17,5 @@ def record(session: Session, submission: Submission, kind: str, **data) -> Submi
     if kind in NOTIFYING:
         # Its notification job needs its id now; other events are written with the caller's next flush.
         session.flush()
-        schedule(session, NOTIFICATIONS, "jobs.notify.notify_event", event.id)
+        schedule(session, NOTIFY_EVENT, event.id)
     return event

@@ -19,10 +19,10 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from statex.accounts import find_user, hash_token, normalise_email
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models import LinkToken, User
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS, schedule
+from statex.queue import ANSWER_REQUEST, schedule
 
 
 
@@ -111,7 +111,7 @@ def ask(session: Session, email: str, purpose: str) -> None:
     """
     if purpose not in REQUESTS:
         raise ValueError(f"purpose must be one of {', '.join(REQUESTS)}")
-    schedule(session, NOTIFICATIONS, "jobs.accounts.answer_request", normalise_email(email), purpose)
+    schedule(session, ANSWER_REQUEST, normalise_email(email), purpose)
 
 
 def answer(session: Session, portal_url: str, secret_key: str, email: str, purpose: str) -> str:

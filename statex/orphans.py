@@ -1,4 +1,8 @@
-"""Orphan collection: stored objects that no submission file refers to any more are deleted."""
+"""Orphan collection: stored objects that no submission file refers to any more are deleted.
+
+Files stored in a transaction that then does not commit are deleted as it ends
+(`discard_unless_committed`); the collection finds what that could not delete (storage down, a crash).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 from itertools import islice
 from typing import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from statex.config import Settings
 from statex.db import session_scope
@@ -20,6 +25,36 @@ log = logging.getLogger(__name__)
 # shared bucket is ever ours to delete.
 PREFIX = "submissions/"
 BATCH = 500
+
+
+def discard_unless_committed(session: Session, storage: Storage) -> list[str]:
+    """A list for the keys of files stored in `session`'s transaction: they are deleted unless it commits."""
+    keys: list[str] = []
+    session.info.setdefault("stored_files", []).append((storage, keys))
+    return keys
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_stored(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop("stored_files", None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _discard_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        for storage, keys in session.info.pop("stored_files", []):
+            discard(storage, keys)
+
+
+def discard(storage: Storage, keys: list[str]) -> None:
+    """Delete what was stored for a change that did not commit; the collection gets what this cannot."""
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001  (storage is down: keep the first error, leave this to the collection)
+            log.warning("could not delete %s; orphan collection will", key, exc_info=True)
+    keys.clear()
 
 
 def collect_orphans(settings: Settings, older_than: timedelta = timedelta(hours=1),

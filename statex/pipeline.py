@@ -1,29 +1,42 @@
 """The pipeline's state machine: runs, extractions, analysis, review and completion.
 
-Jobs call these functions inside their own transactions; every transition checks the current
-state under a row lock first, so a job that runs twice, or late, changes nothing.
+Jobs do the I/O (read a file, ask the analyser) and call these functions, each inside a transaction
+of its own, for every change of state, time and error; every transition checks the current state
+under a row lock first, so a job that runs twice, or late, changes nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from statex import categories, events
+from statex import events, review
 from statex.analysis import sources as sources_of
 from statex.analysis import title
 from statex.analysis.sources import Source
+from statex.extraction import result as extracted
 from statex.models import AnalysisResult, Submission, User
 from statex.models.submissions import WAITING_FOR_CLIENT
 from statex.models.base import utcnow
-from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
-from statex.queue import AI, schedule
+from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit
+from statex.queue import ANALYSE_RUN, EXTRACT_FILE, schedule
 
-REVIEW_SETTING = "review"
 NOTHING_TO_READ = ("We could not read anything from this request: the description is empty and none "
                    "of the files could be read. Please add a description or other files.")
+ANALYSIS_FAILED = "We could not analyse your request. Our staff have been told and will look into it."
+
+
+@dataclass(frozen=True)
+class AnalysisWork:
+    """What one attempt at a run's analysis reads: the sources, what could not be read, and the attempt."""
+
+    sources: list[Source]
+    unreadable: list[str]
+    language: str | None
+    attempt: int
 
 
 def latest_run(session: Session, submission_id: uuid.UUID, lock: bool = False) -> PipelineRun | None:
@@ -48,7 +61,7 @@ def request_run(session: Session, submission: Submission, new: bool = False) -> 
         if extraction is None:
             extraction = Extraction(id=uuid.uuid4(), file=file)
             session.add(extraction)
-            schedule(session, AI, "jobs.extract.extract_file", extraction.id)
+            schedule(session, EXTRACT_FILE, extraction.id)
     run = PipelineRun(id=uuid.uuid4(), submission=submission, round=latest.round + 1 if latest else 1,
                       state="extracting", updated_at=utcnow())
     session.add(run)
@@ -81,7 +94,48 @@ def _advance(session: Session, submission: Submission, run: PipelineRun) -> None
     if any(not e.final for e in extractions_of(session, submission)):
         return
     _set(run, "analysing")
-    schedule(session, AI, "jobs.analyse.analyse_run", run.id)
+    schedule(session, ANALYSE_RUN, run.id)
+
+
+def start_extraction(session: Session, extraction_id: uuid.UUID) -> Extraction | str:
+    """Mark the file's reading begun (one more attempt); the outcome instead when there is nothing to read."""
+    extraction = session.get(Extraction, extraction_id, with_for_update=True)
+    if extraction is None:
+        return "skipped"
+    if extraction.final:
+        advance(session, extraction.file.submission)
+        return "already done"
+    if not mark_processing(session, extraction.file.submission):
+        return "cancelled"
+    extraction.state, extraction.started_at = "running", utcnow()
+    extraction.attempts += 1
+    return extraction
+
+
+def extraction_completed(session: Session, extraction_id: uuid.UUID, result: extracted.Extraction) -> bool:
+    """Keep the text read from the file, and move on once all are read; False if it was done already."""
+    extraction = session.get(Extraction, extraction_id, with_for_update=True)
+    if extraction.final:
+        return False
+    extraction.state, extraction.finished_at = "completed", utcnow()
+    extraction.text, extraction.method, extraction.language = result.text, result.method, result.language
+    extraction.machine_made, extraction.details = result.machine_made, result.details
+    extraction.confidence = result.confidence
+    extraction.warnings, extraction.duration_ms = result.warnings, result.duration_ms
+    events.record(session, extraction.file.submission, "extraction.completed", file=extraction.file.name,
+                  method=result.method)
+    advance(session, extraction.file.submission)
+    return True
+
+
+def extraction_failed(session: Session, extraction_id: uuid.UUID, message: str, detail: str) -> None:
+    """The file cannot be read: words for the client, detail for staff; the analysis goes on without it."""
+    extraction = session.get(Extraction, extraction_id, with_for_update=True)
+    extraction.state, extraction.finished_at = "failed", utcnow()
+    extraction.error, extraction.error_detail = message, detail
+    events.record(session, extraction.file.submission, "extraction.failed", file=extraction.file.name,
+                  reason=message)
+    advance(session, extraction.file.submission)
 
 
 def extractions_of(session: Session, submission: Submission) -> list[Extraction]:
@@ -117,20 +171,51 @@ def _caveat(file, extraction: Extraction) -> str | None:
             "may be wrong, so it is not taken as fact; please check it with the client.")
 
 
-def store_result(session: Session, run: PipelineRun, data: dict, provider: str) -> bool:
-    """Keep the analysis of the current run, then send it to review or complete the submission."""
+def begin_analysis(session: Session, run_id: uuid.UUID) -> AnalysisWork | str:
+    """Start an attempt at the run's analysis: what to read, or the outcome when there is nothing to do."""
+    # The run (locked), its submission and its files in one query.
+    run = session.get(PipelineRun, run_id, with_for_update={"of": PipelineRun},
+                      options=[joinedload(PipelineRun.submission).joinedload(Submission.files)])
+    if run is None or run.state != "analysing":
+        return "skipped"
+    submission = run.submission
+    if not mark_processing(session, submission):
+        _set(run, "superseded")
+        return "cancelled"
+    sources, unreadable = analysis_input(session, submission)
+    if not sources:
+        fail(session, run, NOTHING_TO_READ, "no text: " + "; ".join(unreadable))
+        return "failed"
+    run.analysis_attempts += 1
+    events.record(session, submission, "analysis.started", round=run.round, attempt=run.analysis_attempts)
+    return AnalysisWork(sources, unreadable, submission.language, run.analysis_attempts)
+
+
+def analysis_failed(session: Session, run_id: uuid.UUID, detail: str) -> None:
+    """The analysis failed for good: the run and the submission end in `failed`."""
+    fail(session, session.get(PipelineRun, run_id, with_for_update=True), ANALYSIS_FAILED, detail)
+
+
+def store_result(session: Session, run_id: uuid.UUID, data: dict, provider: str, unreadable: list[str]) -> bool:
+    """Keep the analysis if the run still wants it, then send it to review or complete the submission.
+
+    False when a newer round superseded the run.
+    """
+    run = session.get(PipelineRun, run_id, with_for_update=True)
     if run.state != "analysing":
         return False
+    if unreadable:
+        data = {**data, "notes": [*data.get("notes", []), *(f"Not read: {line}" for line in unreadable)]}
     submission = _locked(session, run.submission_id)
     # Read before anything is written, so that everything below is written in one flush.
-    review = review_required(session, data.get("category"))
+    review_wanted = review.required(session, data.get("category"))
     result = submission.result or AnalysisResult(submission=submission, provider=provider, data={})
     result.provider, result.data = provider, data
     session.add(result)
     submission.made_title = title.make(data)
     _set(run, "done", finished=True)
     events.record(session, submission, "analysis.completed", round=run.round, provider=provider)
-    if review:
+    if review_wanted:
         _set_status(submission, "in_review")
         events.record(session, submission, "review.requested")
     else:
@@ -171,28 +256,6 @@ def retry_extraction(session: Session, extraction: Extraction) -> PipelineRun:
 
 def _reset(extraction: Extraction) -> None:
     extraction.state, extraction.error, extraction.error_detail, extraction.attempts = "pending", "", "", 0
-
-
-def review_policy(session: Session) -> dict:
-    """{"all": bool, "categories": [...]}: which results wait for staff before the client sees them."""
-    setting = session.get(Setting, REVIEW_SETTING)
-    value = setting.value if setting else {}
-    # Settings saved before the one vocabulary name categories by the site's words: read them as keys.
-    keys = {categories.key_for(name) for name in value.get("categories", [])} - {None}
-    return {"all": bool(value.get("all")), "categories": [key for key in categories.KEYS if key in keys]}
-
-
-def set_review_policy(session: Session, review_all: bool, chosen: list[str]) -> None:
-    """Keep which results wait for review: all, or those in the `chosen` categories (keys)."""
-    setting = session.get(Setting, REVIEW_SETTING) or Setting(key=REVIEW_SETTING)
-    keys = [key for key in categories.KEYS if key in {categories.key_for(name) for name in chosen}]
-    setting.value, setting.updated_at = {"all": review_all, "categories": keys}, utcnow()
-    session.add(setting)
-
-
-def review_required(session: Session, category: str | None) -> bool:
-    policy = review_policy(session)
-    return policy["all"] or categories.key_for(category) in policy["categories"]
 
 
 def approve(session: Session, submission: Submission, reviewer: User, note: str = "") -> bool:

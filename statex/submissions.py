@@ -6,14 +6,14 @@ import logging
 import shutil
 import tempfile
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import BinaryIO, Iterable, Iterator
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from statex import audio, events, pipeline
+from statex import audio, events, orphans, pipeline
 from statex.analysis.sources import added_block
 from statex.models import Submission, SubmissionFile, User
 from statex.models.base import utcnow
@@ -52,52 +52,37 @@ def schedule_processing(session: Session, submission: Submission, new: bool = Fa
 
 def submit(session: Session, storage: Storage, owner: User, draft: Draft, files: Iterable[Accepted],
            idempotency_key: str | None = None) -> tuple[Submission, bool]:
-    """Store the files, commit the submission with its job, and say whether it is new.
+    """Add the submission, its files and its job to the caller's transaction; say whether it is new.
 
-    A key seen before returns the first submission (False); stored files are removed whenever
-    the transaction does not commit, so no object outlives a submission that never existed.
+    A key seen before returns the first submission (False); stored files are removed unless the
+    transaction commits, so no object outlives a submission that never existed.
     """
     if idempotency_key and (earlier := find_by_key(session, owner, idempotency_key)):
         return earlier, False
-    stored: list[str] = []
     try:
-        submission = create(session, owner, draft.description, draft=draft, idempotency_key=idempotency_key,
-                            process=False)
-        stored += _store(session, storage, submission, files)
-        schedule_processing(session, submission, new=True)
-        session.commit()
+        # A savepoint only where a key may be taken meanwhile (the same request sent twice at once).
+        with session.begin_nested() if idempotency_key else nullcontext():
+            submission = create(session, owner, draft.description, draft=draft,
+                                idempotency_key=idempotency_key, process=False)
     except IntegrityError:
-        session.rollback()
-        _discard(storage, stored)
-        earlier = find_by_key(session, owner, idempotency_key) if idempotency_key else None
-        if earlier is None:
-            raise
-        return earlier, False
-    except BaseException:
-        session.rollback()
-        _discard(storage, stored)
+        if idempotency_key and (earlier := find_by_key(session, owner, idempotency_key)):
+            return earlier, False
         raise
+    _store(session, storage, submission, files)
+    schedule_processing(session, submission, new=True)
     return submission, True
 
 
 def add_information(session: Session, storage: Storage, submission: Submission, text: str,
                     files: Iterable[Accepted]) -> None:
-    """Add text or files to an open submission, commit, and have it processed again."""
-    stored: list[str] = []
-    try:
-        text = text.strip()
-        if text:
-            submission.description = (submission.description + added_block(text, utcnow())).strip()
-        added = _store(session, storage, submission, files)
-        stored += added
-        _reopen(session, submission)
-        events.record(session, submission, "submission.updated", text=text, files=len(added))
-        schedule_processing(session, submission)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        _discard(storage, stored)
-        raise
+    """Add text or files to an open submission and have it processed again, in the caller's transaction."""
+    text = text.strip()
+    if text:
+        submission.description = (submission.description + added_block(text, utcnow())).strip()
+    added = _store(session, storage, submission, files)
+    _reopen(session, submission)
+    events.record(session, submission, "submission.updated", text=text, files=len(added))
+    schedule_processing(session, submission)
 
 
 def _reopen(session: Session, submission: Submission) -> None:
@@ -119,13 +104,15 @@ def cancel(session: Session, submission: Submission) -> bool:
     submission.status = "cancelled"
     submission.updated_at = submission.completed_at = utcnow()
     events.record(session, submission, "submission.cancelled")
-    session.commit()
     return True
 
 
 def _store(session: Session, storage: Storage, submission: Submission, files: Iterable[Accepted]) -> list[str]:
-    """Stream each file to storage under a key of our own and record it; returns the keys."""
-    keys: list[str] = []
+    """Stream each file to storage under a key of our own and record it; returns the keys.
+
+    The files are deleted again unless the caller's transaction commits (statex.orphans).
+    """
+    keys = orphans.discard_unless_committed(session, storage)
     try:
         for accepted in files:
             file_id = uuid.uuid4()
@@ -144,19 +131,9 @@ def _store(session: Session, storage: Storage, submission: Submission, files: It
                                        created_at=utcnow()))
         session.flush()
     except BaseException:
-        _discard(storage, keys)
+        orphans.discard(storage, keys)
         raise
-    return keys
-
-
-def _discard(storage: Storage, keys: list[str]) -> None:
-    """Delete what was stored for a change that did not commit; statex.orphans collects what it cannot."""
-    for key in keys:
-        try:
-            storage.delete(key)
-        except Exception:  # noqa: BLE001  (storage is down: keep the first error, leave this to orphan collection)
-            log.warning("could not delete %s; orphan collection will", key, exc_info=True)
-    keys.clear()
+    return list(keys)
 
 
 def _unreachable(error: Exception) -> bool:

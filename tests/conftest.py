@@ -235,9 +235,8 @@ def auth(client) -> Auth:
 @pytest.fixture
 def run_jobs(settings):
     """Run every queued job to the end with a real RQ burst worker, as production workers do."""
-    from jobs.dispatch import dispatch_pending
     from jobs.worker import run_worker
-    from statex.queue import connect
+    from statex.queue import connect, dispatch_pending
 
     def run() -> None:
         dispatch_pending(settings, connect(settings.redis_url))

@@ -8,7 +8,6 @@ from portal.api import bp
 from portal.api.problems import problem
 from portal.auth import origin
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.offers import pdf_response
 from portal.submissions.files import get_storage
 from statex import offers, submissions
@@ -84,7 +83,6 @@ def send_offer(offer_id: str):
         get_db().rollback()
         return _conflict(f"This offer cannot be sent: {error}.")
     get_db().commit()
-    dispatch_committed_jobs()
     return serialise(offer)
 
 
@@ -132,7 +130,6 @@ def _decide(offer: Offer, decision):
         get_db().rollback()
         return _conflict(f"This offer cannot be decided on: {error}.")
     get_db().commit()
-    dispatch_committed_jobs()
     return serialise(offer)
 
 

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from portal.api import bp
 from portal.api.problems import problem
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
 from statex import intake, submissions
@@ -44,7 +43,7 @@ def create_submission():
         return _invalid(checked.errors)
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, checked.draft, checked.files,
                                               idempotency_key=key and f"api:{key}")
-    dispatch_committed_jobs()
+    get_db().commit()
     response = current_app.json.response(serialise(submission))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_submission", submission_id=submission.id)
@@ -99,6 +98,7 @@ def cancel_submission(submission_id: str):
     if not submissions.cancel(db, submission):
         return problem(409, "Conflict", _("A submission that is %(status)s can no longer be cancelled.",
                                           status=submission.status))
+    db.commit()
     return serialise(submission, with_events=True)
 
 

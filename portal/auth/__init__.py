@@ -107,7 +107,7 @@ def check_idle() -> None:
         end_session()
         get_db().commit()
         flash(_("You were signed out after a while without activity. Please sign in again."), "info")
-    elif now - seen > 30 and request.endpoint != "notifications.bell":  # the bell's polling is no activity
+    elif now - seen > 30 and request.endpoint != "inbox.bell":  # the bell's polling is no activity
         session["_seen"] = now  # a coarse mark keeps the cookie from changing on every request
 
 

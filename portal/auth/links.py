@@ -14,10 +14,9 @@ from portal.auth import bp, lockout, record, start_session
 from portal.auth.forms import ConfirmForm, EmailForm, ResetForm
 from portal.auth.landing import after_signin
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import by_ip_and_email
 from statex import accounts, links, sessions
-from statex.messages.notify import notify_user
+from statex.messages.schedule import notify_user
 from statex.models import User
 from statex.models.base import utcnow
 
@@ -78,7 +77,6 @@ def _request_link(purpose: str, template: str, sent_message):
     db = get_db()
     links.ask(db, form.email.data, purpose)
     db.commit()
-    dispatch_committed_jobs()
     flash(str(sent_message) % {"email": accounts.normalise_email(form.email.data)}, "success")
     return render_template(template, form=EmailForm(formdata=None), sent=True)
 
@@ -158,7 +156,6 @@ def reset_POST(token: str):
     notify_user(db, user, "account.password_changed", key=f"password:{link.id}",
                 link=external_url("auth.reset_request_GET"))
     db.commit()
-    dispatch_committed_jobs()
     lockout().clear(user.email)
     flash(_("Your password is changed and every other session is signed out. Sign in with the new one."), "success")
     return redirect(url_for("auth.login_GET"))

@@ -10,7 +10,6 @@ from portal.auth import bp, record
 from portal.auth.forms import SignupForm
 from portal.auth.links import send_link
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import by_ip_and_email, limiter, limit, user_key
 from statex import accounts, emails, links
 
@@ -43,7 +42,6 @@ def signup_POST():
         record("signup.existing", actor_label=email, target=existing)
     links.ask(db, email, "signup")
     db.commit()
-    dispatch_committed_jobs()
     return render_template("auth/signup_sent.html", email=email)
 
 
@@ -56,6 +54,5 @@ def resend_verification_POST():
     else:
         send_link(current_user, "verify_email")
         get_db().commit()
-        dispatch_committed_jobs()
         flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("account.index"))

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from portal.auth import staff_required
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp
 from statex.messages import deliver
 from statex.models import Delivery, OutboxMessage
@@ -63,7 +62,6 @@ def resend_delivery_POST(delivery_id: str):
     else:
         deliver.resend(db, delivery)
         db.commit()
-        dispatch_committed_jobs()
         flash(_("The %(event)s message to %(recipient)s is on its way again.", event=delivery.event,
                 recipient=delivery.recipient), "success")
     return redirect(url_for("staff.deliveries", status=request.form.get("back_status", "")), code=303)

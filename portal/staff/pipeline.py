@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from portal.auth import record, staff_required
 from portal.db import get_db, get_or_404
-from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp, submission_or_404 as _submission
 from statex import pipeline, submissions
 from statex.models import Submission
@@ -56,7 +55,6 @@ def submission_retry_POST(submission_id: str):
         pipeline.retry(db, submission)
         _audit("submission.retried", submission)
         db.commit()
-        dispatch_committed_jobs()
         flash(_("Processing starts again from the files that failed."), "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 
@@ -70,7 +68,6 @@ def extraction_retry_POST(extraction_id: str):
     pipeline.retry_extraction(db, extraction)
     _audit("extraction.retried", submission, file=str(extraction.file_id), name=extraction.file.name)
     db.commit()
-    dispatch_committed_jobs()
     flash(_("Reading %(name)s again.", name=extraction.file.name), "success")
     return redirect(url_for("staff.submission_detail", submission_id=submission.id), code=303)
 

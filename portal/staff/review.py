@@ -13,9 +13,9 @@ from wtforms.validators import DataRequired, Length
 
 from portal.auth import staff_required
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.staff import bp, submission_or_404 as _submission
 from statex import categories, pipeline
+from statex import review as review_gate
 from statex.models import Submission
 from statex.models.pipeline import ReviewEdit
 
@@ -47,7 +47,7 @@ def review_queue():
     db = get_db()
     waiting = db.scalars(select(Submission).where(Submission.status == "in_review")
                          .order_by(Submission.updated_at))
-    policy = pipeline.review_policy(db)
+    policy = review_gate.policy(db)
     form = PolicyForm(review_all=policy["all"], categories=policy["categories"])
     form.categories.choices = _categories()
     return render_template("staff/review_queue.html", waiting=list(waiting), form=form)
@@ -60,7 +60,7 @@ def review_policy_POST():
     form.categories.choices = _categories()
     if form.validate():
         db = get_db()
-        pipeline.set_review_policy(db, form.review_all.data, form.categories.data or [])
+        review_gate.set_policy(db, form.review_all.data, form.categories.data or [])
         db.commit()
         flash(_("Review settings saved."), "success")
     return redirect(url_for("staff.review_queue"), code=303)
@@ -98,7 +98,6 @@ def review_approve_POST(submission_id: str):
         flash(_("This result is not waiting for review any more."), "error")
         return redirect(url_for("staff.review_queue"), code=303)
     db.commit()
-    dispatch_committed_jobs()
     flash(_("Approved: the client can read the result now."), "success")
     return redirect(url_for("staff.review_queue"), code=303)
 
@@ -115,7 +114,6 @@ def review_reject_POST(submission_id: str):
         flash(_("This result is not waiting for review any more."), "error")
         return redirect(url_for("staff.review_queue"), code=303)
     db.commit()
-    dispatch_committed_jobs()
     flash(_("Sent back to the client with your note."), "success")
     return redirect(url_for("staff.review_queue"), code=303)
 

@@ -15,7 +15,6 @@ from portal import htmx
 from portal.db import get_db
 from portal.limits import information_addition
 from portal.page_cache import cached_page
-from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.submissions.files import get_storage, uploads_from
 from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
@@ -67,6 +66,7 @@ def cancel_POST(submission_id: str):
     submission = _own_or_404(submission_id)
     if submissions.cancel(get_db(), submission):
         flash(_("Your request is cancelled."), "success")
+        get_db().commit()
     else:
         flash(_("This request can no longer be cancelled: we have already processed it."), "danger")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
@@ -88,10 +88,11 @@ def add_POST(submission_id: str):
         return render_detail(submission, form, 422)
     try:
         submissions.add_information(get_db(), get_storage(), submission, checked.draft.description, checked.files)
+        get_db().commit()
     except submissions.StorageUnavailable:
+        get_db().rollback()
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_detail(submission, form, 503)
-    dispatch_committed_jobs()
     added = len(checked.files)
     flash(ngettext("Thank you: we process your request again with what you added (%(num)d file).",
                    "Thank you: we process your request again with what you added (%(num)d files).", added)

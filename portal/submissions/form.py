@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 from flask_wtf.file import FileField
 
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
@@ -98,8 +97,9 @@ def new_POST():
     try:
         submission, _created = submissions.submit(get_db(), get_storage(), current_user, checked.draft,
                                                   checked.files, idempotency_key=key and f"form:{key}")
+        get_db().commit()
     except submissions.StorageUnavailable:
+        get_db().rollback()
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)
-    dispatch_committed_jobs()
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)

@@ -1,7 +1,8 @@
 """Deliveries: written once per (event, recipient, channel) before sending, so sending happens once.
 
 `attempt` sends one delivery through its transport and records the outcome on the row: sent, or
-retrying with the time of the next attempt (exponential backoff), or failed after the last one.
+retrying with the time of the next attempt (its job written to the outbox for then, by the jobs' one
+retry policy), or failed after the last one.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,11 +21,9 @@ from statex.messages import channels, codes, transports
 from statex.messages.compose import Message
 from statex.models import Delivery, Destination, OutboxMessage, User
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS, schedule
+from statex.queue import SEND_DELIVERY, retry_delay, schedule
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
-RETRY_BASE = timedelta(seconds=30)
 # Messages about a destination itself go to it before it is verified; nothing else does.
 VERIFY_EVENT = "destination.verify"
 
@@ -50,13 +48,12 @@ def attempt(session: Session, settings: Settings, delivery: Delivery) -> str:
     try:
         _send(session, settings, delivery)
     except transports.PermanentError as error:
-        return _failed(session, settings, delivery, str(error), final=True)
+        return _failed(session, settings, delivery, str(error), permanent=True)
     except transports.TransientError as error:
-        return _failed(session, settings, delivery, str(error), final=delivery.attempts + 1 >= MAX_ATTEMPTS)
+        return _failed(session, settings, delivery, str(error))
     except Exception as error:  # noqa: BLE001  (a channel's own bug must not block the others)
         log.exception("delivery %s raised", delivery.id)
-        return _failed(session, settings, delivery, f"{type(error).__name__}: {error}",
-                       final=delivery.attempts + 1 >= MAX_ATTEMPTS)
+        return _failed(session, settings, delivery, f"{type(error).__name__}: {error}")
     mark_sent(delivery)
     log.info("delivery %s (%s to %s) sent", delivery.id, delivery.event, delivery.channel)
     return "sent"
@@ -109,30 +106,28 @@ def _destination(session: Session, delivery: Delivery) -> Destination | None:
     return destination
 
 
-def _failed(session: Session, settings: Settings, delivery: Delivery, error: str, final: bool) -> str:
+def _failed(session: Session, settings: Settings, delivery: Delivery, error: str, permanent: bool = False) -> str:
     delivery.attempts += 1
     delivery.last_error = error
     log.warning("delivery %s attempt %d failed: %s", delivery.id, delivery.attempts, error)
-    if not final:
+    delay = None if permanent else retry_delay(settings, delivery.attempts)
+    if delay is not None:
         delivery.status = "retrying"
-        delivery.next_attempt_at = utcnow() + retry_delay(delivery.attempts)
+        delivery.next_attempt_at = utcnow() + delay
+        # The next attempt is a job in the outbox, written with this outcome: it cannot be lost apart from it.
+        schedule(session, SEND_DELIVERY, delivery.id, not_before=delivery.next_attempt_at)
         return "retrying"
     delivery.status = "failed"
     delivery.next_attempt_at = None
     if delivery.channel != "staff":
         # Staff hear of every message that could not be delivered, except their own alerts.
-        from statex.messages.notify import notify_staff
+        from statex.messages.schedule import notify_staff
 
         notify_staff(session, "delivery.failed", f"delivery.failed:{delivery.id}:{delivery.attempts}",
                      delivery_id=str(delivery.id), about=delivery.event, channel=delivery.channel,
                      recipient=delivery.recipient, error=error[:500],
                      link=f"{settings.portal_url}/staff/deliveries?status=failed")
     return "failed"
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failure: 30 s, 1 min, 2 min, 4 min, ..."""
-    return RETRY_BASE * (2 ** max(attempts - 1, 0))
 
 
 def staff_url(settings: Settings, label: str) -> str:
@@ -172,7 +167,7 @@ def resend(session: Session, delivery: Delivery) -> None:
     delivery.status = "pending"
     delivery.attempts = 0
     delivery.next_attempt_at = None
-    schedule(session, NOTIFICATIONS, "jobs.notify.send_delivery", delivery.id)
+    schedule(session, SEND_DELIVERY, delivery.id)
 
 
 def _insert_once(session: Session, model):

@@ -19,7 +19,7 @@ from statex.messages.deliver import VERIFY_EVENT, claim
 from statex.messages.preferences import language_for, settings_of
 from statex.models import Destination, User
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS, schedule
+from statex.queue import SEND_DELIVERY, schedule
 
 CODE_LIFETIME = timedelta(minutes=30)
 MAX_CODE_ATTEMPTS = 5
@@ -87,7 +87,7 @@ def send_code(session: Session, settings: Settings, user: User, destination: Des
     delivery = claim(session, f"{VERIFY_EVENT}:{destination.id}:{now.timestamp():.0f}", user, VERIFY_EVENT,
                      destination.channel, destination.label, message, destination_id=destination.id)
     session.flush()
-    schedule(session, NOTIFICATIONS, "jobs.notify.send_delivery", delivery.id)
+    schedule(session, SEND_DELIVERY, delivery.id)
 
 
 def verify(session: Session, settings: Settings, destination: Destination, code: str) -> None:

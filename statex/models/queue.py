@@ -22,3 +22,5 @@ class QueuedJob(Base):
     request_id: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[created_at]
     enqueued_at: Mapped[timestamp] = mapped_column(index=True)
+    # Not handed to Redis before this time (a delivery's next attempt); None: at once.
+    not_before: Mapped[timestamp]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from statex import accounts, pipeline, submissions
+from statex import accounts, review, submissions
 from statex.db import session_scope
 from statex.models import OutboxMessage
 
@@ -51,7 +51,7 @@ class Tour:
             completed_id = str(completed.id)
         run_jobs()
         with session_scope(settings.database_url) as session:
-            pipeline.set_review_policy(session, True, [])
+            review.set_policy(session, True, [])
             owner = accounts.find_user(session, client_email)
             in_review_id = str(submissions.create(session, owner, "We also want reminders sent the day "
                                                                    "before every delivery is due.").id)

@@ -1,11 +1,11 @@
-"""Offer notifications through the event → delivery path (jobs/notify.py): the client on send, staff on decisions."""
+"""Offer notifications through the event → delivery path (jobs/deliver.py): the client on send, staff on decisions."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from jobs.notify import notify_event
+from jobs.deliver import notify_event
 from statex import accounts, offers
 from statex.analysis import catalogue_for
 from statex.db import session_scope

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jobs.analyse import analyse_run
 from jobs.reconcile import reconcile
-from statex import pipeline
+from statex import pipeline, review
 from statex.db import session_scope
 from statex.models import Delivery, OutboxMessage, QueuedJob, Submission, User
 from statex.models.base import utcnow
@@ -205,7 +205,7 @@ def test_reconciler_recovers_work_lost_with_redis(client, client_token, run_jobs
 
 def with_policy(settings, review_all: bool) -> None:
     with session_scope(settings.database_url) as session:
-        pipeline.set_review_policy(session, review_all, [])
+        review.set_policy(session, review_all, [])
 
 
 def _staff(make_user, settings):

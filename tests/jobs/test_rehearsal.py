@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine.interfaces import CacheStats
 
 from jobs.analyse import analyse_run
-from jobs.notify import notify_event
+from jobs.deliver import notify_event
 from jobs.rehearsal import rehearse
 from statex import accounts, migrate, submissions
 from statex.config import load_settings

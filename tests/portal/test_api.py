@@ -137,7 +137,7 @@ def test_a_request_hands_its_own_jobs_to_redis_and_leaves_a_backlog_to_the_sched
     email, _p, _i = make_user()
     token = make_token(email)
     with session_scope(settings.database_url) as session:
-        queue.schedule(session, queue.NOTIFICATIONS, "jobs.notify.notify_event", "1")
+        queue.schedule(session, queue.NOTIFY_EVENT, "1")
         session.flush()
         backlog = set(session.scalars(select(QueuedJob.id)))
     response = client.post("/api/v1/submissions", json={"description": DESCRIPTION}, headers=_headers(token))

@@ -17,6 +17,7 @@ from statex.lockout import Policy
 from statex.db import session_scope
 from statex.models import AuditEvent, QueuedJob, User
 from statex.models.base import utcnow
+from statex.queue import ANSWER_REQUEST
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_in, free_port, wait_until
 from tests.portal.accounts_helpers import as_seen_by_anyone, link_in, login, mail_to, post, signup
@@ -71,7 +72,7 @@ def test_signup_answers_alike_for_a_new_and_a_taken_address_and_queues_the_same_
         db.rollback()
     assert answers[0] == answers[1], "the answer tells nobody whether the address has an account"
     assert answers[0][0] == 200 and "exists already" not in answers[0][1]
-    assert work[0] == work[1] == ("notifications", "jobs.accounts.answer_request", ["signup"])
+    assert work[0] == work[1] == (ANSWER_REQUEST.queue, ANSWER_REQUEST.func, ["signup"])
 
 
 def test_a_signup_with_a_taken_address_tells_its_owner_and_changes_nothing(client, make_user, run_jobs, settings, db):

@@ -9,7 +9,7 @@ import zipfile
 
 import requests
 
-from statex import pipeline
+from statex import pipeline, review
 from statex.db import session_scope
 from statex.models import Submission, User
 from tests.portal.served import Visitor, serve
@@ -26,7 +26,7 @@ def _export(visitor: Visitor) -> dict:
 def test_a_result_in_review_is_in_no_page_api_answer_or_export_until_approved(
         app, make_user, make_token, run_jobs, settings):
     with session_scope(settings.database_url) as session:
-        pipeline.set_review_policy(session, True, [])
+        review.set_policy(session, True, [])
     email, _, _ = make_user()
     _staff_email, _, staff_id = make_user(role="staff")
     api = {"Authorization": f"Bearer {make_token(email)}"}

@@ -2,13 +2,13 @@
 
 from rq import Queue
 
-from statex.queue import AI, connect
+from statex.queue import AI, ANALYSE_RUN, connect
 from tests.portal.accounts_helpers import login, post
 
 
 def _failed_job(settings, run_jobs) -> str:
     """A job that really fails on a real worker: the run id is not a UUID."""
-    job = Queue(AI, connection=connect(settings.redis_url)).enqueue("jobs.analyse.analyse_run", "not-a-uuid")
+    job = Queue(AI, connection=connect(settings.redis_url)).enqueue(ANALYSE_RUN.func, "not-a-uuid")
     run_jobs()
     return job.id
 
@@ -18,7 +18,7 @@ def test_staff_retry_and_discard_failed_jobs(client, make_user, settings, run_jo
     email, password, _id = make_user(role="staff")
     login(client, email, password)
     page = client.get("/portal/staff/queues").get_data(as_text=True)
-    assert "jobs.analyse.analyse_run" in page and "badly formed hexadecimal UUID string" in page
+    assert ANALYSE_RUN.func in page and "badly formed hexadecimal UUID string" in page
 
     retried = post(client, f"/portal/staff/queues/ai/failed/{job_id}/retry", page="/portal/staff/queues")
     assert retried.status_code == 303

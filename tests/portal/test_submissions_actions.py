@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from statex.models import QueuedJob, Submission, SubmissionFile
+from statex.queue import ANALYSE_RUN
 from tests import samples
 from tests.conftest import Auth
 from tests.helpers import count
@@ -69,7 +70,7 @@ def test_adding_information_reprocesses_the_submission(client, page, db, run_job
     assert submission.status == "completed"
     kinds = [e.kind for e in submission.events]
     assert kinds.count("submission.updated") == 1 and kinds.count("submission.completed") == 2
-    assert count(db, QueuedJob, QueuedJob.func == "jobs.analyse.analyse_run") == 2
+    assert count(db, QueuedJob, QueuedJob.func == ANALYSE_RUN.func) == 2
 
 
 def test_adding_nothing_or_bad_files_is_refused(client, page, db):

@@ -71,9 +71,9 @@ def _staff_client(make_user):
 
 
 def test_a_request_sent_back_by_staff_asks_the_client_plainly(client, page, run_jobs, make_user, db):
-    from statex import pipeline
+    from statex import review
 
-    pipeline.set_review_policy(db, True, [])
+    review.set_policy(db, True, [])
     db.commit()
     run_jobs()
     staff = _staff_client(make_user)

@@ -1,9 +1,8 @@
 """The one vocabulary of categories (statex/categories.py): keys, words in two languages, old names read."""
 
-from statex import analysis, categories, pipeline, uploads
+from statex import analysis, categories, review, uploads
 from statex.analysis.schema import Findings
 from statex.models.pipeline import Setting
-from statex.pipeline import REVIEW_SETTING
 
 
 def test_every_category_of_the_sites_catalogue_is_in_the_vocabulary(settings):
@@ -35,10 +34,10 @@ def test_the_analysers_file_requests_by_key(settings):
 
 
 def test_review_settings_saved_with_the_sites_words_still_apply(db):
-    db.add(Setting(key=REVIEW_SETTING, value={"all": False, "categories": ["Analytics", "Analytika", "Jazyk"]}))
+    db.add(Setting(key=review.SETTING, value={"all": False, "categories": ["Analytics", "Analytika", "Jazyk"]}))
     db.flush()
-    assert pipeline.review_policy(db)["categories"] == ["analytics", "language"]
-    assert pipeline.review_required(db, "analytics") and pipeline.review_required(db, "Analytika")
-    assert pipeline.review_required(db, "language") and not pipeline.review_required(db, "automation")
-    pipeline.set_review_policy(db, False, ["Automation", "automation", "nonsense"])
-    assert pipeline.review_policy(db)["categories"] == ["automation"]
+    assert review.policy(db)["categories"] == ["analytics", "language"]
+    assert review.required(db, "analytics") and review.required(db, "Analytika")
+    assert review.required(db, "language") and not review.required(db, "automation")
+    review.set_policy(db, False, ["Automation", "automation", "nonsense"])
+    assert review.policy(db)["categories"] == ["automation"]

@@ -11,6 +11,7 @@ from statex import submissions
 from statex.accounts import create_user
 from statex.db import session_scope
 from statex.models import PipelineRun, QueuedJob, Submission
+from statex.queue import EXTRACT_FILE
 from statex.storage import LocalStorage
 from statex.uploads import Accepted, Draft
 from tests import samples
@@ -50,7 +51,7 @@ def test_submit_commits_the_submission_its_files_and_its_job(settings, owner_ema
         stored = session.get(Submission, submission.id)
         assert [f.name for f in stored.files] == ["a.pdf"]
         assert count(session, PipelineRun, PipelineRun.submission_id == submission.id) == 1
-        assert count(session, QueuedJob, QueuedJob.func == "jobs.extract.extract_file") == 1
+        assert count(session, QueuedJob, QueuedJob.func == EXTRACT_FILE.func) == 1
         with submissions.open_file(storage, stored.files[0]) as stream:
             assert stream.read()[:5] == b"%PDF-"
     assert len(_stored(storage)) == 1
@@ -58,7 +59,7 @@ def test_submit_commits_the_submission_its_files_and_its_job(settings, owner_ema
 
 def test_files_of_a_submission_that_fails_to_commit_are_removed(settings, owner_email, tmp_path):
     storage = LocalStorage(tmp_path)
-    with session_scope(settings.database_url) as session, pytest.raises(DataError):
+    with pytest.raises(DataError), session_scope(settings.database_url) as session:
         # A name longer than the column takes: PostgreSQL refuses the row after the file is stored.
         submissions.submit(session, storage, _owner(session, owner_email), Draft(description="x"),
                            _files("n" * 300 + ".pdf"))

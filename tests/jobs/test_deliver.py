@@ -6,18 +6,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from rq import Queue
-from rq.registry import ScheduledJobRegistry
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from jobs.notify import notify_event, resume_retries, send_delivery
+from jobs.deliver import notify_event, send_delivery
 from statex import accounts, events, pipeline, submissions
 from statex.db import session_scope
 from statex.messages import destinations, preferences
-from statex.messages.notify import notify_user
-from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, SubmissionEvent, User
+from statex.messages.schedule import notify_user
+from statex.models import AnalysisResult, Delivery, Destination, Notification, OutboxMessage, QueuedJob, SubmissionEvent, User
 from statex.models.base import utcnow
-from statex.queue import NOTIFICATIONS
+from statex.queue import SEND_DELIVERY, dispatch_pending
 from tests.fakes import SmtpPeer, WebhookPeer
 
 SUMMARY = "Two people retype hundreds of invoices a month; reading them automatically saves that work."
@@ -122,8 +120,9 @@ def test_smtp_down_then_back_ends_in_exactly_one_delivery(settings, monkeypatch,
     delivery = db.scalar(select(Delivery))
     assert delivery.status == "retrying" and delivery.attempts == 1
     assert "unreachable" in delivery.last_error and delivery.next_attempt_at > delivery.created_at
-    scheduled = ScheduledJobRegistry(queue=Queue(NOTIFICATIONS, connection=redis)).get_job_ids()
-    assert scheduled == [f"delivery-{delivery.id}-1"], "the retry waits in RQ's scheduler"
+    [retry] = db.scalars(select(QueuedJob).where(QueuedJob.func == SEND_DELIVERY.func)).all()
+    assert (retry.args, retry.not_before) == ([str(delivery.id)], delivery.next_attempt_at)
+    assert dispatch_pending(settings, redis, only=[retry.id]) == 0, "the retry waits in the outbox for its time"
 
     assert notify_event(event_id) == "retrying", "a rerun of the event leaves the retry to its job"
     peer.start()
@@ -144,10 +143,11 @@ def test_last_failed_attempt_marks_failed_and_tells_staff(settings, monkeypatch,
     event_id = completed_event(settings, make_client(settings))
     notify_event(event_id)
     delivery_id = str(db.scalar(select(Delivery.id)))
-    for _ in range(4):
+    retries = len(settings.job_retry_intervals)  # the one policy of every job
+    for _ in range(retries):
         send_delivery(delivery_id)
     delivery = db.get(Delivery, delivery_id)
-    assert (delivery.status, delivery.attempts) == ("failed", 5)
+    assert (delivery.status, delivery.attempts) == ("failed", retries + 1)
     assert send_delivery(delivery_id) == "failed", "only staff's resend tries again"
 
     run_jobs()  # the staff alert, with no NOTIFY_URLS, goes to the outbox and the staff bell
@@ -257,21 +257,19 @@ def test_more_information_needed_carries_the_reviewers_note(settings, smtp):
     assert "Which accounting system?" in message.get_body(("html",)).get_content()
 
 
-def test_retries_lost_with_redis_are_resumed_and_sent_once(settings, monkeypatch, redis, run_jobs, db):
+def test_a_retry_outlives_redis_in_the_outbox_and_is_sent_once_when_due(settings, monkeypatch, redis, run_jobs, db):
     peer = SmtpPeer()
     monkeypatch.setenv("SMTP_URL", peer.url)
     event_id = completed_event(settings, make_client(settings))
     assert notify_event(event_id) == "retrying"
-    redis.flushdb()  # Redis restarted empty: the scheduled retry is gone, the row remembers it
+    redis.flushdb()  # Redis restarted empty: the retry was never in it, its outbox row waits for its time
     delivery = db.scalar(select(Delivery))
-    assert resume_retries() == 0, "not overdue yet"
-    delivery.next_attempt_at = delivery.created_at - timedelta(minutes=5)
+    db.execute(update(QueuedJob).where(QueuedJob.func == SEND_DELIVERY.func)
+               .values(not_before=utcnow() - timedelta(seconds=1)))  # its time has come
     db.commit()
-    assert resume_retries() == 1
     peer.start()
     try:
         run_jobs()
-        assert resume_retries() == 0
         assert notify_event(event_id) == "already sent"
     finally:
         peer.stop()
@@ -304,7 +302,7 @@ def test_staff_messages_without_notify_urls_log_no_apprise_error(settings, make_
     """With NOTIFY_URLS unset, a staff message goes to the bell and the outbox, and apprise is never asked."""
     import json
 
-    from jobs.notify import send_staff_message
+    from jobs.deliver import send_staff_message
 
     make_user("staff")
     context = {"delivery_id": "1", "about": "submission.created", "channel": "email", "recipient": "a@b.example",

@@ -12,13 +12,12 @@ from wtforms.validators import InputRequired, Length
 
 from portal import htmx
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import MESSAGE, limiter, user_key
 from portal.page_cache import cached_page
 from statex.i18n import LANGUAGES
 from statex.messages import channels, destinations, inbox, preferences, services
 
-bp = Blueprint("notifications", __name__, url_prefix="/portal")
+bp = Blueprint("inbox", __name__, url_prefix="/portal")
 _UNSET = object()
 # Each code goes to an address someone typed: a few an hour keeps us from spamming a stranger.
 CODE_LIMIT = "10 per hour"
@@ -153,7 +152,6 @@ def add_destination_POST():
         form[getattr(error, "field", "") or service.fields[-1].name].errors = [str(error)]
         return _settings_page(422, destination_form=form, service=service)
     db.commit()
-    dispatch_committed_jobs()
     flash(_("We sent a code to %(label)s: enter it below to start using it.", label=destination.label), "success")
     return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
 
@@ -187,7 +185,6 @@ def resend_code_POST(destination_id: str):
     except destinations.DestinationError as error:
         return _settings_page(429, verify_errors={destination.id: str(error)})
     db.commit()
-    dispatch_committed_jobs()
     flash(_("We sent a new code to %(label)s.", label=destination.label), "success")
     return redirect(url_for(".settings", _anchor=f"destination-{destination.id}"), code=303)
 

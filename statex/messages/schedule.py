@@ -7,7 +7,7 @@ import json
 from sqlalchemy.orm import Session
 
 from statex.models import User
-from statex.queue import NOTIFICATIONS, schedule
+from statex.queue import SEND_MESSAGE, SEND_STAFF_MESSAGE, schedule
 
 
 def notify_user(session: Session, user: User, event: str, key: str, **context: str) -> None:
@@ -18,9 +18,9 @@ def notify_user(session: Session, user: User, event: str, key: str, **context: s
     Account messages (`account.*`) always go by email to the account's address; other events go
     to the destinations the user chose for the event's topic.
     """
-    schedule(session, NOTIFICATIONS, "jobs.notify.send_message", user.id, event, key, json.dumps(context))
+    schedule(session, SEND_MESSAGE, user.id, event, key, json.dumps(context))
 
 
 def notify_staff(session: Session, event: str, key: str, **context: str) -> None:
     """Tell staff (NOTIFY_URLS, or the outbox, and their bell) about `event`, once per `key`."""
-    schedule(session, NOTIFICATIONS, "jobs.notify.send_staff_message", event, key, json.dumps(context))
+    schedule(session, SEND_STAFF_MESSAGE, event, key, json.dumps(context))
