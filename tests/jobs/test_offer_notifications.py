@@ -12,7 +12,7 @@ from statex.db import session_scope
 from statex.models import Delivery, SubmissionEvent
 from statex.offers import Acceptance
 from statex.storage import storage_for
-from tests.notify_peers import SmtpPeer
+from tests.fakes import SmtpPeer
 from tests.offers_helpers import analysed_request
 
 
