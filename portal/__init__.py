@@ -33,13 +33,12 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, limits, notifications, page_cache, security, staff
+    from portal import account, auth, db, errors, health, limits, notifications, security, staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
 
     telemetry.init_app(app)
     db.init_app(app)
-    page_cache.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)

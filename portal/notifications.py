@@ -12,7 +12,7 @@ from portal import htmx
 from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import MESSAGE, limiter, user_key
-from portal.page_cache import cached_page
+from portal.freshness import conditional
 from statex.messages import channels, destinations, inbox, preferences, services
 from statex.messages.compose import LANGUAGES
 
@@ -56,13 +56,13 @@ def bell_context() -> dict:
 
 
 @bp.get("/notifications/bell")
-@cached_page
+@conditional
 def bell():
     """The bell alone, for htmx to refresh the unread count; signed out, htmx's 286 stops the polling."""
     if not current_user.is_authenticated:
         return "", 286, {"Vary": "HX-Request", "Cache-Control": "no-store"}
     return (render_template("notifications/_bell.html", unread=inbox.unread_count(get_db(), current_user)),
-            200, {"Vary": "HX-Request", "Cache-Control": "no-store"})
+            200, {"Vary": "HX-Request"})
 
 
 @bp.get("/notifications")

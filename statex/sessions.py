@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, Select, bindparam, delete, select
+from sqlalchemy import Connection, Select, bindparam, delete, select
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -38,7 +38,8 @@ def user_for(session: Session, session_id: str) -> User | None:
     if session.in_transaction():
         user = _signed_in(session.connection(), session_id)
     else:
-        user = signed_in(session.get_bind(), session_id)
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            user = _signed_in(connection, session_id)
     if user is None:
         return None
     loaded = session.identity_map.get(identity_key(User, user.id))
@@ -47,13 +48,6 @@ def user_for(session: Session, session_id: str) -> User | None:
         return user
     loaded.session_id, loaded.change_stamp = user.session_id, user.change_stamp
     return loaded
-
-
-def signed_in(engine: Engine, session_id: str) -> User | None:
-    """The same as `user_for`, but the user is part of no session yet (detached): `Session.add` it to
-    use the database through it. For a request that may need nothing else from the database."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return _signed_in(connection, session_id)
 
 
 def _signed_in(connection: Connection, session_id: str) -> User | None:
