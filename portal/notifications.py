@@ -50,9 +50,16 @@ class PreferencesForm(FlaskForm):
 
 @bp.app_context_processor
 def bell_context() -> dict:
-    """`unread_notifications()` for the header's bell; it queries only when a page shows the bell."""
-    return {"unread_notifications": lambda: inbox.unread_count(get_db(), current_user)
-            if current_user.is_authenticated else 0}
+    """`unread_notifications()` for the header's bell."""
+    return {"unread_notifications": _unread}
+
+
+def _unread() -> int:
+    """The signed-in user's unread count, as read with them (statex.sessions); 0 when signed out."""
+    if not current_user.is_authenticated:
+        return 0
+    counted = current_user.unread_notifications
+    return inbox.unread_count(get_db(), current_user) if counted is None else counted
 
 
 @bp.get("/notifications/bell")
@@ -61,7 +68,7 @@ def bell():
     """The bell alone, for htmx to refresh the unread count; signed out, htmx's 286 stops the polling."""
     if not current_user.is_authenticated:
         return "", 286, {"Vary": "HX-Request", "Cache-Control": "no-store"}
-    return (render_template("notifications/_bell.html", unread=inbox.unread_count(get_db(), current_user)),
+    return (render_template("notifications/_bell.html", unread=_unread()),
             200, {"Vary": "HX-Request"})
 
 
