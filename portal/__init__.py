@@ -43,14 +43,13 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, i18n, inbox, limits, offers, page_cache
+    from portal import account, auth, db, errors, health, i18n, inbox, limits, offers
     from portal import security, staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
 
     telemetry.init_app(app)
     db.init_app(app)
-    page_cache.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=reader_locale)

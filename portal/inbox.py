@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length
 from portal import htmx
 from portal.db import get_db
 from portal.limits import MESSAGE, limiter, user_key
-from portal.page_cache import cached_page
+from portal.freshness import conditional
 from statex.i18n import LANGUAGES
 from statex.messages import channels, destinations, inbox, preferences, services
 
@@ -53,19 +53,26 @@ class PreferencesForm(FlaskForm):
 
 @bp.app_context_processor
 def bell_context() -> dict:
-    """`unread_notifications()` for the header's bell; it queries only when a page shows the bell."""
-    return {"unread_notifications": lambda: inbox.unread_count(get_db(), current_user)
-            if current_user.is_authenticated else 0}
+    """`unread_notifications()` for the header's bell."""
+    return {"unread_notifications": _unread}
+
+
+def _unread() -> int:
+    """The signed-in user's unread count, as read with them (statex.sessions); 0 when signed out."""
+    if not current_user.is_authenticated:
+        return 0
+    counted = current_user.unread_notifications
+    return inbox.unread_count(get_db(), current_user) if counted is None else counted
 
 
 @bp.get("/notifications/bell")
-@cached_page
+@conditional
 def bell():
     """The bell alone, for htmx to refresh the unread count; signed out, htmx's 286 stops the polling."""
     if not current_user.is_authenticated:
         return "", 286, {"Vary": "HX-Request", "Cache-Control": "no-store"}
-    return (render_template("notifications/_bell.html", unread=inbox.unread_count(get_db(), current_user)),
-            200, {"Vary": "HX-Request", "Cache-Control": "no-store"})
+    return (render_template("notifications/_bell.html", unread=_unread()),
+            200, {"Vary": "HX-Request"})
 
 
 @bp.get("/notifications")

@@ -6,11 +6,12 @@ import uuid
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, Select, bindparam, delete, select
+from sqlalchemy import Connection, Select, bindparam, delete, select
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 from statex.audit import Origin
+from statex.messages import inbox
 from statex.models import User, UserSession
 from statex.models.changes import EVERYONE, ChangeStamp
 from statex.models.base import utcnow
@@ -29,7 +30,7 @@ def start(session: Session, user: User, origin: Origin, lifetime: timedelta) -> 
 
 
 def user_for(session: Session, session_id: str) -> User | None:
-    """The active user of a live session, with `session_id` and `change_stamp` set on it; None otherwise.
+    """The active user of a live session, with `session_id`, `change_stamp` and `unread_notifications` set; else None.
 
     Every signed-in request asks this, so it is one plain query (session, user and change stamps) on a
     connection of its own in autocommit mode, unless `session` already holds one; the user joins
@@ -38,7 +39,8 @@ def user_for(session: Session, session_id: str) -> User | None:
     if session.in_transaction():
         user = _signed_in(session.connection(), session_id)
     else:
-        user = signed_in(session.get_bind(), session_id)
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            user = _signed_in(connection, session_id)
     if user is None:
         return None
     loaded = session.identity_map.get(identity_key(User, user.id))
@@ -46,14 +48,8 @@ def user_for(session: Session, session_id: str) -> User | None:
         session.add(user)
         return user
     loaded.session_id, loaded.change_stamp = user.session_id, user.change_stamp
+    loaded.unread_notifications = user.unread_notifications
     return loaded
-
-
-def signed_in(engine: Engine, session_id: str) -> User | None:
-    """The same as `user_for`, but the user is part of no session yet (detached): `Session.add` it to
-    use the database through it. For a request that may need nothing else from the database."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return _signed_in(connection, session_id)
 
 
 def _signed_in(connection: Connection, session_id: str) -> User | None:
@@ -66,15 +62,17 @@ def _signed_in(connection: Connection, session_id: str) -> User | None:
         return None
     user = User(**{column.key: row._mapping[column] for column in User.__table__.columns})
     make_transient_to_detached(user)  # as if loaded: no pending changes, its identity known
-    user.session_id, user.change_stamp = key, (row[1] or 0, row[2] or 0)
+    user.session_id, user.change_stamp, user.unread_notifications = key, (row[1] or 0, row[2] or 0), row[3]
     return user
 
 
 @lru_cache(maxsize=1)
 def _query() -> Select:
-    """The session by its id, with its user and the user's and everyone's change stamps (built once)."""
+    """The session by its id, with its user, the user's and everyone's change stamps, and the header's
+    unread count, which nearly every page shows (built once)."""
     mine, everyone = aliased(ChangeStamp), aliased(ChangeStamp)
-    return (select(UserSession.expires_at, mine.stamp, everyone.stamp, *User.__table__.columns)
+    unread = inbox.unread_of(User.id).scalar_subquery()
+    return (select(UserSession.expires_at, mine.stamp, everyone.stamp, unread, *User.__table__.columns)
             .join(User, User.id == UserSession.user_id)
             .outerjoin(mine, mine.owner_id == User.id).outerjoin(everyone, everyone.owner_id == EVERYONE)
             .where(UserSession.id == bindparam("key")))

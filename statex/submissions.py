@@ -11,7 +11,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from statex import audio, events, orphans, pipeline
 from statex.analysis.sources import added_block
@@ -20,6 +20,10 @@ from statex.models.base import utcnow
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
+# What a list of submissions shows of each (its title, status and date) and of its files (count, title).
+LISTED = (Submission.id, Submission.given_title, Submission.made_title, Submission.description,
+          Submission.status, Submission.created_at)
+LISTED_FILES = (SubmissionFile.id, SubmissionFile.kind, SubmissionFile.name, SubmissionFile.created_at)
 log = logging.getLogger(__name__)
 
 
@@ -98,7 +102,8 @@ def _reopen(session: Session, submission: Submission) -> None:
 
 def cancel(session: Session, submission: Submission) -> bool:
     """Withdraw a submission nobody has processed yet; False when it is too late."""
-    session.refresh(submission, with_for_update=True)
+    # Only its own row is locked: it may have been loaded with its result outer-joined (get_for).
+    session.refresh(submission, with_for_update={"of": Submission})
     if not submission.is_cancellable:
         return False
     submission.status = "cancelled"
@@ -149,9 +154,9 @@ def find_by_key(session: Session, owner: User, idempotency_key: str) -> Submissi
     return session.scalar(owned_by(owner).where(Submission.idempotency_key == idempotency_key))
 
 
-def visible_to(user: User) -> Select[tuple[Submission]]:
-    """Submissions this user may see: their own, or all of them for staff."""
-    query = select(Submission).options(selectinload(Submission.result))
+def visible_to(user: User, with_results: bool = True) -> Select[tuple[Submission]]:
+    """Submissions this user may see: their own, or all of them for staff; their results unless told not to."""
+    query = select(Submission).options(selectinload(Submission.result)) if with_results else select(Submission)
     if not user.is_staff:
         query = query.where(Submission.owner_id == user.id)
     return query
@@ -175,8 +180,9 @@ def get_for(session: Session, user: User, submission_id: str | uuid.UUID) -> Sub
     key = _uuid(submission_id)
     if key is None:
         return None
-    query = visible_to(user).options(selectinload(Submission.files), selectinload(Submission.events))
-    return session.scalar(query.where(Submission.id == key))
+    # Its result joined: one row either way, and a statement fewer.
+    query = visible_to(user, with_results=False).options(joinedload(Submission.result))
+    return session.scalar(_whole(query).where(Submission.id == key))
 
 
 def own(session: Session, owner: User, submission_id: str | uuid.UUID) -> Submission | None:
@@ -184,8 +190,14 @@ def own(session: Session, owner: User, submission_id: str | uuid.UUID) -> Submis
     key = _uuid(submission_id)
     if key is None:
         return None
-    query = owned_by(owner).options(selectinload(Submission.files), selectinload(Submission.events))
-    return session.scalar(query.where(Submission.id == key))
+    query = owned_by(owner, with_results=False).options(joinedload(Submission.result))
+    return session.scalar(_whole(query).where(Submission.id == key))
+
+
+def _whole(query: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
+    """The submissions with what their page shows: events, and files with what was read from them (no N+1)."""
+    return query.options(selectinload(Submission.events),
+                         selectinload(Submission.files).joinedload(SubmissionFile.extraction))
 
 
 def file_for(session: Session, user: User, submission_id: str | uuid.UUID,
@@ -232,19 +244,30 @@ def audio_over_limit(submission_file: SubmissionFile, max_seconds: float) -> boo
 
 def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,
              per_page: int = 20, search: str | None = None,
-             with_results: bool = False) -> tuple[list[Submission], int]:
-    """One page of the owner's submissions, newest first, with their files, and how many there are in all."""
-    query = owned_by(owner, with_results).options(selectinload(Submission.files))
+             whole: bool = False) -> tuple[list[Submission], int]:
+    """One page of the owner's submissions, newest first, with their files, and how many there are in all.
+
+    `whole` loads every column and the results (the API); otherwise only what a list shows (the dashboard).
+    """
+    query = owned_by(owner, with_results=whole)
+    if whole:
+        query = query.options(selectinload(Submission.files))
+    else:
+        query = query.options(load_only(*LISTED), selectinload(Submission.files).load_only(*LISTED_FILES))
     if status:
         query = query.where(Submission.status == status)
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
                                   (Submission.description, Submission.given_title, Submission.made_title))))
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.scalars(query.order_by(Submission.created_at.desc(), Submission.id)
-                           .limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total or 0
+    # The total comes with the rows (a window over all that match), so one statement serves both.
+    rows = session.execute(query.add_columns(func.count().over())
+                           .order_by(Submission.created_at.desc(), Submission.id)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows or page == 1:
+        return [row[0] for row in rows], rows[0][1] if rows else 0
+    # Past the last page: no row to carry the total.
+    return [], session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def _uuid(value: str | uuid.UUID) -> uuid.UUID | None:

@@ -16,7 +16,6 @@ from flask_login import AnonymousUserMixin, LoginManager, current_user, login_us
 
 from portal.db import get_db
 from statex import audit, sessions
-from statex.db import engine_for
 from statex.lockout import Lockout, Policy
 from statex.models import User
 from statex.queue import connect
@@ -45,10 +44,7 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The signed-in user; for a page the cache may answer, without opening a database session."""
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "page_cached", False) and "db" not in g:
-        return sessions.signed_in(engine_for(current_app.config["STATEX"].database_url), session_id)
+    """The signed-in user, with the change stamps portal.freshness tags pages with."""
     return sessions.user_for(get_db(), session_id)
 
 

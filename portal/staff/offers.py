@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from portal.auth import record, staff_required
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.offers import pdf_response
 from portal.staff import bp, submission_or_404
 from portal.submissions.files import get_storage
@@ -110,7 +109,6 @@ def _send(found: Offer):
         return redirect(url_for("staff.offer", offer_id=found.id), code=303)
     _audit("offer.sent", found)
     db.commit()
-    dispatch_committed_jobs()
     flash(_("Offer %(number)s sent to the client.", number=found.number), "success")
     return redirect(url_for("staff.offer", offer_id=found.id), code=303)
 

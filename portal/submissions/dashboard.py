@@ -8,7 +8,7 @@ from jinja2_fragments.flask import render_block
 
 from portal import htmx
 from portal.db import get_db
-from portal.page_cache import cached_page
+from portal.freshness import conditional
 from portal.submissions import bp
 from statex import submissions
 from statex.models.submissions import STATUSES
@@ -19,7 +19,7 @@ MAX_PAGE = 100_000
 
 @bp.get("/")
 @login_required
-@cached_page
+@conditional
 def dashboard():
     """The full page, or only the results block when htmx filters or turns pages."""
     status = request.args.get("status") or None

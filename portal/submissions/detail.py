@@ -11,10 +11,10 @@ from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from wtforms import MultipleFileField, TextAreaField
 
-from portal import htmx
+from portal import freshness, htmx
 from portal.db import get_db
+from portal.freshness import conditional
 from portal.limits import information_addition
-from portal.page_cache import cached_page
 from portal.submissions import bp
 from portal.submissions.files import get_storage, uploads_from
 from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
@@ -38,13 +38,18 @@ def render_detail(submission: Submission, add_form: AddForm | None = None, statu
 
 @bp.get("/submissions/<submission_id>")
 @login_required
-@cached_page
+@conditional
 def detail(submission_id: str):
     """The full page, or only its live part when htmx polls for it (204 while the page shows the latest)."""
+    polled = htmx and not htmx.history_restore_request
+    asked = request.args.get("shown", "") if polled else ""
+    if asked and asked[:16] == freshness.version():
+        # Nothing of the client's changed, so neither has this page (whoever's it is: an empty answer tells nothing).
+        return "", 204, {"Vary": "HX-Request"}
     submission = _submission_or_404(submission_id)
-    if htmx and not htmx.history_restore_request:
+    if polled:
         shown = shown_state(submission)
-        if request.args.get("shown") == shown:
+        if asked[16:] == shown[16:]:
             return "", 204, {"Vary": "HX-Request"}
         return render_block("submissions/detail.html", "live", submission=submission,
                             shown=shown), 200, {"Vary": "HX-Request"}
@@ -52,12 +57,17 @@ def detail(submission_id: str):
 
 
 def shown_state(submission: Submission) -> str:
-    """A digest of everything the live part shows, so a poll can tell whether the page is behind."""
+    """What the live part shows, for its poll: the client's data version, then a digest of the part itself.
+
+    The version alone answers an unchanged poll without a query; the digest keeps a change elsewhere
+    in the client's data (another request, a notification) from swapping in the same part again.
+    """
     facts = [submission.status, submission.status_message, submission.title, str(submission.updated_at),
              str(submission.events[-1].id if submission.events else ""),
              str(submission.result.created_at if submission.result else "")]
     facts += [f"{f.id}:{f.extraction.state if f.extraction else ''}" for f in submission.files]
-    return hashlib.blake2b("\x1f".join(facts).encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b("\x1f".join(facts).encode(), digest_size=8).hexdigest()
+    return (freshness.version() or "0" * 16) + digest
 
 
 @bp.post("/submissions/<submission_id>/cancel")

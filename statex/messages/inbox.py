@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,9 +36,14 @@ def add(session: Session, user: User, key: str, event: str, title: str, body: st
     return notification
 
 
+def unread_of(user_id) -> Select:
+    """How many of a user's notifications are unread, as a query (statex.sessions reads it with the signed-in user)."""
+    return select(func.count()).select_from(Notification).where(Notification.user_id == user_id,
+                                                                Notification.read_at.is_(None))
+
+
 def unread_count(session: Session, user: User) -> int:
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return session.scalar(unread_of(user.id)) or 0
 
 
 def page_for(session: Session, user: User, page: int = 1) -> list[Notification]:

@@ -33,10 +33,11 @@ class User(Base):
                                                   order_by="ApiToken.created_at.desc()")
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
-    # The signed-in session this object was loaded for, and the change stamps read with it
-    # (set by statex.sessions.user_for, never stored here).
+    # The signed-in session this object was loaded for, and the change stamps and unread count read
+    # with it (set by statex.sessions.user_for, never stored here).
     session_id = None
     change_stamp = None
+    unread_notifications = None
 
     @property
     def is_staff(self) -> bool:

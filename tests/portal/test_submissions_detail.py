@@ -130,3 +130,20 @@ def test_a_title_over_its_limit_is_refused_and_kept(client, auth, make_user):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Keep the title to 100 characters or fewer (it has 120)." in html and "T" * 120 in html
+
+
+def test_the_live_part_asks_the_same_few_queries_however_many_files_it_shows(client, auth, make_user, settings, run_jobs):
+    from tests.conftest import statements_run
+
+    email, password, _id = make_user()
+    auth.login(email, password)
+    pages = [_send(client, files=[(io.BytesIO(samples.docx(f"Invoice {n}.")), f"invoice-{n}.docx")
+                                  for n in range(count)]) for count in (1, 3)]
+    run_jobs()
+    counts = []
+    for page in pages:
+        with statements_run(settings.database_url) as statements:
+            html = client.get(page, headers=HTMX).get_data(as_text=True)
+        assert "Text read from the file" in html
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 4, counts
