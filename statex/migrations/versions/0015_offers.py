@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from statex.models.base import UTCDateTime
 
 revision = "0015_offers"
-down_revision = "0012_extraction_confidence"
+down_revision = "0013_user_language"
 branch_labels = None
 depends_on = None
 MONEY = sa.Numeric(14, 2)

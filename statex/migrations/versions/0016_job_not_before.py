@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from statex.models.base import UTCDateTime
 
 revision = "0016_job_not_before"
-down_revision = "0012_extraction_confidence"
+down_revision = "0015_offers"
 branch_labels = None
 depends_on = None
 
