@@ -12,6 +12,7 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
+from statex.conversation.service_level import calendar_for
 from statex import submissions, uploads
 from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
@@ -48,7 +49,8 @@ def create_submission():
     if errors or checked.errors:
         return _invalid({**errors, **checked.errors})
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
-                                              idempotency_key=key and f"api:{key}")
+                                              idempotency_key=key and f"api:{key}",
+                                              calendar=calendar_for(current_app.config["STATEX"]))
     dispatch_committed_jobs()
     response = current_app.json.response(serialise(submission))
     response.status_code = 201 if created else 200
