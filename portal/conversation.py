@@ -32,15 +32,24 @@ class MessageForm(FlaskForm):
     internal = BooleanField(_l("Internal note: only staff see it"))
 
 
+def body_errors(body: str, has_files: bool) -> dict[str, list[str]]:
+    """What is wrong with a message's text (the portal's form and the API alike): too long, empty, NUL."""
+    if "\x00" in body:
+        return {"body": [_("The message holds a NUL character; send plain text.")]}
+    if len(body) > thread.MAX_BODY:
+        return {"body": [uploads.too_long(len(body), thread.MAX_BODY)]}
+    if not body.strip() and not has_files:
+        return {"body": [_("Write a message or attach a file.")]}
+    return {}
+
+
 def post_from(form: MessageForm, submission: Submission, internal: bool = False) -> Message | None:
     """Check the form, post its message and commit; None with the form's errors set when it is refused."""
     checked = uploads.check_files(uploads_from(request.files, "files"), limits())
     body = (form.body.data or "").replace("\r\n", "\n").strip()
     errors = dict(checked.errors)
-    if len(body) > thread.MAX_BODY:
-        errors["body"] = [uploads.too_long(len(body), thread.MAX_BODY)]
-    elif not body and not checked.files and not errors:
-        errors["body"] = [_("Write a message or attach a file.")]
+    if not errors:
+        errors.update(body_errors(body, bool(checked.files)))
     if errors:
         apply_errors(form, errors)
         return None

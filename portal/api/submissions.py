@@ -140,11 +140,19 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
         "files": [_file(submission, f) for f in submission.files],
         "result": submissions.client_result(submission),
+        "assignee": {"name": submission.assignee.name or "Statex"} if submission.assignee else None,
+        "first_reply_due_at": _iso(submission.first_reply_due_at),
+        "first_replied_at": _iso(submission.first_replied_at),
+        "waiting_on": submission.waiting_on,
     }
     if with_events:
         body["events"] = [{"kind": e.kind, "at": e.created_at.isoformat(), "data": e.data}
                           for e in submission.events]
     return body
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _file(submission: Submission, item: SubmissionFile) -> dict:
