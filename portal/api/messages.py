@@ -60,7 +60,8 @@ def post_message(submission_id: str):
     errors.update(checked.errors)
     errors.update(body_errors(body, bool(checked.files)))
     if internal and not user.is_staff:
-        errors["internal"] = ["Only staff write internal notes."]
+        return problem(403, "Forbidden", "Only staff write internal notes.",
+                       errors={"internal": ["Only staff write internal notes."]})
     if errors:
         return _invalid(errors)
     if submission.status == "cancelled":

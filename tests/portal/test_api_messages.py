@@ -75,8 +75,14 @@ def test_an_idempotency_key_posts_once(client, tokens):
     assert client.get(url, headers=_h(client_token)).get_json()["total"] == 1
 
 
-@pytest.mark.parametrize("body, field", [({"body": "x", "internal": True}, "internal"),
-                                         ({"body": "  "}, "body"),
+def test_a_client_asking_for_a_note_is_forbidden(client, tokens):
+    client_token, _staff, submission_id = tokens
+    response = client.post(f"/api/v1/submissions/{submission_id}/messages", json={"body": "x", "internal": True},
+                           headers=_h(client_token))
+    assert response.status_code == 403 and "internal" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("body, field", [({"body": "  "}, "body"),
                                          ({"body": 3}, "body"), ({"body": "x", "colour": "red"}, "colour"),
                                          ({"body": "x", "internal": "yes"}, "internal")])
 def test_what_a_client_may_not_send_is_a_422_naming_the_field(client, tokens, body, field):
@@ -102,3 +108,19 @@ def test_another_clients_thread_is_404_both_ways(client, tokens, make_user, make
     assert client.get(url, headers=_h(other)).status_code == 404
     assert client.post(url, json={"body": "hi"}, headers=_h(other)).status_code == 404
     assert client.get(url + "?per_page=0", headers=_h(other)).status_code == 400
+
+
+def test_metrics_count_messages_and_first_replies(client, tokens, settings):
+    client_token, staff_token, submission_id = tokens
+    url = f"/api/v1/submissions/{submission_id}/messages"
+    client.post(url, json={"body": "Hi"}, headers=_h(client_token))
+    client.post(url, json={"body": "Note", "internal": True}, headers=_h(staff_token))
+    metrics = {"Authorization": f"Bearer {settings.metrics_token}"}
+    before = client.get("/metrics", headers=metrics).text
+    assert 'statex_first_replies{state="waiting"} 1.0' in before and "statex_first_reply_seconds_count 0.0" in before
+    client.post(url, json={"body": "Hello"}, headers=_h(staff_token))
+    text = client.get("/metrics", headers=metrics).text
+    assert 'statex_messages{kind="message",role="client"} 1.0' in text
+    assert 'statex_messages{kind="note",role="staff"} 1.0' in text
+    assert 'statex_first_replies{state="answered"} 1.0' in text
+    assert "statex_first_reply_seconds_count 1.0" in text
