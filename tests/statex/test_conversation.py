@@ -159,3 +159,26 @@ def test_the_export_holds_the_thread_without_notes_and_erasing_takes_it_all(sett
     with session_scope(settings.database_url) as session:
         assert session.scalars(select(Message)).all() == []
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_each_side_hears_of_the_others_message_once_and_nobody_of_a_note(settings, people, run_jobs):
+    from statex.models import Delivery, Notification
+
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        post_message(session, submission, staff, "Which ERP do you use?")
+        post_message(session, submission, staff, "They are a big account", internal=True)
+        post_message(session, submission, client, "We use Helios.")
+    run_jobs()
+    run_jobs()  # a second pass finds nothing more to send
+    with session_scope(settings.database_url) as session:
+        client_id, staff_id, _ = people
+        to_client = session.scalars(select(Delivery).where(Delivery.event == FROM_STAFF)).all()
+        assert len(to_client) == 1 and "Which ERP do you use?" in to_client[0].body_text
+        to_staff = session.scalars(select(Delivery).where(Delivery.event == "staff.message.received")).all()
+        assert len(to_staff) == 1 and "We use Helios." in to_staff[0].body_text
+        bell = session.scalars(select(Notification).where(Notification.user_id == staff_id)).all()
+        assert [n.event for n in bell] == ["staff.message.received"]
+        everything = " ".join(d.body_text + d.body_html + d.subject for d in session.scalars(select(Delivery)))
+        everything += " ".join(n.title + n.body for n in session.scalars(select(Notification)))
+        assert "big account" not in everything
