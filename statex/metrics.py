@@ -49,7 +49,7 @@ class StateCollector:
                                        .group_by(Delivery.channel, Delivery.status))
                 for channel, status, count in rows:
                     deliveries.add_metric([channel, status], count)
-            thread = _thread_figures(session)
+                thread = _thread_figures(session)
         except Exception:  # noqa: BLE001  (nor because the database is)
             log.warning("could not read counts for /metrics", exc_info=True)
             thread = []
