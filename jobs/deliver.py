@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from statex.config import Settings
 from statex.messages import channels, inbox
-from statex.messages.compose import Message, compose
+from statex.messages.compose import Message as Composed, compose
 from statex.messages.deliver import attempt, claim, staff_label
 from statex.messages.preferences import Target, language_for, settings_of, targets_for
-from statex.models import Delivery, NotificationSettings, Submission, SubmissionEvent, User
+from statex.models import Delivery, Message, NotificationSettings, Submission, SubmissionEvent, User
 from statex.vocabulary import EVENT_TOPICS, STAFF_EVENTS
 
 from jobs.runtime import job_session
@@ -41,7 +41,8 @@ def tell(session: Session, settings: Settings, event_id: int) -> str:
     context = dict(submission=submission, result=submission.result, data=event.data or {},
                    owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
                    settings_link=f"{settings.portal_url}/account/notifications",
-                   offer_link=f"{settings.portal_url}/offers/{(event.data or {}).get('offer', '')}")
+                   offer_link=f"{settings.portal_url}/offers/{(event.data or {}).get('offer', '')}",
+                   message=_message_of(session, event))
     outcome = "skipped"
     key = f"{event.kind}:{event.id}"
     if event.kind in EVENT_TOPICS and submission.owner.is_active:
@@ -55,6 +56,15 @@ def tell(session: Session, settings: Settings, event_id: int) -> str:
         staff_link = settings.portal_url + path.format(id=submission.id)
         _to_staff(session, settings, template, key, {**context, "link": staff_link})
     return outcome
+
+
+def _message_of(session: Session, event: SubmissionEvent) -> Message | None:
+    """The thread message an event announces (statex.conversation); never a staff note."""
+    message_id = (event.data or {}).get("message_id")
+    if not message_id:
+        return None
+    message = session.get(Message, uuid.UUID(message_id))
+    return None if message is None or message.internal else message
 
 
 def send_message(user_id: str, event: str, key: str, context: str) -> str:
@@ -88,7 +98,7 @@ def send_delivery(delivery_id: str) -> str:
 
 
 def _to_user(session: Session, settings: Settings, user: User, chosen: NotificationSettings | None, event: str,
-             key: str, message: Message) -> str:
+             key: str, message: Composed) -> str:
     outcomes = [_deliver(session, settings, user, event, f"{key}:{user.id}:{target.channel}:{target.name}",
                          target, message)
                 for target in targets_for(session, user, chosen, event)]
@@ -108,7 +118,7 @@ def _to_staff(session: Session, settings: Settings, event: str, key: str, contex
 
 
 def _deliver(session: Session, settings: Settings, user: User | None, event: str, key: str,
-             target: Target, message: Message) -> str:
+             target: Target, message: Composed) -> str:
     """Claim and try one delivery, then commit, so its outcome stands whatever comes next."""
     shaped = channels.shaped(message, target.channel, target.address)
     delivery = claim(session, key[:255], user, event, target.channel,

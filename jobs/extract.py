@@ -26,7 +26,8 @@ def extract_file(extraction_id: str) -> str:
             return extraction
         attempt, file = extraction.attempts, extraction.file
         content_type, language = file.content_type, file.submission.language
-        over_limit = file.is_audio and submissions.audio_over_limit(file, settings.upload_max_audio_seconds)
+        over_limit = (file.is_audio and file.message_id is None
+                      and submissions.audio_over_limit(file, settings.upload_max_audio_seconds))
 
     if over_limit:  # the limit holds here too, whatever let the recording in (an older rule, a lower limit now)
         _record_failure(key, permanent(

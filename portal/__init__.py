@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_babel import Babel
+from flask import Flask
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -13,13 +12,6 @@ from statex.config import Settings, load_settings
 
 csrf = CSRFProtect()
 htmx = HTMX()
-# Minimal until the i18n work sets up catalogues: the reader's language for numbers, money and dates.
-babel = Babel()
-PORTAL_LOCALES = ("en", "cs")
-
-
-def reader_locale() -> str:
-    return request.accept_languages.best_match(PORTAL_LOCALES) or "en"
 
 
 def create_app(test_config: dict | None = None, settings: Settings | None = None) -> Flask:
@@ -43,7 +35,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, i18n, inbox, limits, offers
+    from portal import account, auth, conversation, db, errors, health, i18n, inbox, limits, offers
     from portal import security, staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
@@ -52,7 +44,6 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app, locale_selector=reader_locale)
     auth.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
@@ -64,6 +55,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     app.register_blueprint(inbox.bp)
     app.register_blueprint(offers.bp)
     app.register_blueprint(words.bp)
+    app.register_blueprint(conversation.bp)
     app.register_blueprint(api_docs.bp)
 
     from portal.site import serve_site

@@ -88,6 +88,11 @@ class Settings:
     offer_valid_days: int = 30
     offer_czk_per_eur: Decimal = Decimal("25")
     company_details: tuple[str, ...] = COMPANY
+    # The first-reply promise (statex.conversation.service_level): the company's calendar.
+    service_timezone: str = "Europe/Prague"
+    extra_holidays: tuple = ()
+    first_reply_days: int = 2
+    due_warning_hours: int = 4
 
     @property
     def production(self) -> bool:
@@ -144,6 +149,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_extraction_memory(env),
         **_speech_settings(env, var_dir),
         **_offer_settings(env),
+        **_service_level(env),
     )
 
 
@@ -166,6 +172,27 @@ def _offer_settings(env: dict) -> dict:
     if env.get("COMPANY_DETAILS"):
         values["company_details"] = tuple(p.strip() for p in env["COMPANY_DETAILS"].split("|") if p.strip())
     return values
+
+
+def _service_level(env: dict) -> dict:
+    """SERVICE_TIMEZONE, EXTRA_HOLIDAYS (ISO dates, comma or space separated), FIRST_REPLY_DAYS, DUE_WARNING_HOURS."""
+    from datetime import date
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone = env.get("SERVICE_TIMEZONE") or "Europe/Prague"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"SERVICE_TIMEZONE must be a time zone such as Europe/Prague, not {zone!r}.") from error
+    days = []
+    for word in env.get("EXTRA_HOLIDAYS", "").replace(",", " ").split():
+        try:
+            days.append(date.fromisoformat(word))
+        except ValueError as error:
+            raise ConfigError(f"EXTRA_HOLIDAYS takes dates like 2026-12-31, not {word!r}.") from error
+    return {"service_timezone": zone, "extra_holidays": tuple(sorted(days)),
+            "first_reply_days": _positive_int(env, "FIRST_REPLY_DAYS", 2),
+            "due_warning_hours": _positive_int(env, "DUE_WARNING_HOURS", 4)}
 
 
 def _positive_int(env: dict, name: str, default: int) -> int:

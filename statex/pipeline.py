@@ -102,10 +102,13 @@ def start_extraction(session: Session, extraction_id: uuid.UUID) -> Extraction |
     extraction = session.get(Extraction, extraction_id, with_for_update=True)
     if extraction is None:
         return "skipped"
+    # A file sent in the thread is read like the request's own, but moves no pipeline and no timeline.
+    in_thread = extraction.file.message_id is not None
     if extraction.final:
-        advance(session, extraction.file.submission)
+        if not in_thread:
+            advance(session, extraction.file.submission)
         return "already done"
-    if not mark_processing(session, extraction.file.submission):
+    if not in_thread and not mark_processing(session, extraction.file.submission):
         return "cancelled"
     extraction.state, extraction.started_at = "running", utcnow()
     extraction.attempts += 1
@@ -122,9 +125,10 @@ def extraction_completed(session: Session, extraction_id: uuid.UUID, result: ext
     extraction.machine_made, extraction.details = result.machine_made, result.details
     extraction.confidence = result.confidence
     extraction.warnings, extraction.duration_ms = result.warnings, result.duration_ms
-    events.record(session, extraction.file.submission, "extraction.completed", file=extraction.file.name,
-                  method=result.method)
-    advance(session, extraction.file.submission)
+    if extraction.file.message_id is None:
+        events.record(session, extraction.file.submission, "extraction.completed", file=extraction.file.name,
+                      method=result.method)
+        advance(session, extraction.file.submission)
     return True
 
 
@@ -133,9 +137,10 @@ def extraction_failed(session: Session, extraction_id: uuid.UUID, message: str, 
     extraction = session.get(Extraction, extraction_id, with_for_update=True)
     extraction.state, extraction.finished_at = "failed", utcnow()
     extraction.error, extraction.error_detail = message, detail
-    events.record(session, extraction.file.submission, "extraction.failed", file=extraction.file.name,
-                  reason=message)
-    advance(session, extraction.file.submission)
+    if extraction.file.message_id is None:
+        events.record(session, extraction.file.submission, "extraction.failed", file=extraction.file.name,
+                      reason=message)
+        advance(session, extraction.file.submission)
 
 
 def extractions_of(session: Session, submission: Submission) -> list[Extraction]:

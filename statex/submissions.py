@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from statex import audio, events, orphans, pipeline
 from statex.analysis.sources import added_block
-from statex.models import Submission, SubmissionFile, User
+from statex.conversation.service_level import Calendar
+from statex.models import Message, Submission, SubmissionFile, User
 from statex.models.base import utcnow
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
@@ -32,15 +33,21 @@ class StorageUnavailable(RuntimeError):
 
 
 def create(session: Session, owner: User, description: str, language: str | None = None, *,
-           draft: Draft | None = None, idempotency_key: str | None = None, process: bool = True) -> Submission:
-    """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction."""
+           draft: Draft | None = None, idempotency_key: str | None = None, process: bool = True,
+           calendar: Calendar | None = None) -> Submission:
+    """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction.
+
+    Its first reply falls due by the company's `calendar` (statex.conversation.service_level).
+    """
     draft = draft or Draft(description=description, language=language)
+    received = utcnow()
     # Its (empty) list of files is given, so that reading it does not ask the database.
     submission = Submission(owner=owner, description=draft.description.strip(), given_title=draft.title,
                             language=draft.language,
                             category=draft.category, contact_channel=draft.contact_channel,
                             contact=draft.contact, idempotency_key=idempotency_key, files=[],
-                            created_at=utcnow(), updated_at=utcnow())
+                            created_at=received, updated_at=received, waiting_on="us",
+                            first_reply_due_at=(calendar or Calendar()).first_reply_due(received))
     session.add(submission)
     session.flush()
     events.record(session, submission, "submission.created")
@@ -55,7 +62,7 @@ def schedule_processing(session: Session, submission: Submission, new: bool = Fa
 
 
 def submit(session: Session, storage: Storage, owner: User, draft: Draft, files: Iterable[Accepted],
-           idempotency_key: str | None = None) -> tuple[Submission, bool]:
+           idempotency_key: str | None = None, calendar: Calendar | None = None) -> tuple[Submission, bool]:
     """Add the submission, its files and its job to the caller's transaction; say whether it is new.
 
     A key seen before returns the first submission (False); stored files are removed unless the
@@ -67,7 +74,7 @@ def submit(session: Session, storage: Storage, owner: User, draft: Draft, files:
         # A savepoint only where a key may be taken meanwhile (the same request sent twice at once).
         with session.begin_nested() if idempotency_key else nullcontext():
             submission = create(session, owner, draft.description, draft=draft,
-                                idempotency_key=idempotency_key, process=False)
+                                idempotency_key=idempotency_key, process=False, calendar=calendar)
     except IntegrityError:
         if idempotency_key and (earlier := find_by_key(session, owner, idempotency_key)):
             return earlier, False
@@ -113,11 +120,18 @@ def cancel(session: Session, submission: Submission) -> bool:
 
 
 def _store(session: Session, storage: Storage, submission: Submission, files: Iterable[Accepted]) -> list[str]:
-    """Stream each file to storage under a key of our own and record it; returns the keys.
+    """Stream each file to storage under a key of our own and record it; returns the keys."""
+    return [stored.storage_key for stored in store_files(session, storage, submission, files)]
+
+
+def store_files(session: Session, storage: Storage, submission: Submission, files: Iterable[Accepted],
+                message=None) -> list[SubmissionFile]:
+    """Stream each file to storage and record it on the submission (or on its thread's `message`).
 
     The files are deleted again unless the caller's transaction commits (statex.orphans).
     """
     keys = orphans.discard_unless_committed(session, storage)
+    rows: list[SubmissionFile] = []
     try:
         for accepted in files:
             file_id = uuid.uuid4()
@@ -129,16 +143,17 @@ def _store(session: Session, storage: Storage, submission: Submission, files: It
                     raise StorageUnavailable("the file storage cannot be reached") from error
                 raise
             keys.append(key)
-            session.add(SubmissionFile(id=file_id, submission=submission, kind=accepted.kind,
-                                       name=accepted.name, storage_key=key,
-                                       content_type=accepted.content_type, size=stored.size,
-                                       sha256=stored.sha256, audio_seconds=accepted.seconds,
-                                       created_at=utcnow()))
+            row = SubmissionFile(id=file_id, submission_id=submission.id, kind=accepted.kind, name=accepted.name,
+                                 storage_key=key, content_type=accepted.content_type, size=stored.size,
+                                 sha256=stored.sha256, audio_seconds=accepted.seconds, created_at=utcnow())
+            # A thread's file belongs to its message, not to the request's own list.
+            (message.files if message is not None else submission.files).append(row)
+            rows.append(row)
         session.flush()
     except BaseException:
         orphans.discard(storage, keys)
         raise
-    return list(keys)
+    return rows
 
 
 def _unreachable(error: Exception) -> bool:
@@ -175,23 +190,26 @@ def owned_by(owner: User, with_results: bool = True) -> Select[tuple[Submission]
     return query.options(selectinload(Submission.result)) if with_results else query
 
 
-def get_for(session: Session, user: User, submission_id: str | uuid.UUID) -> Submission | None:
-    """The submission with this id if `user` may see it, else None (callers answer 404)."""
+def get_for(session: Session, user: User, submission_id: str | uuid.UUID, parts: bool = True) -> Submission | None:
+    """The submission with this id if `user` may see it (with its files and events unless `parts` is False)."""
     key = _uuid(submission_id)
     if key is None:
         return None
     # Its result joined: one row either way, and a statement fewer.
     query = visible_to(user, with_results=False).options(joinedload(Submission.result))
-    return session.scalar(_whole(query).where(Submission.id == key))
+    return session.scalar((_whole(query) if parts else query).where(Submission.id == key))
 
 
-def own(session: Session, owner: User, submission_id: str | uuid.UUID) -> Submission | None:
-    """The owner's own submission with this id, else None: write routes use it, so staff get 404 there too."""
+def own(session: Session, owner: User, submission_id: str | uuid.UUID, parts: bool = True) -> Submission | None:
+    """The owner's own submission with this id, else None: write routes use it, so staff get 404 there too.
+
+    Its files and events are loaded with it unless `parts` is False (a thread's message needs neither).
+    """
     key = _uuid(submission_id)
     if key is None:
         return None
     query = owned_by(owner, with_results=False).options(joinedload(Submission.result))
-    return session.scalar(_whole(query).where(Submission.id == key))
+    return session.scalar((_whole(query) if parts else query).where(Submission.id == key))
 
 
 def _whole(query: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
@@ -207,8 +225,12 @@ def file_for(session: Session, user: User, submission_id: str | uuid.UUID,
     if submission_key is None or file_key is None:
         return None
     visible = visible_to(user).where(Submission.id == submission_key).with_only_columns(Submission.id)
-    return session.scalar(select(SubmissionFile).where(SubmissionFile.id == file_key,
-                                                       SubmissionFile.submission_id.in_(visible)))
+    query = select(SubmissionFile).where(SubmissionFile.id == file_key, SubmissionFile.submission_id.in_(visible))
+    if not user.is_staff:
+        # Files of staff's internal notes are never the client's to fetch.
+        notes = select(Message.id).where(Message.internal.is_(True))
+        query = query.where(or_(SubmissionFile.message_id.is_(None), SubmissionFile.message_id.not_in(notes)))
+    return session.scalar(query)
 
 
 @contextmanager

@@ -44,6 +44,8 @@ EVENTS = {
     "submission.completed": Event(_l("Results ready"), attention=True, topic="results"),
     "submission.failed": Event(_l("Could not be completed"), attention=True, topic="results",
                                staff=("staff.submission.failed", "/staff/submissions/{id}")),
+    "message.from_staff": Event(_l("Our team wrote to you"), attention=True, topic="messages"),
+    "message.from_client": Event(_l("You wrote to us"), staff=("staff.message.received", "/staff/submissions/{id}")),
     # An offer and the confirmation of its acceptance are results of the request; staff hear of each decision.
     "offer.sent": Event(_l("Offer sent to you"), attention=True, topic="results"),
     "offer.accepted": Event(_l("You accepted the offer"), topic="results",
@@ -58,6 +60,8 @@ EVENTS = {
     "staff.offer.accepted": Event(_l("An offer was accepted"), attention=True),
     "staff.offer.declined": Event(_l("An offer was declined"), attention=True),
     "staff.offer.changes_requested": Event(_l("A client asks for changes to an offer"), attention=True),
+    "staff.message.received": Event(_l("A client wrote"), attention=True),
+    "staff.reply.due": Event(_l("A first reply is almost due"), attention=True),
 }
 # Submission events the owner hears about, by topic; those staff hear about, by template and page.
 EVENT_TOPICS = {kind: event.topic for kind, event in EVENTS.items() if event.topic}

@@ -33,5 +33,5 @@ def _unauthorised(detail: str):
     return response
 
 
-from portal.api import offers, openapi, submissions  # noqa: E402,F401  (registers the routes on bp)
+from portal.api import messages, offers, openapi, submissions  # noqa: E402,F401  (registers the routes on bp)
 

@@ -13,6 +13,7 @@ from portal.db import get_db
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
 from statex import intake, submissions
+from statex.conversation.service_level import calendar_for
 from statex.i18n import number
 from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
@@ -42,7 +43,8 @@ def create_submission():
     if not checked.ok:
         return _invalid(checked.errors)
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, checked.draft, checked.files,
-                                              idempotency_key=key and f"api:{key}")
+                                              idempotency_key=key and f"api:{key}",
+                                              calendar=calendar_for(current_app.config["STATEX"]))
     get_db().commit()
     response = current_app.json.response(serialise(submission))
     response.status_code = 201 if created else 200
@@ -134,11 +136,19 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
         "files": [_file(submission, f) for f in submission.files],
         "result": submissions.client_result(submission),
+        "assignee": {"name": submission.assignee.name or "Statex"} if submission.assignee else None,
+        "first_reply_due_at": _iso(submission.first_reply_due_at),
+        "first_replied_at": _iso(submission.first_replied_at),
+        "waiting_on": submission.waiting_on,
     }
     if with_events:
         body["events"] = [{"kind": e.kind, "at": e.created_at.isoformat(), "data": e.data}
                           for e in submission.events]
     return body
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _file(submission: Submission, item: SubmissionFile) -> dict:

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from wtforms import MultipleFileField, TextAreaField
 
-from portal import freshness, htmx
+from portal import conversation, freshness, htmx
 from portal.db import get_db
 from portal.freshness import conditional
 from portal.limits import information_addition
@@ -29,11 +29,16 @@ class AddForm(FlaskForm):
     files = MultipleFileField(_l("More files"))
 
 
-def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
+def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200,
+                  message_form: conversation.MessageForm | None = None):
     room = intake.text_room(limits(), submission)
+    conversation.mark_read(submission)
+    thread = conversation.context(submission, url_for("submissions.thread", submission_id=submission.id))
     return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
                            accept=uploads.ACCEPT_ATTRIBUTE, shown=shown_state(submission),
-                           add_chars=room), status, {"Vary": "HX-Request"}
+                           add_chars=room, thread=thread, message_form=message_form or conversation.MessageForm(),
+                           message_url=url_for("submissions.message_POST", submission_id=submission.id)), \
+        status, {"Vary": "HX-Request"}
 
 
 @bp.get("/submissions/<submission_id>")

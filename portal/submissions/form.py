@@ -18,6 +18,7 @@ from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
 from statex import categories, intake, submissions, uploads, vocabulary
+from statex.conversation.service_level import calendar_for
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
 
@@ -96,7 +97,8 @@ def new_POST():
     key = form.form_key.data if re.fullmatch(r"[0-9a-f]{32}", form.form_key.data or "") else None
     try:
         submission, _created = submissions.submit(get_db(), get_storage(), current_user, checked.draft,
-                                                  checked.files, idempotency_key=key and f"form:{key}")
+                                                  checked.files, idempotency_key=key and f"form:{key}",
+                                                  calendar=calendar_for(current_app.config["STATEX"]))
         get_db().commit()
     except submissions.StorageUnavailable:
         get_db().rollback()

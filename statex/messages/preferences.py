@@ -20,9 +20,10 @@ TOPICS = {
     "received": _l("Submission received"),
     "results": _l("Results ready"),
     "more_info": _l("Needs more information"),
+    "messages": _l("Messages from our team"),
     "security": _l("Account security"),
 }
-CHOOSABLE = ("received", "results", "more_info")
+CHOOSABLE = ("received", "results", "more_info", "messages")
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def test_add_verify_and_choose_a_destination(client, settings, client_user, db, 
                                                          "topic-received": "account", "language": "cs"})
     assert response.status_code == 303
     chosen = db.get(NotificationSettings, client_user)
-    assert chosen.topics == {"received": ["account"], "results": [str(destination.id)], "more_info": []}
+    assert chosen.topics == {"received": ["account"], "results": [str(destination.id)], "more_info": [], "messages": []}
     assert chosen.language == "cs"
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from statex.models.base import UTCDateTime
 
 revision = "0015_offers"
-down_revision = "0013_user_language"
+down_revision = "0014_conversation"
 branch_labels = None
 depends_on = None
 MONEY = sa.Numeric(14, 2)
