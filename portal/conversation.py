@@ -13,7 +13,6 @@ from wtforms import BooleanField, MultipleFileField, TextAreaField
 
 from portal.auth import origin
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.submissions.files import get_storage, uploads_from
 from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
 from statex import submissions, uploads
@@ -63,7 +62,6 @@ def post_from(form: MessageForm, submission: Submission, internal: bool = False)
         db.rollback()
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return None
-    dispatch_committed_jobs()
     return message
 
 

@@ -9,7 +9,6 @@ from portal.api.problems import problem
 from portal.api.submissions import IDEMPOTENCY_KEY, MAX_PAGE, _file, _invalid, _not_found, _whole_number
 from portal.conversation import body_errors
 from portal.db import get_db
-from portal.dispatch import dispatch_committed_jobs
 from portal.limits import message_posting
 from portal.submissions.files import get_storage, uploads_from
 from statex import submissions, uploads
@@ -71,7 +70,6 @@ def post_message(submission_id: str):
     message = earlier or thread.post_message(db, submission, user, body, files=checked.files, internal=internal,
                                              source="api", source_id=source_id, storage=get_storage())
     db.commit()
-    dispatch_committed_jobs()
     response = current_app.json.response(serialise(message, user))
     response.status_code = 200 if earlier else 201
     response.headers["Location"] = url_for("api.list_messages", submission_id=submission.id)

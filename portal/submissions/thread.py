@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from portal import conversation, htmx
 from portal.db import get_db
 from portal.limits import message_posting
-from portal.page_cache import cached_page
+from portal.freshness import conditional
 from portal.submissions import bp
 from portal.submissions.detail import _own_or_404, render_detail
 from statex import submissions
@@ -17,7 +17,7 @@ from statex import submissions
 
 @bp.get("/submissions/<submission_id>/thread")
 @login_required
-@cached_page
+@conditional
 def thread(submission_id: str):
     """The thread for htmx's poll; a browser that asks for it itself is sent to the whole page."""
     submission = submissions.get_for(get_db(), current_user, submission_id, parts=False)

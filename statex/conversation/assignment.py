@@ -8,14 +8,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from statex import audit
-from statex.messages.notify import notify_staff
+from statex.messages.schedule import notify_staff
 from statex.models import Submission, User
 from statex.models.base import utcnow
 
-# Staff's queue filters (portal/staff): each a condition on the submissions it keeps.
-FILTERS = ("mine", "unassigned", "us", "client")
 # Where a change came from when the caller does not say (a job, a command).
 NOWHERE = audit.Origin()
+
+# Staff's queue filters (portal/staff): each a condition on the submissions it keeps.
+FILTERS = ("mine", "unassigned", "us", "client")
 
 
 def assign(session: Session, submission: Submission, assignee: User | None, by: User,

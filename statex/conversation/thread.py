@@ -12,9 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 from statex import audit, events, submissions
 from statex.models import Extraction, Message, Submission, SubmissionFile, User
 from statex.models.base import utcnow
-from statex.queue import AI, schedule
+from statex.queue import EXTRACT_FILE, schedule
 from statex.storage import Storage
 from statex.uploads import Accepted
+
+# Where a change came from when the caller does not say (a job, a command).
+NOWHERE = audit.Origin()
 
 # The submission events a message records (events.NOTIFYING): each tells the other side.
 FROM_CLIENT = "message.from_client"
@@ -24,8 +27,6 @@ MAX_BODY = 20_000
 
 class NotAllowed(PermissionError):
     """The author may not write this message on this request (not its client, not staff)."""
-# Where a change came from when the caller does not say (a job, a command).
-NOWHERE = audit.Origin()
 
 
 def post_message(session: Session, submission: Submission, author: User, body: str, *,
@@ -82,7 +83,7 @@ def _attach(session: Session, storage: Storage | None, submission: Submission, m
     for stored in submissions.store_files(session, storage, submission, files, message=message):
         extraction = Extraction(id=uuid.uuid4(), file=stored)
         session.add(extraction)
-        schedule(session, AI, "jobs.extract.extract_file", extraction.id)
+        schedule(session, EXTRACT_FILE, extraction.id)
 
 
 def _advance_turn(session: Session, submission: Submission, message: Message, author: User,

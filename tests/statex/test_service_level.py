@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from statex import submissions
+from statex.queue import SEND_STAFF_MESSAGE
 from statex.config import ConfigError, load_settings
 from statex.conversation import assignment
 from statex.conversation.service_level import Calendar
@@ -74,7 +75,7 @@ def test_staff_are_warned_once_of_a_reply_about_to_be_late(settings, make_user):
         with session_scope(settings.database_url) as session:
             assignment.warn_due(session, "http://portal", timedelta(hours=1), now=due - timedelta(minutes=30))
     with session_scope(settings.database_url) as session:
-        warnings = session.scalars(select(QueuedJob).where(QueuedJob.func == "jobs.notify.send_staff_message")).all()
+        warnings = session.scalars(select(QueuedJob).where(QueuedJob.func == SEND_STAFF_MESSAGE.func)).all()
         assert len(warnings) == 1 and f"due:{submission_id}" in warnings[0].args
         assert session.get(Submission, submission_id).due_warned_at is not None
         assert assignment.is_overdue(session.get(Submission, submission_id), now=due + timedelta(seconds=1))
