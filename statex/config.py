@@ -67,6 +67,12 @@ class Settings:
     # Address space (MB) that reading one file may add to a worker; 0: no limit (EXTRACT_*MEMORY_MB).
     extract_memory_mb: int = 1024
     extract_audio_memory_mb: int = 0
+    # Replies by email (statex.mail_in): where `statex mail-in` listens, the domain of the Reply-To
+    # addresses, a mailbox to poll instead, and how long a Reply-To address works.
+    mail_in_port: int = 2525
+    mail_in_domain: str = "localhost"
+    mail_in_imap_url: str | None = None
+    mail_in_token_days: int = 90
 
     @property
     def production(self) -> bool:
@@ -118,6 +124,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_extraction_settings(env),
         **_extraction_memory(env),
         **_speech_settings(env, var_dir),
+        **_mail_in_settings(env),
     )
 
 
@@ -221,6 +228,22 @@ def _speech_settings(env: dict, var_dir: Path) -> dict:
     """The offline recogniser: WHISPER_MODEL (a size or a directory) and where models are kept."""
     return {"whisper_model": env.get("WHISPER_MODEL") or "base",
             "whisper_cache_dir": Path(env.get("WHISPER_CACHE_DIR") or var_dir / "models").resolve()}
+
+
+def _mail_in_settings(env: dict) -> dict:
+    """MAIL_IN_PORT, MAIL_IN_DOMAIN (default: MAIL_FROM's domain), MAIL_IN_IMAP_URL, MAIL_IN_TOKEN_DAYS."""
+    from email.utils import parseaddr
+
+    port = _positive_int(env, "MAIL_IN_PORT", 2525)
+    if port > 65535:
+        raise ConfigError(f"MAIL_IN_PORT must be a port number up to 65535, not {port}.")
+    sender_domain = parseaddr(env.get("MAIL_FROM") or "noreply@localhost")[1].rpartition("@")[2]
+    domain = (env.get("MAIL_IN_DOMAIN") or sender_domain or "localhost").strip().lower()
+    imap_url = env.get("MAIL_IN_IMAP_URL") or None
+    if imap_url and not imap_url.startswith(("imap://", "imaps://")):
+        raise ConfigError("MAIL_IN_IMAP_URL must look like imaps://user:password@host/INBOX (or imap://).")
+    return {"mail_in_port": port, "mail_in_domain": domain, "mail_in_imap_url": imap_url,
+            "mail_in_token_days": _positive_int(env, "MAIL_IN_TOKEN_DAYS", 90)}
 
 
 def _require_production_settings(env: dict) -> None:
