@@ -26,17 +26,21 @@ def extract_file(extraction_id: str) -> str:
         extraction = session.get(Extraction, key, with_for_update=True)
         if extraction is None:
             return "skipped"
+        # A file sent in the thread is read like the request's own, but moves no pipeline and no timeline.
+        in_thread = extraction.file.message_id is not None
         if extraction.final:
-            pipeline.advance(session, extraction.file.submission)
+            if not in_thread:
+                pipeline.advance(session, extraction.file.submission)
             return "already done"
-        if not pipeline.mark_processing(session, extraction.file.submission):
+        if not in_thread and not pipeline.mark_processing(session, extraction.file.submission):
             return "cancelled"
         extraction.state, extraction.started_at = "running", utcnow()
         extraction.attempts += 1
         attempt = extraction.attempts
         file = extraction.file
         content_type, language = file.content_type, file.submission.language
-        over_limit = file.is_audio and submissions.audio_over_limit(file, settings.upload_max_audio_seconds)
+        over_limit = (file.is_audio and not in_thread
+                      and submissions.audio_over_limit(file, settings.upload_max_audio_seconds))
 
     if over_limit:  # the limit holds here too, whatever let the recording in (an older rule, a lower limit now)
         _record_failure(key, permanent(
@@ -63,10 +67,11 @@ def extract_file(extraction_id: str) -> str:
         extraction.machine_made, extraction.details = result.machine_made, result.details
         extraction.confidence = result.confidence
         extraction.warnings, extraction.duration_ms = result.warnings, result.duration_ms
-        submission = extraction.file.submission
-        events.record(session, submission, "extraction.completed", file=extraction.file.name,
-                      method=result.method)
-        pipeline.advance(session, submission)
+        if not in_thread:
+            submission = extraction.file.submission
+            events.record(session, submission, "extraction.completed", file=extraction.file.name,
+                          method=result.method)
+            pipeline.advance(session, submission)
     return "completed"
 
 
@@ -81,6 +86,7 @@ def _record_failure(key: uuid.UUID, error: Exception) -> None:
         extraction = session.get(Extraction, key, with_for_update=True)
         extraction.state, extraction.finished_at = "failed", utcnow()
         extraction.error, extraction.error_detail = message, detail
-        submission = extraction.file.submission
-        events.record(session, submission, "extraction.failed", file=extraction.file.name, reason=message)
-        pipeline.advance(session, submission)
+        if extraction.file.message_id is None:
+            submission = extraction.file.submission
+            events.record(session, submission, "extraction.failed", file=extraction.file.name, reason=message)
+            pipeline.advance(session, submission)

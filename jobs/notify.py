@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from statex.config import Settings
 from statex.messages import channels, inbox
-from statex.messages.compose import Message, compose
+from statex.messages.compose import Message as Composed, compose
 from statex.messages.deliver import attempt, claim, staff_label
 from statex.messages.preferences import EVENT_TOPICS, Target, language_for, settings_of, targets_for
-from statex.models import Delivery, NotificationSettings, Submission, SubmissionEvent, User
+from statex.models import Delivery, Message, NotificationSettings, Submission, SubmissionEvent, User
 from statex.models.base import utcnow
 from statex.queue import NOTIFICATIONS, connect
 
@@ -30,7 +30,8 @@ from jobs.runtime import job_redis, job_session
 log = logging.getLogger(__name__)
 # Submission events staff hear about, and the template each uses.
 STAFF_EVENTS = {"review.requested": ("staff.review.requested", "/staff/review/{id}"),
-                "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}")}
+                "submission.failed": ("staff.submission.failed", "/staff/submissions/{id}"),
+                "message.from_client": ("staff.message.received", "/staff/submissions/{id}")}
 
 
 def notify_event(event_id: str) -> str:
@@ -51,7 +52,8 @@ def tell(session: Session, settings: Settings, event_id: int, retries: list) -> 
     submission = event.submission
     context = dict(submission=submission, result=submission.result, data=event.data or {},
                    owner=submission.owner, link=f"{settings.portal_url}/submissions/{submission.id}",
-                   settings_link=f"{settings.portal_url}/account/notifications")
+                   settings_link=f"{settings.portal_url}/account/notifications",
+                   message=_message_of(session, event))
     outcome = "skipped"
     key = f"{event.kind}:{event.id}"
     if event.kind in EVENT_TOPICS and submission.owner.is_active:
@@ -64,6 +66,15 @@ def tell(session: Session, settings: Settings, event_id: int, retries: list) -> 
         staff_link = settings.portal_url + path.format(id=submission.id)
         _to_staff(session, settings, template, key, {**context, "link": staff_link}, retries)
     return outcome
+
+
+def _message_of(session: Session, event: SubmissionEvent) -> Message | None:
+    """The thread message an event announces (statex.conversation); never a staff note."""
+    message_id = (event.data or {}).get("message_id")
+    if not message_id:
+        return None
+    message = session.get(Message, uuid.UUID(message_id))
+    return None if message is None or message.internal else message
 
 
 def send_message(user_id: str, event: str, key: str, context: str) -> str:
@@ -124,7 +135,7 @@ def resume_retries(grace: timedelta = timedelta(minutes=1)) -> int:
 
 
 def _to_user(session: Session, settings: Settings, user: User, chosen: NotificationSettings | None, event: str,
-             key: str, message: Message, retries: list) -> str:
+             key: str, message: Composed, retries: list) -> str:
     outcomes = [_deliver(session, settings, user, event, f"{key}:{user.id}:{target.channel}:{target.name}",
                          target, message, retries)
                 for target in targets_for(session, user, chosen, event)]
@@ -145,7 +156,7 @@ def _to_staff(session: Session, settings: Settings, event: str, key: str, contex
 
 
 def _deliver(session: Session, settings: Settings, user: User | None, event: str, key: str,
-             target: Target, message: Message, retries: list) -> str:
+             target: Target, message: Composed, retries: list) -> str:
     """Claim and try one delivery, then commit, so its outcome stands whatever comes next."""
     shaped = channels.shaped(message, target.channel, target.address)
     delivery = claim(session, key[:255], user, event, target.channel,

@@ -12,6 +12,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from statex import pipeline
+from statex.conversation import assignment
 from statex.config import Settings
 from statex.db import session_scope
 from statex.models.base import utcnow
@@ -55,6 +56,9 @@ def reconcile(settings: Settings, redis: Redis) -> int:
             schedule(session, AI, func, ref)
     if missing or replayed:
         log.warning("reconciler re-enqueued %d due step(s) and %d forgotten job(s)", len(missing), replayed)
+    with session_scope(settings.database_url) as session:
+        # Each round also warns staff, once per request, of a first reply about to be late.
+        assignment.warn_due(session, settings.portal_url, timedelta(hours=settings.due_warning_hours))
     dispatch_pending(settings, redis)
     resume_retries()
     return len(missing) + replayed

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from statex.db import insert_for
-from statex.models import (AnalysisResult, Extraction, Notification, PipelineRun, ReviewEdit, Submission,
-                           SubmissionEvent, SubmissionFile, User)
+from statex.models import (AnalysisResult, Extraction, Message, Notification, PipelineRun, ReviewEdit,
+                           Submission, SubmissionEvent, SubmissionFile, User)
 from statex.models.changes import EVERYONE, ChangeStamp
 
 # What a client's pages show, and how each row finds its way to the client.
 OWNED = {User: "id", Submission: "owner_id", Notification: "user_id"}
-PART_OF_SUBMISSION = (SubmissionEvent, AnalysisResult, SubmissionFile, PipelineRun, ReviewEdit)
+PART_OF_SUBMISSION = (SubmissionEvent, AnalysisResult, SubmissionFile, PipelineRun, ReviewEdit, Message)
 TRACKED = (*OWNED, *PART_OF_SUBMISSION, Extraction)
 
 

@@ -67,6 +67,11 @@ class Settings:
     # Address space (MB) that reading one file may add to a worker; 0: no limit (EXTRACT_*MEMORY_MB).
     extract_memory_mb: int = 1024
     extract_audio_memory_mb: int = 0
+    # The first-reply promise (statex.conversation.service_level): the company's calendar.
+    service_timezone: str = "Europe/Prague"
+    extra_holidays: tuple = ()
+    first_reply_days: int = 2
+    due_warning_hours: int = 4
     # Replies by email (statex.mail_in): where `statex mail-in` listens, the domain of the Reply-To
     # addresses, a mailbox to poll instead, and how long a Reply-To address works.
     mail_in_port: int = 2525
@@ -124,8 +129,30 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_extraction_settings(env),
         **_extraction_memory(env),
         **_speech_settings(env, var_dir),
+        **_service_level(env),
         **_mail_in_settings(env),
     )
+
+
+def _service_level(env: dict) -> dict:
+    """SERVICE_TIMEZONE, EXTRA_HOLIDAYS (ISO dates, comma or space separated), FIRST_REPLY_DAYS, DUE_WARNING_HOURS."""
+    from datetime import date
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone = env.get("SERVICE_TIMEZONE") or "Europe/Prague"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"SERVICE_TIMEZONE must be a time zone such as Europe/Prague, not {zone!r}.") from error
+    days = []
+    for word in env.get("EXTRA_HOLIDAYS", "").replace(",", " ").split():
+        try:
+            days.append(date.fromisoformat(word))
+        except ValueError as error:
+            raise ConfigError(f"EXTRA_HOLIDAYS takes dates like 2026-12-31, not {word!r}.") from error
+    return {"service_timezone": zone, "extra_holidays": tuple(sorted(days)),
+            "first_reply_days": _positive_int(env, "FIRST_REPLY_DAYS", 2),
+            "due_warning_hours": _positive_int(env, "DUE_WARNING_HOURS", 4)}
 
 
 def _positive_int(env: dict, name: str, default: int) -> int:

@@ -10,7 +10,7 @@ from statex.queue import NOTIFICATIONS, schedule
 
 # Events the client hears about; the notification job decides how and where.
 NOTIFYING = frozenset({"submission.created", "submission.completed", "submission.failed",
-                       "review.requested", "review.rejected"})
+                       "review.requested", "review.rejected", "message.from_staff", "message.from_client"})
 
 
 def record(session: Session, submission: Submission, kind: str, **data) -> SubmissionEvent:

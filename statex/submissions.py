@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from statex import audio, events, pipeline
 from statex.analysis.sources import added_block
-from statex.models import Submission, SubmissionFile, User
+from statex.conversation.service_level import Calendar
+from statex.models import Message, Submission, SubmissionFile, User
 from statex.models.base import utcnow
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
@@ -29,15 +30,21 @@ class StorageUnavailable(RuntimeError):
 
 
 def create(session: Session, owner: User, description: str, language: str | None = None, *,
-           draft: Draft | None = None, idempotency_key: str | None = None, process: bool = True) -> Submission:
-    """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction."""
+           draft: Draft | None = None, idempotency_key: str | None = None, process: bool = True,
+           calendar: Calendar | None = None) -> Submission:
+    """Record a new submission and (unless told not to) schedule its processing, in the caller's transaction.
+
+    Its first reply falls due by the company's `calendar` (statex.conversation.service_level).
+    """
     draft = draft or Draft(description=description, language=language)
+    received = utcnow()
     # Its (empty) list of files is given, so that reading it does not ask the database.
     submission = Submission(owner=owner, description=draft.description.strip(), given_title=draft.title,
                             language=draft.language,
                             category=draft.category, contact_channel=draft.contact_channel,
                             contact=draft.contact, idempotency_key=idempotency_key, files=[],
-                            created_at=utcnow(), updated_at=utcnow())
+                            created_at=received, updated_at=received, waiting_on="us",
+                            first_reply_due_at=(calendar or Calendar()).first_reply_due(received))
     session.add(submission)
     session.flush()
     events.record(session, submission, "submission.created")
@@ -52,7 +59,7 @@ def schedule_processing(session: Session, submission: Submission, new: bool = Fa
 
 
 def submit(session: Session, storage: Storage, owner: User, draft: Draft, files: Iterable[Accepted],
-           idempotency_key: str | None = None) -> tuple[Submission, bool]:
+           idempotency_key: str | None = None, calendar: Calendar | None = None) -> tuple[Submission, bool]:
     """Store the files, commit the submission with its job, and say whether it is new.
 
     A key seen before returns the first submission (False); stored files are removed whenever
@@ -63,7 +70,7 @@ def submit(session: Session, storage: Storage, owner: User, draft: Draft, files:
     stored: list[str] = []
     try:
         submission = create(session, owner, draft.description, draft=draft, idempotency_key=idempotency_key,
-                            process=False)
+                            process=False, calendar=calendar)
         stored += _store(session, storage, submission, files)
         schedule_processing(session, submission, new=True)
         session.commit()
@@ -126,7 +133,14 @@ def cancel(session: Session, submission: Submission) -> bool:
 
 def _store(session: Session, storage: Storage, submission: Submission, files: Iterable[Accepted]) -> list[str]:
     """Stream each file to storage under a key of our own and record it; returns the keys."""
+    return [stored.storage_key for stored in store_files(session, storage, submission, files)]
+
+
+def store_files(session: Session, storage: Storage, submission: Submission, files: Iterable[Accepted],
+                message=None) -> list[SubmissionFile]:
+    """Stream each file to storage and record it on the submission (or on its thread's `message`)."""
     keys: list[str] = []
+    rows: list[SubmissionFile] = []
     try:
         for accepted in files:
             file_id = uuid.uuid4()
@@ -138,16 +152,17 @@ def _store(session: Session, storage: Storage, submission: Submission, files: It
                     raise StorageUnavailable("the file storage cannot be reached") from error
                 raise
             keys.append(key)
-            session.add(SubmissionFile(id=file_id, submission=submission, kind=accepted.kind,
-                                       name=accepted.name, storage_key=key,
-                                       content_type=accepted.content_type, size=stored.size,
-                                       sha256=stored.sha256, audio_seconds=accepted.seconds,
-                                       created_at=utcnow()))
+            row = SubmissionFile(id=file_id, submission_id=submission.id, kind=accepted.kind, name=accepted.name,
+                                 storage_key=key, content_type=accepted.content_type, size=stored.size,
+                                 sha256=stored.sha256, audio_seconds=accepted.seconds, created_at=utcnow())
+            # A thread's file belongs to its message, not to the request's own list.
+            (message.files if message is not None else submission.files).append(row)
+            rows.append(row)
         session.flush()
     except BaseException:
         _discard(storage, keys)
         raise
-    return keys
+    return rows
 
 
 def _discard(storage: Storage, keys: list[str]) -> None:
@@ -219,8 +234,12 @@ def file_for(session: Session, user: User, submission_id: str | uuid.UUID,
     if submission_key is None or file_key is None:
         return None
     visible = visible_to(user).where(Submission.id == submission_key).with_only_columns(Submission.id)
-    return session.scalar(select(SubmissionFile).where(SubmissionFile.id == file_key,
-                                                       SubmissionFile.submission_id.in_(visible)))
+    query = select(SubmissionFile).where(SubmissionFile.id == file_key, SubmissionFile.submission_id.in_(visible))
+    if not user.is_staff:
+        # Files of staff's internal notes are never the client's to fetch.
+        notes = select(Message.id).where(Message.internal.is_(True))
+        query = query.where(or_(SubmissionFile.message_id.is_(None), SubmissionFile.message_id.not_in(notes)))
+    return session.scalar(query)
 
 
 @contextmanager

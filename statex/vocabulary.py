@@ -35,10 +35,14 @@ EVENTS = {
     "review.rejected": Event("Sent back: we need more from you", attention=True),
     "submission.completed": Event("Results ready", attention=True),
     "submission.failed": Event("Could not be completed", attention=True),
+    "message.from_staff": Event("Our team wrote to you", attention=True),
+    "message.from_client": Event("You wrote to us"),
     # Messages to staff; each asks them to act.
     "staff.review.requested": Event("A result waits for review", attention=True),
     "staff.submission.failed": Event("A request failed", attention=True),
     "delivery.failed": Event("A message could not be delivered", attention=True),
+    "staff.message.received": Event("A client wrote", attention=True),
+    "staff.reply.due": Event("A first reply is almost due", attention=True),
 }
 
 

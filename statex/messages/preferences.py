@@ -18,14 +18,16 @@ TOPICS = {
     "received": "Submission received",
     "results": "Results ready",
     "more_info": "Needs more information",
+    "messages": "Messages from our team",
     "security": "Account security",
 }
-CHOOSABLE = ("received", "results", "more_info")
+CHOOSABLE = ("received", "results", "more_info", "messages")
 EVENT_TOPICS = {
     "submission.created": "received",
     "submission.completed": "results",
     "submission.failed": "results",
     "review.rejected": "more_info",
+    "message.from_staff": "messages",
 }
 
 

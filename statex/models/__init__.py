@@ -5,6 +5,7 @@ from statex.models.users import ApiToken, User, UserSession
 from statex.models.links import LinkToken
 from statex.models.audit import AuditEvent
 from statex.models.submissions import AnalysisResult, Submission, SubmissionEvent, SubmissionFile
+from statex.models.conversation import Message
 from statex.models.queue import QueuedJob
 from statex.models.pipeline import Extraction, PipelineRun, ReviewEdit, Setting
 from statex.models.changes import ChangeStamp
@@ -23,6 +24,7 @@ __all__ = [
     "Delivery",
     "Destination",
     "LinkToken",
+    "Message",
     "Notification",
     "NotificationSettings",
     "OutboxMessage",

@@ -21,6 +21,8 @@ WAITING_FOR_CLIENT = "needs_info"
 TITLE_MAX = 100
 PROVISIONAL_TITLE_MAX = 60
 FILE_KINDS = ("attachment", "voice")
+# Who is to act next on a request's thread (Submission.waiting_on).
+WAITING_ON = ("us", "client")
 
 
 class Submission(Base):
@@ -44,16 +46,25 @@ class Submission(Base):
     created_at: Mapped[created_at]
     updated_at: Mapped[timestamp]
     completed_at: Mapped[timestamp]
+    # The thread (statex.conversation): who handles it, when the first reply is due, whose turn it is.
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    first_reply_due_at: Mapped[timestamp] = mapped_column(index=True)
+    first_replied_at: Mapped[timestamp]
+    due_warned_at: Mapped[timestamp]
+    waiting_on: Mapped[str | None] = mapped_column(String(8))
 
-    owner: Mapped[User] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list[SubmissionEvent]] = relationship(
         back_populates="submission", order_by="SubmissionEvent.id", cascade="all, delete-orphan"
     )
     result: Mapped[AnalysisResult | None] = relationship(
         back_populates="submission", cascade="all, delete-orphan"
     )
+    # The request's own files; those sent in its thread belong to their message (Message.files).
     files: Mapped[list[SubmissionFile]] = relationship(
         back_populates="submission", order_by="SubmissionFile.created_at",
+        primaryjoin="and_(Submission.id == SubmissionFile.submission_id, SubmissionFile.message_id.is_(None))",
         cascade="all, delete-orphan",
     )
 
@@ -156,6 +167,8 @@ class SubmissionFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     # Decoded at upload; None for files that are not audio (and recordings stored before it was kept).
     audio_seconds: Mapped[float | None] = mapped_column(Float)
+    # Set for a file sent with a message in the thread (statex.models.conversation.Message).
+    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[created_at]
 
     submission: Mapped[Submission] = relationship(back_populates="files")

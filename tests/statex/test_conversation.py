@@ -1,0 +1,124 @@
+"""The thread's domain: messages, notes that stay internal, dedup by source, whose turn it is, files read."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from statex import submissions
+from statex.conversation.thread import FROM_CLIENT, FROM_STAFF, NotAllowed, mark_read, post_message, thread_for
+from statex.db import session_scope
+from statex.models import AuditEvent, Extraction, Message, QueuedJob, Submission, SubmissionEvent, User
+from statex.storage import LocalStorage
+from statex.uploads import Accepted
+from tests import samples
+
+
+@pytest.fixture
+def people(settings, make_user):
+    """A client with one request, and a staff member."""
+    _, _, client_id = make_user("client", name="Ann")
+    _, _, staff_id = make_user("staff", name="Sam")
+    with session_scope(settings.database_url) as session:
+        submission = submissions.create(session, session.get(User, client_id), "Read our invoices")
+        return client_id, staff_id, submission.id
+
+
+def _load(session, people):
+    client_id, staff_id, submission_id = people
+    return session.get(User, client_id), session.get(User, staff_id), session.get(Submission, submission_id)
+
+
+def _pdf(name="answer.pdf"):
+    data = samples.pdf()
+    return Accepted(kind="attachment", name=name, content_type="application/pdf", size=len(data),
+                    stream=io.BytesIO(data))
+
+
+def test_a_staff_reply_turns_the_thread_to_the_client_and_records_its_first_reply(settings, people):
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        assert submission.waiting_on == "us" and submission.first_reply_due_at is not None
+        post_message(session, submission, staff, "We are on it.")
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        assert submission.waiting_on == "client"
+        assert submission.first_replied_at is not None
+        kinds = [e.kind for e in submission.events]
+        assert FROM_STAFF in kinds
+        assert [m.body for m in thread_for(session, submission, client)] == ["We are on it."]
+        post_message(session, submission, client, "Thanks!")
+    with session_scope(settings.database_url) as session:
+        _client, _staff, submission = _load(session, people)
+        assert submission.waiting_on == "us"
+        assert FROM_CLIENT in [e.kind for e in submission.events]
+
+
+def test_a_note_is_never_the_clients_to_read_nor_hear_of(settings, people):
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        jobs_before = len(session.scalars(select(QueuedJob)).all())
+        post_message(session, submission, staff, "Client seems confused", internal=True)
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        assert thread_for(session, submission, client) == []
+        assert [m.body for m in thread_for(session, submission, staff)] == ["Client seems confused"]
+        # No event on the client's timeline, no notification job, no change of turn; the audit log has it.
+        assert not [e for e in submission.events if e.kind.startswith("message.")]
+        assert len(session.scalars(select(QueuedJob)).all()) == jobs_before
+        assert submission.waiting_on == "us" and submission.first_replied_at is None
+        assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "note.added")) == "note.added"
+
+
+def test_only_staff_write_notes_and_only_the_client_and_staff_write_at_all(settings, people, make_user):
+    _, _, other_id = make_user("client")
+    with session_scope(settings.database_url) as session:
+        client, _staff, submission = _load(session, people)
+        with pytest.raises(NotAllowed):
+            post_message(session, submission, client, "psst", internal=True)
+        with pytest.raises(NotAllowed):
+            post_message(session, submission, session.get(User, other_id), "hello")
+
+
+def test_the_same_source_id_lands_once(settings, people):
+    with session_scope(settings.database_url) as session:
+        client, _staff, submission = _load(session, people)
+        first = post_message(session, submission, client, "By mail", source="email", source_id="<a@b>")
+    with session_scope(settings.database_url) as session:
+        client, _staff, submission = _load(session, people)
+        again = post_message(session, submission, client, "By mail", source="email", source_id="<a@b>")
+        assert again.id == first.id
+    with session_scope(settings.database_url) as session:
+        assert len(session.scalars(select(Message)).all()) == 1
+        assert len(session.scalars(select(SubmissionEvent).where(SubmissionEvent.kind == FROM_CLIENT)).all()) == 1
+
+
+def test_a_messages_file_is_stored_and_read_but_not_among_the_requests_own(settings, people, tmp_path, run_jobs):
+    storage = LocalStorage(tmp_path)
+    with session_scope(settings.database_url) as session:
+        _client, staff, submission = _load(session, people)
+        message = post_message(session, submission, staff, "See attached", files=[_pdf()], storage=storage)
+        message_id = message.id
+    with session_scope(settings.database_url) as session:
+        _client, _staff, submission = _load(session, people)
+        message = session.get(Message, message_id)
+        assert [f.name for f in message.files] == ["answer.pdf"]
+        assert submission.files == []
+        extraction = session.scalar(select(Extraction).where(Extraction.file_id == message.files[0].id))
+        assert extraction is not None and extraction.state == "pending"
+
+
+def test_reading_the_thread_marks_the_other_sides_messages_read(settings, people):
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        post_message(session, submission, staff, "Hello")
+        post_message(session, submission, staff, "A note", internal=True)
+        post_message(session, submission, client, "Hi")
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        assert mark_read(session, submission, client) == 1
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        read = {m.body: m.read_at is not None for m in thread_for(session, submission, staff)}
+        assert read == {"Hello": True, "A note": False, "Hi": False}
+        assert mark_read(session, submission, staff) == 1
