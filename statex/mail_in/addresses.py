@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from statex.config import Settings
+from statex.conversation.thread import FROM_STAFF
+from statex.models import Delivery, SubmissionEvent
 from statex.models.base import utcnow
 
 PREFIX = "reply+"
@@ -56,7 +59,7 @@ def reply_address(settings: Settings, submission_id: uuid.UUID, user_id: uuid.UU
 
 def parse(settings: Settings, address: str, now: datetime | None = None) -> ReplyTo:
     """The request a reply address names, or BadAddress; its signature is for the caller to check."""
-    local, _, domain = (address or "").strip().strip("<>").rpartition("@")
+    local, _at, domain = (address or "").strip().strip("<>").rpartition("@")
     if domain.lower() != settings.mail_in_domain or not local.lower().startswith(PREFIX):
         raise BadAddress(_("<%(address)s> is not a reply address of ours.", address=address))
     token = local[len(PREFIX):].upper()
@@ -83,3 +86,18 @@ def _mac(secret_key: str, submission_id: uuid.UUID, user_id: uuid.UUID, expires_
 
 def _seconds(moment: datetime) -> bytes:
     return struct.pack(">I", int((moment - EPOCH).total_seconds()))
+
+
+def reply_to_for(session: Session, settings: Settings, delivery: Delivery) -> str | None:
+    """The Reply-To of an email that tells a client of a staff message; None for every other email.
+
+    A submission event's deliveries are keyed "<event kind>:<event id>:..." (jobs.notify.tell),
+    which names the request; the recipient must still be its client, so nobody else gets a token.
+    """
+    if delivery.event != FROM_STAFF or delivery.user_id is None:
+        return None
+    event_id = delivery.key.split(":")[1] if delivery.key.count(":") else ""
+    event = session.get(SubmissionEvent, int(event_id)) if event_id.isdigit() else None
+    if event is None or event.submission.owner_id != delivery.user_id:
+        return None
+    return reply_address(settings, event.submission_id, delivery.user_id)
