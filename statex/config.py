@@ -261,16 +261,18 @@ def _mail_in_settings(env: dict) -> dict:
     """MAIL_IN_PORT, MAIL_IN_DOMAIN (default: MAIL_FROM's domain), MAIL_IN_IMAP_URL, MAIL_IN_TOKEN_DAYS."""
     from email.utils import parseaddr
 
-    port = _positive_int(env, "MAIL_IN_PORT", 2525)
-    if port > 65535:
-        raise ConfigError(f"MAIL_IN_PORT must be a port number up to 65535, not {port}.")
+    port, days = env.get("MAIL_IN_PORT") or "2525", env.get("MAIL_IN_TOKEN_DAYS") or "90"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"MAIL_IN_PORT must be a port number from 1 to 65535, not {port!r}.")
+    if not days.isdigit() or int(days) < 1:
+        raise ConfigError(f"MAIL_IN_TOKEN_DAYS must be a whole number of days, 1 or more, not {days!r}.")
     sender_domain = parseaddr(env.get("MAIL_FROM") or "noreply@localhost")[1].rpartition("@")[2]
     domain = (env.get("MAIL_IN_DOMAIN") or sender_domain or "localhost").strip().lower()
     imap_url = env.get("MAIL_IN_IMAP_URL") or None
     if imap_url and not imap_url.startswith(("imap://", "imaps://")):
         raise ConfigError("MAIL_IN_IMAP_URL must look like imaps://user:password@host/INBOX (or imap://).")
-    return {"mail_in_port": port, "mail_in_domain": domain, "mail_in_imap_url": imap_url,
-            "mail_in_token_days": _positive_int(env, "MAIL_IN_TOKEN_DAYS", 90)}
+    return {"mail_in_port": int(port), "mail_in_domain": domain, "mail_in_imap_url": imap_url,
+            "mail_in_token_days": int(days)}
 
 
 def _require_production_settings(env: dict) -> None:

@@ -67,3 +67,17 @@ def test_the_speech_model_and_its_cache_follow_the_var_dir_unless_named(tmp_path
     named = load_settings({"STATEX_VAR_DIR": str(tmp_path), "WHISPER_MODEL": "small",
                            "WHISPER_CACHE_DIR": str(tmp_path / "cache")})
     assert (named.whisper_model, named.whisper_cache_dir) == ("small", tmp_path / "cache")
+
+
+def test_replies_by_email_default_to_the_senders_domain_and_refuse_what_cannot_work(tmp_path):
+    base = {"STATEX_VAR_DIR": str(tmp_path)}
+    defaults = load_settings({**base, "MAIL_FROM": "Statex <hello@Statex.cz>"})
+    assert (defaults.mail_in_port, defaults.mail_in_domain, defaults.mail_in_token_days) == (2525, "statex.cz", 90)
+    assert defaults.mail_in_imap_url is None
+    named = load_settings({**base, "MAIL_IN_DOMAIN": "replies.statex.cz", "MAIL_IN_PORT": "2600",
+                           "MAIL_IN_TOKEN_DAYS": "30", "MAIL_IN_IMAP_URL": "imaps://u:p@imap.example.com/INBOX"})
+    assert (named.mail_in_domain, named.mail_in_port, named.mail_in_token_days) == ("replies.statex.cz", 2600, 30)
+    for name, wrong in (("MAIL_IN_PORT", "70000"), ("MAIL_IN_PORT", "smtp"), ("MAIL_IN_TOKEN_DAYS", "0"),
+                        ("MAIL_IN_IMAP_URL", "pop3://host")):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({**base, name: wrong})
