@@ -3,22 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 
 import click
 
 from cli.common import settings_or_exit
+from statex.config import Settings
 
 
 @click.command("mail-in")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=None, help="Port to listen on (default: MAIL_IN_PORT or 2525).")
-def mail_in(host: str, port: int | None) -> None:
-    """Listen for replies by SMTP and add them to their requests' threads."""
-    from statex.mail_in.smtp import serve
-
+@click.option("--interval", type=float, default=30.0, show_default=True,
+              help="With MAIL_IN_IMAP_URL: seconds between two looks into the mailbox.")
+def mail_in(host: str, port: int | None, interval: float) -> None:
+    """Listen for replies by SMTP (or poll MAIL_IN_IMAP_URL) and add them to their requests' threads."""
     settings = settings_or_exit()
     _warm_up(settings.database_url)
+    if settings.mail_in_imap_url:
+        _poll(settings, interval)
+        return
+    from statex.mail_in.smtp import serve
+
     asyncio.run(serve(settings, host, port or settings.mail_in_port))
+
+
+def _poll(settings: Settings, interval: float) -> None:
+    """Poll the mailbox until SIGTERM or SIGINT; the round under way finishes first."""
+    from statex.db import session_factory
+    from statex.mail_in.imap import poll
+    from statex.storage import storage_for
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    poll(settings, session_factory(settings.database_url), storage_for(settings), interval, stop)
 
 
 def _warm_up(url: str) -> None:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import imaplib
+import os
+import signal
 import smtplib
+import socket
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +23,8 @@ from statex.mail_in.addresses import reply_address
 from statex.models import Message, SubmissionEvent, User
 from statex.models.base import utcnow
 from tests import samples
+from tests.conftest import ROOT, free_port
+from tests.faults.conftest import wait_until
 from tests.mail_replies import MailIn, reply
 from tests.notify_peers import SmtpPeer
 
@@ -155,3 +164,50 @@ def test_mail_over_the_limits_is_refused_with_the_limit_and_not_stored(settings,
     finally:
         assert server.stop() == 0
     assert messages_from_client(settings, submission_id) == []
+
+
+@pytest.fixture
+def mailbox():
+    """pymap, an IMAP server, on loopback with its in-memory mailbox; the URL statex polls."""
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("pymap")), "--host", "127.0.0.1", "--port", str(port),
+                               "--no-tls", "dict"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(lambda: _listening(port), timeout=30, message="the IMAP server")
+    yield f"imap://demouser:demopass@127.0.0.1:{port}/INBOX", port
+    server.terminate()
+    server.wait(10)
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_replies_are_taken_from_a_mailbox_once_and_a_strangers_is_flagged(settings, thread, mailbox, monkeypatch):
+    submission_id, _client_id, reply_to = thread
+    url, port = mailbox
+    imap = imaplib.IMAP4("127.0.0.1", port)
+    imap.login("demouser", "demopass")
+    answer = reply(CLIENT, reply_to, "Here is the scan.", files=(("scan.png", "image/png", samples.image()),))
+    for mail in (answer, answer, reply("mallory@example.org", reply_to, "Me too", message_id="<m@example.org>")):
+        imap.append("INBOX", None, None, mail.as_bytes())
+    monkeypatch.setenv("MAIL_IN_IMAP_URL", url)
+    process = subprocess.Popen([sys.executable, "-m", "cli", "mail-in", "--interval", "0.5"], cwd=ROOT,
+                               start_new_session=True)
+    try:
+        imap.select("INBOX")
+        wait_until(lambda: len(imap.search(None, "UNSEEN")[1][0].split()) == 0, timeout=60,
+                   message="every mail of the mailbox handled")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        assert process.wait(30) == 0
+    assert [(m.body, [f.name for f in m.files]) for m in messages_from_client(settings, submission_id)] == [
+        ("Here is the scan.", ["scan.png"])]
+    flagged = imap.search(None, "FLAGGED")[1][0].split()
+    assert len(flagged) == 1
+    fetched = imap.fetch(flagged[0], "(BODY.PEEK[HEADER.FIELDS (FROM)])")[1]
+    assert b"mallory@example.org" in b"".join(part[1] for part in fetched if isinstance(part, tuple))
+    imap.logout()
