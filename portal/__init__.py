@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -11,6 +12,8 @@ from statex.config import Settings, load_settings
 
 csrf = CSRFProtect()
 htmx = HTMX()
+# Minimal: gettext in templates and views; the i18n work sets locales and catalogues up.
+babel = Babel()
 
 
 def create_app(test_config: dict | None = None, settings: Settings | None = None) -> Flask:
@@ -33,7 +36,8 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     if test_config:
         app.config.update(test_config)
 
-    from portal import account, auth, db, errors, health, limits, notifications, page_cache, security, staff
+    from portal import account, auth, conversation, db, errors, health, limits, notifications, page_cache, security
+    from portal import staff
     from portal import submissions, telemetry, theme, words
     from portal.api import bp as api_bp, docs as api_docs
 
@@ -42,6 +46,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     page_cache.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    babel.init_app(app)
     auth.init_app(app)
     limits.init_app(app)
     security.init_app(app)
@@ -51,6 +56,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
         app.register_blueprint(blueprint)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(words.bp)
+    app.register_blueprint(conversation.bp)
     app.register_blueprint(api_docs.bp)
 
     from portal.site import serve_site

@@ -30,6 +30,8 @@ DEFAULTS = {
     "submission_account": "60 per hour; 500 per day",
     "addition_ip": "120 per hour",
     "addition_account": "10 per minute; 60 per hour",
+    "message_ip": "300 per hour",
+    "message_account": "30 per minute; 300 per hour",
 }
 MESSAGE = "Too many requests. Wait a little and try again."
 
@@ -106,6 +108,14 @@ def information_addition(view):
     """Limit adding information to submissions per address and per account: each add reprocesses one."""
     view = limiter.limit(limit("addition_account"), key_func=user_key, error_message=MESSAGE)(view)
     return limiter.limit(limit("addition_ip"), key_func=ip_key, error_message=MESSAGE)(view)
+
+
+def message_posting(view):
+    """Limit writing on threads per address and per account (portal pages and API draw on one allowance)."""
+    view = limiter.shared_limit(limit("message_account"), scope="message-account", key_func=user_key,
+                                error_message=MESSAGE)(view)
+    return limiter.shared_limit(limit("message_ip"), scope="message-ip", key_func=ip_key,
+                                error_message=MESSAGE)(view)
 
 
 def storage_uri(redis_url: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, SummaryMetricFamily
 from rq import Queue
 from sqlalchemy import func, select
 
 from statex.config import Settings
 from statex.db import session_scope
-from statex.models import Delivery, Submission
+from statex.models import Delivery, Message, Submission
+from statex.models.base import utcnow
 from statex.queue import QUEUES, connect
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,34 @@ class StateCollector:
                                        .group_by(Delivery.channel, Delivery.status))
                 for channel, status, count in rows:
                     deliveries.add_metric([channel, status], count)
+            thread = _thread_figures(session)
         except Exception:  # noqa: BLE001  (nor because the database is)
             log.warning("could not read counts for /metrics", exc_info=True)
-        yield from (queued, submissions, deliveries)
+            thread = []
+        yield from (queued, submissions, deliveries, *thread)
+
+
+def _thread_figures(session) -> list:
+    """Messages and notes by side; first replies answered, awaited and late; how long the first reply took."""
+    messages = GaugeMetricFamily("statex_messages", "Thread messages by author's side and kind.",
+                                 labels=["role", "kind"])
+    for role, internal, count in session.execute(select(Message.author_role, Message.internal, func.count())
+                                                 .group_by(Message.author_role, Message.internal)):
+        messages.add_metric([role, "note" if internal else "message"], count)
+    replies = GaugeMetricFamily("statex_first_replies", "Requests by first reply: answered, waiting, overdue.",
+                                labels=["state"])
+    open_ = (Submission.first_replied_at.is_(None), Submission.first_reply_due_at.is_not(None),
+             Submission.status != "cancelled")
+    now = utcnow()
+    replies.add_metric(["answered"], session.scalar(select(func.count()).where(
+        Submission.first_replied_at.is_not(None))) or 0)
+    replies.add_metric(["waiting"], session.scalar(select(func.count()).where(
+        *open_, Submission.first_reply_due_at > now)) or 0)
+    replies.add_metric(["overdue"], session.scalar(select(func.count()).where(
+        *open_, Submission.first_reply_due_at <= now)) or 0)
+    answered = list(session.execute(select(Submission.created_at, Submission.first_replied_at)
+                                    .where(Submission.first_replied_at.is_not(None))))
+    taken = SummaryMetricFamily("statex_first_reply_seconds", "Time from a request's arrival to staff's first reply.",
+                                count_value=len(answered),
+                                sum_value=sum((replied - created).total_seconds() for created, replied in answered))
+    return [messages, replies, taken]

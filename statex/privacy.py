@@ -11,7 +11,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from statex import audit
-from statex.models import AuditEvent, Delivery, Destination, Notification, OutboxMessage, Submission, User
+from statex.conversation.thread import thread_for
+from statex.models import (AuditEvent, Delivery, Destination, Message, Notification, OutboxMessage, Submission,
+                           SubmissionFile, User)
 from statex.storage import Storage
 from statex.submissions import client_result, owned_by
 
@@ -29,6 +31,16 @@ def _files(submission: Submission) -> list:
     return list(submission.files)
 
 
+def _thread(session: Session, submission: Submission) -> list[Message]:
+    """The thread as its client reads it: staff's notes are not theirs, here either."""
+    return thread_for(session, submission, submission.owner)
+
+
+def _all_files(session: Session, submission: Submission) -> list:
+    """Every stored file of the submission, its thread's (notes' too) included: erasing takes them all."""
+    return list(session.scalars(select(SubmissionFile).where(SubmissionFile.submission_id == submission.id)))
+
+
 def summary(session: Session, user: User) -> dict:
     """Everything about `user` as JSON-ready data (files are listed here and added beside it)."""
     return {
@@ -37,7 +49,7 @@ def summary(session: Session, user: User) -> dict:
         "api_tokens": [{"name": t.name, "created_at": _iso(t.created_at), "expires_at": _iso(t.expires_at),
                         "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
                        for t in user.tokens],
-        "submissions": [_submission(s) for s in _submissions(session, user)],
+        "submissions": [_submission(session, s) for s in _submissions(session, user)],
         "messages": [{"event": d.event, "channel": d.channel, "to": d.recipient, "subject": d.subject,
                       "text": d.body_text, "status": d.status, "sent_at": _iso(d.sent_at)}
                      for d in session.scalars(select(Delivery).where(Delivery.user_id == user.id)
@@ -55,7 +67,7 @@ def summary(session: Session, user: User) -> dict:
     }
 
 
-def _submission(submission: Submission) -> dict:
+def _submission(session: Session, submission: Submission) -> dict:
     return {
         "id": str(submission.id), "description": submission.description, "language": submission.language,
         "status": submission.status, "created_at": _iso(submission.created_at),
@@ -64,6 +76,11 @@ def _submission(submission: Submission) -> dict:
         "result": client_result(submission),
         "files": [{"name": f.name, "path": _file_path(submission, f), "content_type": f.content_type,
                    "size": f.size, "sha256": f.sha256} for f in _files(submission)],
+        "messages": [{"author": m.author_name, "role": m.author_role, "body": m.body, "source": m.source,
+                      "at": _iso(m.created_at), "read_at": _iso(m.read_at),
+                      "files": [{"name": f.name, "path": _file_path(submission, f), "content_type": f.content_type,
+                                 "size": f.size, "sha256": f.sha256} for f in m.files]}
+                     for m in _thread(session, submission)],
     }
 
 
@@ -78,7 +95,7 @@ def export(session: Session, storage: Storage, user: User) -> IO[bytes]:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
         for submission in _submissions(session, user):
-            for file in _files(submission):
+            for file in _files(submission) + [f for m in _thread(session, submission) for f in m.files]:
                 with archive.open(_file_path(submission, file), "w") as target:
                     for chunk in storage.open(file.storage_key):
                         target.write(chunk)
@@ -89,7 +106,7 @@ def export(session: Session, storage: Storage, user: User) -> IO[bytes]:
 def erase(session: Session, storage: Storage, user: User) -> None:
     """Delete the account, its submissions, files, messages and tokens; pseudonymise its audit trail."""
     for submission in _submissions(session, user):
-        for file in _files(submission):
+        for file in _all_files(session, submission):
             storage.delete(file.storage_key)
     deliveries = select(Delivery.id).where(or_(Delivery.user_id == user.id, Delivery.recipient == user.email))
     session.execute(delete(OutboxMessage).where(or_(OutboxMessage.delivery_id.in_(deliveries),

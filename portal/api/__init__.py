@@ -32,5 +32,5 @@ def _unauthorised(detail: str):
     return response
 
 
-from portal.api import openapi, submissions  # noqa: E402,F401  (registers the routes on bp)
+from portal.api import messages, openapi, submissions  # noqa: E402,F401  (registers the routes on bp)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from portal.api import bp
+from portal.api import openapi_messages as thread_doc
 from statex.models.submissions import FILE_KINDS, STATUSES, TITLE_MAX
 from statex.uploads import AUDIO_TYPES, CATEGORIES, CONTACT_CHANNELS, DOCUMENT_TYPES, LANGUAGES, Limits
 
@@ -84,7 +85,7 @@ CONFLICT = {  # statex.analysis.schema.Conflict
 SUBMISSION = {
     "type": "object",
     "required": ["id", "status", "status_message", "title", "description", "language", "category", "contact_channel",
-                 "contact", "created_at", "completed_at", "files", "result"],
+                 "contact", "created_at", "completed_at", "files", "result", *thread_doc.SUBMISSION_FIELDS],
     "properties": {
         "id": {"type": "string", "format": "uuid"},
         "status": {"type": "string", "enum": list(STATUSES)},
@@ -115,6 +116,7 @@ SUBMISSION = {
                                "state differently; facts.budget and facts.deadline hold the one stated last."),
                                "items": CONFLICT}},
         }),
+        **thread_doc.SUBMISSION_FIELDS,
         "events": {"type": "array", "description": "Only when reading one submission.", "items": {
             "type": "object", "required": ["kind", "at", "data"],
             "properties": {"kind": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
@@ -293,10 +295,11 @@ def document(version: str = "1", limits: Limits | None = None) -> dict:
                             "headers": {"Location": {"schema": {"type": "string"}}}},
                     "404": _problem("Not found (or not yours)."), **COMMON},
             }},
+            **thread_doc.paths(limits or Limits(), DOCUMENT_MEDIA_TYPES + AUDIO_MEDIA_TYPES, _problem, _json, ID_PARAMETER, COMMON),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Submission": SUBMISSION, "File": FILE, "Problem": PROBLEM},
+            "schemas": {"Submission": SUBMISSION, "File": FILE, "Problem": PROBLEM, "Message": thread_doc.MESSAGE},
         },
     }
 

@@ -12,6 +12,7 @@ from portal.db import get_db
 from portal.dispatch import dispatch_committed_jobs
 from portal.limits import submission_creation
 from portal.submissions.files import download_response, get_storage, uploads_from
+from statex.conversation.service_level import calendar_for
 from statex import submissions, uploads
 from statex.models import Submission, SubmissionFile
 from statex.models.submissions import STATUSES
@@ -48,7 +49,8 @@ def create_submission():
     if errors or checked.errors:
         return _invalid({**errors, **checked.errors})
     submission, created = submissions.submit(get_db(), get_storage(), g.api_user, draft, checked.files,
-                                              idempotency_key=key and f"api:{key}")
+                                              idempotency_key=key and f"api:{key}",
+                                              calendar=calendar_for(current_app.config["STATEX"]))
     dispatch_committed_jobs()
     response = current_app.json.response(serialise(submission))
     response.status_code = 201 if created else 200
@@ -138,11 +140,19 @@ def serialise(submission: Submission, with_events: bool = False) -> dict:
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
         "files": [_file(submission, f) for f in submission.files],
         "result": submissions.client_result(submission),
+        "assignee": {"name": submission.assignee.name or "Statex"} if submission.assignee else None,
+        "first_reply_due_at": _iso(submission.first_reply_due_at),
+        "first_replied_at": _iso(submission.first_replied_at),
+        "waiting_on": submission.waiting_on,
     }
     if with_events:
         body["events"] = [{"kind": e.kind, "at": e.created_at.isoformat(), "data": e.data}
                           for e in submission.events]
     return body
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _file(submission: Submission, item: SubmissionFile) -> dict:

@@ -21,4 +21,4 @@ def submission_or_404(submission_id: str):
 from portal.staff import outbox  # noqa: E402,F401
 from portal.staff import audit, users  # noqa: E402,F401
 from portal.staff import deliveries  # noqa: E402,F401
-from portal.staff import home, pipeline, queues, review  # noqa: E402,F401
+from portal.staff import home, pipeline, queues, review, thread  # noqa: E402,F401

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from jinja2_fragments.flask import render_block
 from wtforms import MultipleFileField, TextAreaField
 
-from portal import htmx
+from portal import conversation, htmx
 from portal.db import get_db
 from portal.limits import information_addition
 from portal.page_cache import cached_page
@@ -29,11 +29,16 @@ class AddForm(FlaskForm):
     files = MultipleFileField("More files")
 
 
-def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200):
+def render_detail(submission: Submission, add_form: AddForm | None = None, status: int = 200,
+                  message_form: conversation.MessageForm | None = None):
     room = max(limits().max_text_chars - len(submission.description), 0)
+    conversation.mark_read(submission)
+    thread = conversation.context(submission, url_for("submissions.thread", submission_id=submission.id))
     return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
                            accept=uploads.ACCEPT_ATTRIBUTE, shown=shown_state(submission),
-                           add_chars=room), status, {"Vary": "HX-Request"}
+                           add_chars=room, thread=thread, message_form=message_form or conversation.MessageForm(),
+                           message_url=url_for("submissions.message_POST", submission_id=submission.id)), \
+        status, {"Vary": "HX-Request"}
 
 
 @bp.get("/submissions/<submission_id>")

@@ -16,6 +16,7 @@ from portal.dispatch import dispatch_committed_jobs
 from portal.submissions import bp
 from portal.limits import submission_creation
 from portal.submissions.files import get_storage, uploads_from
+from statex.conversation.service_level import calendar_for
 from statex import submissions, uploads
 from statex.models.submissions import TITLE_MAX
 from statex.uploads import Limits
@@ -87,7 +88,8 @@ def new_POST():
     key = form.form_key.data if re.fullmatch(r"[0-9a-f]{32}", form.form_key.data or "") else None
     try:
         submission, _created = submissions.submit(get_db(), get_storage(), current_user, draft, checked.files,
-                                                  idempotency_key=key and f"form:{key}")
+                                                  idempotency_key=key and f"form:{key}",
+                                                  calendar=calendar_for(current_app.config["STATEX"]))
     except submissions.StorageUnavailable:
         apply_errors(form, {"files": [STORAGE_DOWN]})
         return render_form(form, 503, files_dropped=True) + ({"Retry-After": "30"},)

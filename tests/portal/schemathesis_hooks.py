@@ -68,7 +68,8 @@ def filter_failure(context, failure, case, response) -> bool:
 
     from portal.api.openapi import document
 
-    schema = document()["paths"]["/submissions"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    path = case.operation.path
+    schema = document()["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     as_sent = {name: _as_sent(value) for name, value in case.body.items()}
     return not Draft202012Validator(schema).is_valid(as_sent)
 

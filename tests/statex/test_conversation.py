@@ -122,3 +122,32 @@ def test_reading_the_thread_marks_the_other_sides_messages_read(settings, people
         read = {m.body: m.read_at is not None for m in thread_for(session, submission, staff)}
         assert read == {"Hello": True, "A note": False, "Hi": False}
         assert mark_read(session, submission, staff) == 1
+
+
+def test_the_export_holds_the_thread_without_notes_and_erasing_takes_it_all(settings, people, tmp_path):
+    import json
+    import zipfile
+
+    from statex import privacy
+
+    storage = LocalStorage(tmp_path)
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        post_message(session, submission, client, "Here is more", files=[_pdf("more.pdf")], storage=storage)
+        post_message(session, submission, staff, "Secret plan", internal=True, files=[_pdf("plan.pdf")],
+                     storage=storage)
+    with session_scope(settings.database_url) as session:
+        client, _staff, _submission = _load(session, people)
+        archive = zipfile.ZipFile(privacy.export(session, storage, client))
+        data = json.loads(archive.read("data.json"))
+        [exported] = data["submissions"]
+        assert [m["body"] for m in exported["messages"]] == ["Here is more"]
+        assert "Secret plan" not in archive.read("data.json").decode()
+        names = archive.namelist()
+        assert any(name.endswith("more.pdf") for name in names) and not any("plan.pdf" in n for n in names)
+    with session_scope(settings.database_url) as session:
+        client, _staff, _submission = _load(session, people)
+        privacy.erase(session, storage, client)
+    with session_scope(settings.database_url) as session:
+        assert session.scalars(select(Message)).all() == []
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
