@@ -14,6 +14,8 @@ from mailparser_reply import EmailReplyParser
 
 from statex.uploads import LANGUAGES, Upload
 
+# Headers by which mail programs and servers mark what no person wrote (RFC 3834, and common practice).
+AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 # The languages whose "On ... wrote:" lines and signatures the parser knows and our clients write in.
 REPLY_LANGUAGES = [language for language in LANGUAGES if language in ("en", "cs", "de", "fr")]
 
@@ -26,6 +28,8 @@ class Inbound:
     senders: list[str]
     text: str
     files: list[Upload] = field(default_factory=list)
+    # An out-of-office answer or another automatic mail: never a message in a thread.
+    automatic: bool = False
 
 
 def read_mail(raw: bytes) -> Inbound:
@@ -38,7 +42,14 @@ def read_mail(raw: bytes) -> Inbound:
     senders = [address.lower() for _name, address in getaddresses([str(v) for v in mail.get_all("From") or []])
                if address]
     return Inbound(message_id=message_id[:255], senders=senders, text=reply_of(_body(mail)),
-                   files=_files(mail))
+                   files=_files(mail), automatic=is_automatic(mail))
+
+
+def is_automatic(mail: EmailMessage) -> bool:
+    """Whether a program sent the mail on its own: an auto-reply, a vacation notice, a list's mail."""
+    submitted = str(mail.get("Auto-Submitted") or "no").strip().lower()
+    precedence = str(mail.get("Precedence") or "").strip().lower()
+    return submitted != "no" or precedence in AUTOMATIC_PRECEDENCE or bool(mail.get("X-Autoreply"))
 
 
 def reply_of(text: str) -> str:

@@ -62,7 +62,11 @@ def receive(settings: Settings, sessions: sessionmaker, storage: Storage, recipi
     """Post the reply in `raw`, sent to `recipient`, on its request's thread; the SMTP answer."""
     try:
         reply_to = addresses.parse(settings, recipient)
-        mail = read_mail(raw)
+        mail = _read(raw)
+        if mail.automatic:
+            # Taken and dropped: a bounce would only meet another automatic mail.
+            log.info("dropped an automatic mail (%s) to %s", mail.message_id, recipient)
+            return Answer(250, "2.0.0", _("Automatic replies are not added to the request."))
         with sessions() as session:
             message_id = _post(settings, session, storage, reply_to, mail)
             session.commit()
@@ -76,6 +80,16 @@ def receive(settings: Settings, sessions: sessionmaker, storage: Storage, recipi
         return Answer(451, "4.3.0", _("We cannot take your reply just now; your mail server will try again."))
     log.info("reply %s to %s landed as message %s", mail.message_id, recipient, message_id)
     return Answer(250, "2.0.0", _("Your reply was added to your request."))
+
+
+def _read(raw: bytes) -> Inbound:
+    """The mail read, or refused for good when it cannot be (a retry would read the same bytes)."""
+    try:
+        return read_mail(raw)
+    except Exception:  # noqa: BLE001  (whatever the email package or a charset raises)
+        log.exception("an inbound mail could not be read")
+        raise Refused(Answer(550, "5.6.0", _("We could not read this mail; write to us from the portal."))) \
+            from None
 
 
 def _post(settings: Settings, session: Session, storage: Storage, reply_to: addresses.ReplyTo,

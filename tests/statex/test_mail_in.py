@@ -74,11 +74,18 @@ def messages_from_client(settings, submission_id) -> list[Message]:
         return found
 
 
-def test_the_notification_of_a_staff_message_has_a_reply_to_naming_the_request(thread):
-    _submission_id, _client_id, reply_to = thread
+def test_the_notification_of_a_staff_message_has_a_reply_to_naming_the_request(settings, thread, smtp):
+    submission_id, _client_id, reply_to = thread
     local, _, domain = reply_to.partition("@")
     assert domain == "replies.statex.test" and local.startswith("reply+")
     assert len(local) <= 64  # what SMTP allows a local part
+    # Other emails (here: the request was received) have no address to answer to.
+    with session_scope(settings.database_url) as session:
+        created = session.scalar(select(SubmissionEvent.id).where(SubmissionEvent.submission_id == submission_id,
+                                                                  SubmissionEvent.kind == "submission.created"))
+    notify_event(str(created))
+    others = [m for m in smtp.messages if m["To"] == CLIENT and m["Reply-To"] is None]
+    assert len(others) == 1 and len(smtp.messages) == 2
 
 
 def test_a_reply_lands_in_the_thread_with_its_file_and_without_the_quoted_mail(settings, thread, mail_in):
@@ -99,6 +106,14 @@ def test_the_same_mail_delivered_twice_lands_once(settings, thread, mail_in):
     mail_in.send(mail, reply_to)
     mail_in.send(mail, reply_to)  # the sender did not hear our 250 and tries again
     assert [m.body for m in messages_from_client(settings, submission_id)] == ["Yes, all of them."]
+
+
+def test_an_out_of_office_answer_is_taken_but_never_stored(settings, thread, mail_in):
+    submission_id, _client_id, reply_to = thread
+    away = reply(CLIENT, reply_to, "I am away until Monday.", message_id="<away@mail.example.com>")
+    away["Auto-Submitted"] = "auto-replied"
+    mail_in.send(away, reply_to)  # 250: a bounce would only meet another program
+    assert messages_from_client(settings, submission_id) == []
 
 
 def test_a_reply_from_someone_else_is_refused_and_not_stored(settings, thread, mail_in):
