@@ -41,11 +41,7 @@ def poll_once(settings: Settings, sessions: sessionmaker, storage: Storage) -> l
     answers = []
     with mailbox_of(settings.mail_in_imap_url) as box:
         for mail in box.fetch(AND(seen=False), mark_seen=False, bulk=False):
-            recipient = reply_recipient(settings, mail.obj)
-            if recipient is None:
-                answer = Answer(550, "5.1.1", _("Not sent to a reply address of ours."))
-            else:
-                answer = receive(settings, sessions, storage, recipient, mail.obj.as_bytes())
+            answer = _handle(settings, sessions, storage, mail.obj)
             if answer.code < 400:
                 box.flag(mail.uid, MailMessageFlags.SEEN, True)
             elif answer.code >= 500:
@@ -53,6 +49,19 @@ def poll_once(settings: Settings, sessions: sessionmaker, storage: Storage) -> l
                 box.flag(mail.uid, (MailMessageFlags.SEEN, MailMessageFlags.FLAGGED), True)
             answers.append(answer)
     return answers
+
+
+def _handle(settings: Settings, sessions: sessionmaker, storage: Storage, mail: Message) -> Answer:
+    """What `statex mail-in` would have answered this mail over SMTP."""
+    recipient = reply_recipient(settings, mail)
+    if recipient is None:
+        return Answer(550, "5.1.1", _("Not sent to a reply address of ours."))
+    try:
+        raw = mail.as_bytes()
+    except Exception:  # noqa: BLE001  (a mail the email package cannot write back: it will not get better)
+        log.exception("a mail of the mailbox could not be read")
+        return Answer(550, "5.6.0", _("We could not read this mail; write to us from the portal."))
+    return receive(settings, sessions, storage, recipient, raw)
 
 
 def reply_recipient(settings: Settings, mail: Message) -> str | None:
@@ -70,11 +79,11 @@ def reply_recipient(settings: Settings, mail: Message) -> str | None:
 def poll(settings: Settings, sessions: sessionmaker, storage: Storage, interval: float,
          stop: threading.Event) -> None:
     """Poll every `interval` seconds until `stop` is set; a round that fails is logged and tried again."""
-    log.info("mail-in polling %s every %.0fs", urlsplit(settings.mail_in_imap_url).hostname, interval)
+    log.info("mail-in polling %s every %gs", urlsplit(settings.mail_in_imap_url).hostname, interval)
     while not stop.is_set():
         try:
             poll_once(settings, sessions, storage)
         except Exception:  # noqa: BLE001  (the mailbox or the network away: the next round tries again)
-            log.exception("polling the mailbox failed; trying again in %.0fs", interval)
+            log.exception("polling the mailbox failed; trying again in %gs", interval)
         stop.wait(interval)
     log.info("mail-in stopping")
