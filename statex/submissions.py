@@ -209,21 +209,28 @@ def owned_by(owner: User, with_results: bool = True) -> Select[tuple[Submission]
     return query.options(selectinload(Submission.result)) if with_results else query
 
 
-def get_for(session: Session, user: User, submission_id: str | uuid.UUID) -> Submission | None:
-    """The submission with this id if `user` may see it, else None (callers answer 404)."""
+def get_for(session: Session, user: User, submission_id: str | uuid.UUID, parts: bool = True) -> Submission | None:
+    """The submission with this id if `user` may see it (with its files and events unless `parts` is False)."""
     key = _uuid(submission_id)
     if key is None:
         return None
-    query = visible_to(user).options(selectinload(Submission.files), selectinload(Submission.events))
+    query = visible_to(user)
+    if parts:
+        query = query.options(selectinload(Submission.files), selectinload(Submission.events))
     return session.scalar(query.where(Submission.id == key))
 
 
-def own(session: Session, owner: User, submission_id: str | uuid.UUID) -> Submission | None:
-    """The owner's own submission with this id, else None: write routes use it, so staff get 404 there too."""
+def own(session: Session, owner: User, submission_id: str | uuid.UUID, parts: bool = True) -> Submission | None:
+    """The owner's own submission with this id, else None: write routes use it, so staff get 404 there too.
+
+    Its files and events are loaded with it unless `parts` is False (a thread's message needs neither).
+    """
     key = _uuid(submission_id)
     if key is None:
         return None
-    query = owned_by(owner).options(selectinload(Submission.files), selectinload(Submission.events))
+    query = owned_by(owner, with_results=parts)
+    if parts:
+        query = query.options(selectinload(Submission.files), selectinload(Submission.events))
     return session.scalar(query.where(Submission.id == key))
 
 

@@ -31,7 +31,7 @@ def list_messages(submission_id: str):
                        errors={"page": [f"A whole number from 1 to {MAX_PAGE:,}."],
                                "per_page": ["A whole number from 1 to 100."]})
     db = get_db()
-    submission = submissions.get_for(db, g.api_user, submission_id)
+    submission = submissions.get_for(db, g.api_user, submission_id, parts=False)
     if submission is None:
         return _not_found()
     if thread.mark_read(db, submission, g.api_user):
@@ -49,7 +49,7 @@ def post_message(submission_id: str):
         return _invalid({"Idempotency-Key": ["Use 1 to 200 visible ASCII characters, e.g. a UUID."]})
     db, user = get_db(), g.api_user
     # Clients write on their own requests only; staff on any.
-    submission = (submissions.get_for if user.is_staff else submissions.own)(db, user, submission_id)
+    submission = (submissions.get_for if user.is_staff else submissions.own)(db, user, submission_id, parts=False)
     if submission is None:
         return _not_found()
     parsed = _parsed()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from portal import conversation, htmx
+from portal.db import get_db
 from portal.limits import message_posting
 from portal.page_cache import cached_page
 from portal.submissions import bp
-from portal.submissions.detail import _own_or_404, _submission_or_404, render_detail
+from portal.submissions.detail import _own_or_404, render_detail
+from statex import submissions
 
 
 @bp.get("/submissions/<submission_id>/thread")
@@ -18,7 +20,9 @@ from portal.submissions.detail import _own_or_404, _submission_or_404, render_de
 @cached_page
 def thread(submission_id: str):
     """The thread for htmx's poll; a browser that asks for it itself is sent to the whole page."""
-    submission = _submission_or_404(submission_id)
+    submission = submissions.get_for(get_db(), current_user, submission_id, parts=False)
+    if submission is None:
+        abort(404)
     if not htmx:
         return redirect(url_for("submissions.detail", submission_id=submission.id, _anchor="thread"), code=303)
     return conversation.fragment(submission, url_for("submissions.thread", submission_id=submission.id))

@@ -22,6 +22,7 @@ DESCRIPTION = "We need our supplier invoices read automatically and checked befo
 # endpoint → statuses the owner may get instead of success (with the reason)
 OWNER_EXCEPTIONS = {
     "submissions.play": {404},  # only audio files play inline; the attachment here is text
+    "submissions.thread": {303},  # the thread's fragment is htmx's; a browser asking itself gets the page
 }
 ADMIN_ONLY = "/portal/staff/users"
 # The development outbox keeps sign-in links: admins only.
