@@ -70,6 +70,13 @@ BENCHES = {
         ("dashboard_rendered_ratio", "dashboard rendered every time / minimal", None),
         ("fragment_rendered_ratio", "status fragment rendered every time / minimal", None),
     ]),
+    "conversation": (["--quick"], [
+        ("thread_rps", "thread fragment: requests/s", None),
+        ("thread_ratio", "thread fragment / minimal app throughput", None),
+        ("thread_rendered_ratio", "thread fragment rendered every time / minimal", None),
+        ("post_rps", "messages posted through the API: per s", None),
+        ("post_ratio", "messages posted / minimal app requests", None),
+    ]),
     "pipeline": (["--quick"], [
         ("submissions_per_s", "pipeline: submissions/s, 2 workers", None),
         ("latency_p50_s", "pipeline: end-to-end p50, s", None),

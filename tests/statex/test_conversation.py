@@ -9,7 +9,7 @@ from statex import submissions
 from statex.conversation.thread import FROM_CLIENT, FROM_STAFF, NotAllowed, mark_read, post_message, thread_for
 from statex.db import session_scope
 from statex.models import AuditEvent, Extraction, Message, QueuedJob, Submission, SubmissionEvent, User
-from statex.storage import LocalStorage
+from statex.storage import LocalStorage, storage_for
 from statex.uploads import Accepted
 from tests import samples
 
@@ -93,8 +93,8 @@ def test_the_same_source_id_lands_once(settings, people):
         assert len(session.scalars(select(SubmissionEvent).where(SubmissionEvent.kind == FROM_CLIENT)).all()) == 1
 
 
-def test_a_messages_file_is_stored_and_read_but_not_among_the_requests_own(settings, people, tmp_path, run_jobs):
-    storage = LocalStorage(tmp_path)
+def test_a_messages_file_is_stored_and_read_but_not_among_the_requests_own(settings, people, run_jobs):
+    storage = storage_for(settings)
     with session_scope(settings.database_url) as session:
         _client, staff, submission = _load(session, people)
         message = post_message(session, submission, staff, "See attached", files=[_pdf()], storage=storage)
@@ -106,6 +106,14 @@ def test_a_messages_file_is_stored_and_read_but_not_among_the_requests_own(setti
         assert submission.files == []
         extraction = session.scalar(select(Extraction).where(Extraction.file_id == message.files[0].id))
         assert extraction is not None and extraction.state == "pending"
+        file_id = message.files[0].id
+    run_jobs()
+    with session_scope(settings.database_url) as session:
+        _client, _staff, submission = _load(session, people)
+        extraction = session.scalar(select(Extraction).where(Extraction.file_id == file_id))
+        assert extraction.state == "completed" and extraction.text.strip()
+        # Read like the request's own, but it is not news on the request's timeline.
+        assert "extraction.completed" not in [e.kind for e in submission.events]
 
 
 def test_reading_the_thread_marks_the_other_sides_messages_read(settings, people):
@@ -151,3 +159,26 @@ def test_the_export_holds_the_thread_without_notes_and_erasing_takes_it_all(sett
     with session_scope(settings.database_url) as session:
         assert session.scalars(select(Message)).all() == []
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_each_side_hears_of_the_others_message_once_and_nobody_of_a_note(settings, people, run_jobs):
+    from statex.models import Delivery, Notification
+
+    with session_scope(settings.database_url) as session:
+        client, staff, submission = _load(session, people)
+        post_message(session, submission, staff, "Which ERP do you use?")
+        post_message(session, submission, staff, "They are a big account", internal=True)
+        post_message(session, submission, client, "We use Helios.")
+    run_jobs()
+    run_jobs()  # a second pass finds nothing more to send
+    with session_scope(settings.database_url) as session:
+        client_id, staff_id, _ = people
+        to_client = session.scalars(select(Delivery).where(Delivery.event == FROM_STAFF)).all()
+        assert len(to_client) == 1 and "Which ERP do you use?" in to_client[0].body_text
+        to_staff = session.scalars(select(Delivery).where(Delivery.event == "staff.message.received")).all()
+        assert len(to_staff) == 1 and "We use Helios." in to_staff[0].body_text
+        bell = session.scalars(select(Notification).where(Notification.user_id == staff_id)).all()
+        assert [n.event for n in bell] == ["staff.message.received"]
+        everything = " ".join(d.body_text + d.body_html + d.subject for d in session.scalars(select(Delivery)))
+        everything += " ".join(n.title + n.body for n in session.scalars(select(Notification)))
+        assert "big account" not in everything
