@@ -15,12 +15,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import accounts, backup, db, maintenance, run
+    from cli import accounts, backup, db, mail_in, maintenance, run
     from cli.site import site_group
 
     for command in (run.up, run.web, run.worker, run.scheduler, run.reconcile, db.db, accounts.users,
                     accounts.tokens, site_group, backup.backup, backup.restore, backup.prune_backups,
-                    maintenance.gc):
+                    maintenance.gc, mail_in.mail_in):
         main.add_command(command)
 
 

@@ -21,7 +21,7 @@ from statex.queue import QUEUES
 @click.command()
 @click.option("--port", type=int, default=None, help="Port of the web process (default: PORT or 8000).")
 def up(port: int | None) -> None:
-    """Start the whole platform on this machine: Redis (embedded), web, workers and scheduler."""
+    """Start the whole platform on this machine: Redis (embedded), web, workers, scheduler and mail-in."""
     from cli.supervisor import Supervisor
 
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -42,9 +42,12 @@ def up(port: int | None) -> None:
     for queue in QUEUES:
         supervisor.start(f"worker:{queue}", [*python, "worker", queue])
     supervisor.start("scheduler", [*python, "scheduler"])
+    supervisor.start("mail-in", [*python, "mail-in"])  # on loopback: MAIL_IN_PORT
     supervisor.say("statex", f"site    {settings.site_url}/")
     supervisor.say("statex", f"portal  {settings.site_url}/portal/")
     supervisor.say("statex", f"api     {settings.site_url}/api/v1/")
+    supervisor.say("statex", f"mail-in smtp://127.0.0.1:{settings.mail_in_port} takes replies to "
+                             f"reply+...@{settings.mail_in_domain}")
     supervisor.say("statex", login)
     if _generated_metrics_token(settings):  # the one made under var/; one from the environment stays unsaid
         supervisor.say("statex", f"metrics {settings.site_url}/metrics with Authorization: Bearer "

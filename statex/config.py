@@ -93,6 +93,12 @@ class Settings:
     extra_holidays: tuple = ()
     first_reply_days: int = 2
     due_warning_hours: int = 4
+    # Replies by email (statex.mail_in): where `statex mail-in` listens, the domain of the Reply-To
+    # addresses, a mailbox to poll instead, and how long a Reply-To address works.
+    mail_in_port: int = 2525
+    mail_in_domain: str = "localhost"
+    mail_in_imap_url: str | None = None
+    mail_in_token_days: int = 90
 
     @property
     def production(self) -> bool:
@@ -150,6 +156,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         **_speech_settings(env, var_dir),
         **_offer_settings(env),
         **_service_level(env),
+        **_mail_in_settings(env),
     )
 
 
@@ -307,6 +314,24 @@ def _speech_settings(env: dict, var_dir: Path) -> dict:
     """The offline recogniser: WHISPER_MODEL (a size or a directory) and where models are kept."""
     return {"whisper_model": env.get("WHISPER_MODEL") or "base",
             "whisper_cache_dir": Path(env.get("WHISPER_CACHE_DIR") or var_dir / "models").resolve()}
+
+
+def _mail_in_settings(env: dict) -> dict:
+    """MAIL_IN_PORT, MAIL_IN_DOMAIN (default: MAIL_FROM's domain), MAIL_IN_IMAP_URL, MAIL_IN_TOKEN_DAYS."""
+    from email.utils import parseaddr
+
+    port, days = env.get("MAIL_IN_PORT") or "2525", env.get("MAIL_IN_TOKEN_DAYS") or "90"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"MAIL_IN_PORT must be a port number from 1 to 65535, not {port!r}.")
+    if not days.isdigit() or int(days) < 1:
+        raise ConfigError(f"MAIL_IN_TOKEN_DAYS must be a whole number of days, 1 or more, not {days!r}.")
+    sender_domain = parseaddr(env.get("MAIL_FROM") or "noreply@localhost")[1].rpartition("@")[2]
+    domain = (env.get("MAIL_IN_DOMAIN") or sender_domain or "localhost").strip().lower()
+    imap_url = env.get("MAIL_IN_IMAP_URL") or None
+    if imap_url and not imap_url.startswith(("imap://", "imaps://")):
+        raise ConfigError("MAIL_IN_IMAP_URL must look like imaps://user:password@host/INBOX (or imap://).")
+    return {"mail_in_port": int(port), "mail_in_domain": domain, "mail_in_imap_url": imap_url,
+            "mail_in_token_days": int(days)}
 
 
 def _require_production_settings(env: dict) -> None:

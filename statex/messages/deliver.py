@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from statex.config import Settings
 from statex import links
 from statex.db import insert_for
+from statex.mail_in.addresses import reply_to_for
 from statex.messages import channels, codes, transports
 from statex.messages.compose import Message
 from statex.models import Delivery, Destination, OutboxMessage, User
@@ -72,7 +73,8 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
             return send_to_outbox(session, delivery, keep_status=True)
         subject, text, html = (revealed(session, settings, delivery.user_id, part)
                                for part in (delivery.subject, delivery.body_text, delivery.body_html))
-        message = transports.email_message(settings, delivery.recipient, subject, text, html)
+        message = transports.email_message(settings, delivery.recipient, subject, text, html,
+                                           reply_to=reply_to_for(session, settings, delivery))
         return transports.send_email(settings, message)
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)

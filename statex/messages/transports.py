@@ -40,11 +40,14 @@ def live(settings: Settings) -> bool:
     return bool(settings.smtp_url or settings.notify_urls)
 
 
-def email_message(settings: Settings, to: str, subject: str, text: str, html: str) -> EmailMessage:
+def email_message(settings: Settings, to: str, subject: str, text: str, html: str,
+                  reply_to: str | None = None) -> EmailMessage:
     """A multipart/alternative email: the text part first, the HTML part preferred by readers."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
+    if reply_to:  # answering lands in the request's thread (statex.mail_in)
+        message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=parseaddr(settings.mail_from)[1].rpartition("@")[2] or None)

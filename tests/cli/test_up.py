@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -55,7 +56,7 @@ def embedded_env(tmp_path, monkeypatch):
     for name in ("DATABASE_URL", "REDIS_URL", "STATEX_ENV", "SECRET_KEY", "METRICS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     port = free_port()
-    return dict(os.environ, STATEX_VAR_DIR=str(tmp_path / "var"), PORT=str(port),
+    return dict(os.environ, STATEX_VAR_DIR=str(tmp_path / "var"), PORT=str(port), MAIL_IN_PORT=str(free_port()),
                 SITE_OUTPUT_DIR=str(tmp_path / "site"), PYTHONUNBUFFERED="1")
 
 
@@ -150,6 +151,9 @@ def test_ctrl_c_stops_everything_before_redis_and_the_console_shows_one_line_per
         up.wait_for(r"staff login: admin@statex\.local / \S+")
         wait_ready(base)
         up.wait_for(r"worker:ai \|.*Listening on ai")
+        up.wait_for(rf"mail-in \|.*listening on 127\.0\.0\.1:{embedded_env['MAIL_IN_PORT']}")
+        with socket.create_connection(("127.0.0.1", int(embedded_env["MAIL_IN_PORT"])), timeout=10) as smtp:
+            assert smtp.recv(512).startswith(b"220 "), "mail-in greets like an SMTP server"
         up.statex("users", "create", "--email", "client@example.com", "--password", "long enough password")
         token = up.statex("tokens", "create", "--email", "client@example.com").strip().splitlines()[-1]
         headers = {"Authorization": f"Bearer {token}"}
@@ -173,7 +177,7 @@ def test_ctrl_c_stops_everything_before_redis_and_the_console_shows_one_line_per
     assert up.process.returncode == 0
     assert "Traceback" not in output and "ConnectionError" not in output, output[-4000:]
     redis_stops = next(i for i, line in enumerate(up.lines) if re.match(r"\s*redis \|.*SIGTERM", line))
-    others = [i for i, line in enumerate(up.lines) if re.match(r"\s*(web|worker:\w+|scheduler) \|", line)]
+    others = [i for i, line in enumerate(up.lines) if re.match(r"\s*(web|worker:\w+|scheduler|mail-in) \|", line)]
     assert max(others) < redis_stops, "".join(up.lines[-20:])
     assert up.lines[-1].strip().endswith("statex | stopped")
     assert _processes_using(embedded_env["STATEX_VAR_DIR"]) == []

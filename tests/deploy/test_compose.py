@@ -18,7 +18,7 @@ from statex.config import load_settings
 from tests.deploy.conftest import DEPLOY, ROOT, parse_statex_args
 
 SCHEMA = Path(__file__).with_name("schemas") / "compose_spec.json"
-STATEX_SERVICES = ("migrate", "web", "worker-ai", "worker-notifications", "scheduler")
+STATEX_SERVICES = ("migrate", "web", "worker-ai", "worker-notifications", "scheduler", "mail-in")
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ def test_every_rendered_manifest_is_valid_against_the_kubernetes_schema(manifest
 
 
 def test_the_platform_has_its_workloads_and_everything_lives_in_the_statex_namespace(manifests):
-    assert set(by_kind(manifests, "Deployment")) == {"statex-web", *WORKERS, "statex-scheduler"}
+    assert set(by_kind(manifests, "Deployment")) == {"statex-web", *WORKERS, "statex-scheduler", "statex-mail-in"}
     assert set(by_kind(manifests, "Job")) == {"statex-migrate"}
     assert set(by_kind(manifests, "CronJob")) == {"statex-reconcile", "statex-backup"}
     for doc in manifests:
@@ -103,6 +103,7 @@ def test_the_production_settings_are_complete_for_statex(production_manifests):
     settings = load_settings({**config, **secrets})
     assert settings.production and settings.uses_s3
     assert settings.site_url == "https://statex.cz"
+    assert settings.mail_in_domain == "statex.cz"
 
 
 def test_web_is_probed_on_healthz_and_readyz(manifests):
@@ -137,7 +138,7 @@ def test_web_scales_on_cpu_and_workers_on_the_length_of_their_queue(manifests):
 def test_disruption_budgets_cover_web_and_the_workers(manifests):
     labels = pod_labels(manifests)
     budgets = by_kind(manifests, "PodDisruptionBudget")
-    for name in ("statex-web", *WORKERS):
+    for name in ("statex-web", *WORKERS, "statex-mail-in"):
         selector = budgets[name]["spec"]["selector"]["matchLabels"]
         assert selector.items() <= labels[f"Deployment/{name}"].items(), name
 
@@ -160,6 +161,19 @@ def test_the_web_service_and_ingress_reach_the_web_pods(manifests):
     internal = ingresses["statex-metrics-internal"]
     assert internal["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/metrics"
     assert internal["metadata"]["annotations"]["nginx.ingress.kubernetes.io/whitelist-source-range"] == "127.0.0.1/32"
+
+
+def test_the_mail_in_service_reaches_the_listener_which_is_probed_on_its_port(manifests):
+    service = by_kind(manifests, "Service")["statex-mail-in"]
+    mail_in = by_kind(manifests, "Deployment")["statex-mail-in"]["spec"]["template"]
+    assert service["spec"]["selector"].items() <= mail_in["metadata"]["labels"].items()
+    container = mail_in["spec"]["containers"][0]
+    (port,) = container["ports"]
+    assert service["spec"]["ports"] == [{"name": "smtp", "port": 25, "targetPort": port["name"]}]
+    options = parse_statex_args(container["args"]).params
+    assert options["port"] == port["containerPort"] and options["host"] == "0.0.0.0"
+    for probe in ("startupProbe", "livenessProbe"):
+        assert container[probe]["tcpSocket"]["port"] == port["name"]
 
 
 def _policies_for(policies: dict, labels: dict) -> list[dict]:
@@ -191,6 +205,7 @@ def test_network_policies_deny_by_default_and_open_only_what_each_pod_needs(mani
         "Deployment/statex-worker-ai": {53, 5432, 6379, 443},
         "Deployment/statex-worker-notifications": {53, 5432, 6379, 443, 25, 465, 587},
         "Deployment/statex-scheduler": {53, 5432, 6379},
+        "Deployment/statex-mail-in": {53, 5432, 6379, 443},
         "Job/statex-migrate": {53, 5432, 6379},
         "CronJob/statex-reconcile": {53, 5432, 6379},
         "CronJob/statex-backup": {53, 5432, 443},
@@ -200,10 +215,13 @@ def test_network_policies_deny_by_default_and_open_only_what_each_pod_needs(mani
         assert _egress_ports(chosen) == expected[name], name
         ingress_rules = [rule for policy in chosen for rule in policy["spec"].get("ingress", [])]
         sources = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
-                   for rule in ingress_rules for peer in rule["from"]}
+                   for rule in ingress_rules for peer in rule.get("from", [])}
         ports = {port["port"] for rule in ingress_rules for port in rule["ports"]}
         if name == "Deployment/statex-web":
             assert (sources, ports) == ({"ingress-nginx", "monitoring"}, {8000})
+        elif name == "Deployment/statex-mail-in":
+            # Mail comes from the relay in front of it, wherever that runs: any source, the SMTP port only.
+            assert (sources, ports) == (set(), {2525})
         elif name in ("Deployment/statex-worker-ai", "Deployment/statex-worker-notifications"):
             assert (sources, ports) == ({"monitoring"}, {9100}), "only Prometheus, only for metrics"
         else:
@@ -226,7 +244,7 @@ def test_the_notifications_worker_reaches_chat_services_only_at_public_addresses
 
 def test_prometheus_finds_the_metrics_each_pod_serves(manifests):
     for doc in manifests:
-        if doc["kind"] != "Deployment" or doc["metadata"]["name"] == "statex-scheduler":
+        if doc["kind"] != "Deployment" or doc["metadata"]["name"] in ("statex-scheduler", "statex-mail-in"):
             continue
         template = doc["spec"]["template"]
         container = template["spec"]["containers"][0]

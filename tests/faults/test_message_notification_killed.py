@@ -10,7 +10,7 @@ from sqlalchemy import select
 from statex.db import session_scope
 from statex.models import Delivery
 from tests.faults.conftest import wait_until
-from tests.notify_peers import SmtpPeer
+from tests.fakes import SmtpPeer
 
 
 class HoldingSmtpPeer(SmtpPeer):

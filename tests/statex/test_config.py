@@ -108,3 +108,17 @@ def test_offer_settings_default_to_czech_vat_and_thirty_days_and_refuse_what_is_
                         ("OFFER_CZK_PER_EUR", "x")):
         with pytest.raises(ConfigError, match=name):
             load_settings({**base, name: value})
+
+
+def test_replies_by_email_default_to_the_senders_domain_and_refuse_what_cannot_work(tmp_path):
+    base = {"STATEX_VAR_DIR": str(tmp_path)}
+    defaults = load_settings({**base, "MAIL_FROM": "Statex <hello@Statex.cz>"})
+    assert (defaults.mail_in_port, defaults.mail_in_domain, defaults.mail_in_token_days) == (2525, "statex.cz", 90)
+    assert defaults.mail_in_imap_url is None
+    named = load_settings({**base, "MAIL_IN_DOMAIN": "replies.statex.cz", "MAIL_IN_PORT": "2600",
+                           "MAIL_IN_TOKEN_DAYS": "30", "MAIL_IN_IMAP_URL": "imaps://u:p@imap.example.com/INBOX"})
+    assert (named.mail_in_domain, named.mail_in_port, named.mail_in_token_days) == ("replies.statex.cz", 2600, 30)
+    for name, wrong in (("MAIL_IN_PORT", "70000"), ("MAIL_IN_PORT", "smtp"), ("MAIL_IN_TOKEN_DAYS", "0"),
+                        ("MAIL_IN_IMAP_URL", "pop3://host")):
+        with pytest.raises(ConfigError, match=name):
+            load_settings({**base, name: wrong})
