@@ -51,15 +51,13 @@ EVENTS = {
     "offer.accepted": Event(_l("You accepted the offer"), topic="results",
                             staff=("staff.offer.accepted", "/staff/submissions/{id}")),
     "offer.declined": Event(_l("You declined the offer"), staff=("staff.offer.declined", "/staff/submissions/{id}")),
-    "offer.changes_requested": Event(_l("You asked for changes to the offer"),
-                                     staff=("staff.offer.changes_requested", "/staff/submissions/{id}")),
+    "offer.changes_requested": Event(_l("You asked for changes to the offer")),  # staff hear of its message
     # Messages to staff; each asks them to act.
     "staff.review.requested": Event(_l("A result waits for review"), attention=True),
     "staff.submission.failed": Event(_l("A request failed"), attention=True),
     "delivery.failed": Event(_l("A message could not be delivered"), attention=True),
     "staff.offer.accepted": Event(_l("An offer was accepted"), attention=True),
     "staff.offer.declined": Event(_l("An offer was declined"), attention=True),
-    "staff.offer.changes_requested": Event(_l("A client asks for changes to an offer"), attention=True),
     "staff.message.received": Event(_l("A client wrote"), attention=True),
     "staff.reply.due": Event(_l("A first reply is almost due"), attention=True),
 }

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from statex import events
+from statex.i18n import gettext as _
 from statex.config import Settings
 from statex.models import Offer, OfferLine, Submission
 from statex.models.base import utcnow
@@ -109,17 +110,17 @@ def decline(session: Session, offer: Offer, reason: str = "", today: dt.date | N
 
 
 def ask_for_changes(session: Session, offer: Offer, text: str, today: dt.date | None = None) -> None:
-    """The client asks staff to change a sent offer: an event staff hear of, and the conversation hook."""
+    """The client asks staff to change a sent offer: on the timeline, and as the client's message on the thread.
+
+    Staff hear of it once, as of any message the client writes.
+    """
+    from statex.conversation import thread
+
     _decidable(session, offer, today)
     _record(session, offer, "offer.changes_requested", text=text.strip())
-    changes_requested_hook(session, offer, text.strip())
-
-
-def changes_requested_hook(session: Session, offer: Offer, text: str) -> None:
-    """Where "ask for changes" opens a message to staff on the request once conversations exist (issue 18).
-
-    The integrator connects the conversation feature here; until then the event recorded above is the message.
-    """
+    body = _("Please change offer %(number)s:", number=offer.number) + "\n\n" + text.strip()
+    submission = offer.submission
+    thread.post_message(session, submission, submission.owner, body, source="offer", source_id=f"changes:{offer.id}")
 
 
 def expire_due(session: Session, today: dt.date | None = None) -> int:

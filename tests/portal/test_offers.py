@@ -5,8 +5,9 @@ import io
 import re
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from statex.models import Offer, SubmissionEvent
+from statex.models import Message, Offer, SubmissionEvent
 from tests.offers_helpers import drafted_offer
 
 
@@ -118,3 +119,6 @@ def test_the_client_declines_or_asks_for_changes(client, auth, make_user, settin
     assert (offer.state, offer.decline_reason) == ("declined", "Too dear")
     event = db.query(SubmissionEvent).filter_by(kind="offer.changes_requested").one()
     assert event.data["text"] == "Cheaper, please"
+    # The request opens a message to staff on the request's thread, in the client's name.
+    asked = db.scalars(select(Message).where(Message.submission_id == offer.submission_id)).one()
+    assert asked.author_role == "client" and asked.body.endswith("Cheaper, please") and not asked.internal
