@@ -11,7 +11,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
 
-from statex import pipeline
+from statex import offers, pipeline
 from statex.conversation import assignment
 from statex.config import Settings
 from statex.db import session_scope
@@ -57,6 +57,8 @@ def reconcile(settings: Settings, redis: Redis) -> int:
     with session_scope(settings.database_url) as session:
         # Each round also warns staff, once per request, of a first reply about to be late.
         assignment.warn_due(session, settings.portal_url, timedelta(hours=settings.due_warning_hours))
+        # And marks sent offers past their validity expired (they are refused from that day anyway).
+        offers.expire_due(session)
     dispatch_pending(settings, redis)
     return len(missing) + replayed
 
