@@ -9,7 +9,7 @@ from statex import submissions
 from statex.db import session_scope
 from statex.models import User
 from tests import samples
-from tests.faults.conftest import wait_until
+from tests.helpers import wait_until
 from tests.mail_replies import MailIn, reply
 from tests.fakes import SmtpPeer
 

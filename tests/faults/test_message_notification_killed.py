@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from statex.db import session_scope
 from statex.models import Delivery
-from tests.faults.conftest import wait_until
+from tests.helpers import wait_until
 from tests.fakes import SmtpPeer
 
 

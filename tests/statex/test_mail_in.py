@@ -25,7 +25,7 @@ from statex.models import Message, SubmissionEvent, User
 from statex.models.base import utcnow
 from tests import samples
 from tests.conftest import ROOT, free_port
-from tests.faults.conftest import wait_until
+from tests.helpers import wait_until
 from tests.mail_replies import MailIn, reply
 from tests.fakes import SmtpPeer
 
