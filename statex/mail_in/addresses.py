@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import gettext as _
+from statex.i18n import gettext as _
 from sqlalchemy.orm import Session
 
 from statex.config import Settings

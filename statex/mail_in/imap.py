@@ -13,7 +13,7 @@ from email.message import Message
 from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
-from flask_babel import gettext as _
+from statex.i18n import gettext as _
 from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessageFlags
 from sqlalchemy.orm import sessionmaker
 

@@ -11,7 +11,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from statex.i18n import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 

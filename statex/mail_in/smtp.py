@@ -8,7 +8,7 @@ import signal
 from functools import partial
 
 from aiosmtpd.smtp import SMTP, Envelope, Session as SMTPSession
-from flask_babel import gettext as _
+from statex.i18n import gettext as _
 
 from statex import uploads
 from statex.config import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from statex.i18n import lazy_gettext as _l
 
 from statex.models import Offer, OfferLine
 from statex.models.base import utcnow
