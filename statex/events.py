@@ -19,3 +19,9 @@ def record(session: Session, submission: Submission, kind: str, **data) -> Submi
         session.flush()
         schedule(session, NOTIFY_EVENT, event.id)
     return event
+
+
+def told_by(session: Session, delivery_key: str) -> SubmissionEvent | None:
+    """The event a delivery tells of: a submission event's deliveries are keyed "<kind>:<event id>:..."."""
+    parts = delivery_key.split(":")
+    return session.get(SubmissionEvent, int(parts[1])) if len(parts) > 1 and parts[1].isdigit() else None

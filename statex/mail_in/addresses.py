@@ -17,12 +17,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from statex.i18n import gettext as _
 from sqlalchemy.orm import Session
 
+from statex import events
 from statex.config import Settings
 from statex.conversation.thread import FROM_STAFF
-from statex.models import Delivery, SubmissionEvent
+from statex.i18n import gettext as _
+from statex.models import Delivery
 from statex.models.base import utcnow
 
 PREFIX = "reply+"
@@ -91,13 +92,11 @@ def _seconds(moment: datetime) -> bytes:
 def reply_to_for(session: Session, settings: Settings, delivery: Delivery) -> str | None:
     """The Reply-To of an email that tells a client of a staff message; None for every other email.
 
-    A submission event's deliveries are keyed "<event kind>:<event id>:..." (jobs.deliver.tell),
-    which names the request; the recipient must still be its client, so nobody else gets a token.
+    The delivery's event names the request; the recipient must still be its client, so nobody else gets a token.
     """
     if delivery.event != FROM_STAFF or delivery.user_id is None:
         return None
-    event_id = delivery.key.split(":")[1] if delivery.key.count(":") else ""
-    event = session.get(SubmissionEvent, int(event_id)) if event_id.isdigit() else None
+    event = events.told_by(session, delivery.key)
     if event is None or event.submission.owner_id != delivery.user_id:
         return None
     return reply_address(settings, event.submission_id, delivery.user_id)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from statex.config import Settings
-from statex import links
+from statex import links, offers
 from statex.db import insert_for
 from statex.mail_in.addresses import reply_to_for
 from statex.messages import channels, codes, transports
@@ -74,7 +74,8 @@ def _send(session: Session, settings: Settings, delivery: Delivery) -> None:
         subject, text, html = (revealed(session, settings, delivery.user_id, part)
                                for part in (delivery.subject, delivery.body_text, delivery.body_html))
         message = transports.email_message(settings, delivery.recipient, subject, text, html,
-                                           reply_to=reply_to_for(session, settings, delivery))
+                                           reply_to=reply_to_for(session, settings, delivery),
+                                           attachments=offers.attachments_for(session, settings, delivery))
         return transports.send_email(settings, message)
     if not transports.live(settings):
         return send_to_outbox(session, delivery, keep_status=True)

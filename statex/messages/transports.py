@@ -41,8 +41,11 @@ def live(settings: Settings) -> bool:
 
 
 def email_message(settings: Settings, to: str, subject: str, text: str, html: str,
-                  reply_to: str | None = None) -> EmailMessage:
-    """A multipart/alternative email: the text part first, the HTML part preferred by readers."""
+                  reply_to: str | None = None, attachments: tuple = ()) -> EmailMessage:
+    """A multipart/alternative email: the text part first, the HTML part preferred by readers.
+
+    `attachments` are (file name, content type, bytes), e.g. the PDF of an offer the client accepted.
+    """
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
@@ -56,6 +59,9 @@ def email_message(settings: Settings, to: str, subject: str, text: str, html: st
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    for name, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return message
 
 

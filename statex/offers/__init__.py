@@ -19,7 +19,7 @@ from statex.models import Offer, OfferLine, Submission
 from statex.models.base import utcnow
 from statex.offers import numbering, pdf
 from statex.offers.draft import draft
-from statex.storage import Storage
+from statex.storage import Storage, storage_for
 
 
 
@@ -157,3 +157,13 @@ def _terms_of(offer: Offer) -> dict:
 def _line_of(line: OfferLine) -> dict:
     names = ("position", "slug", "title", "description", "timeline", "quantity", "unit_price", "discount", "total")
     return {name: getattr(line, name) for name in names}
+
+
+def attachments_for(session: Session, settings: Settings, delivery) -> tuple:
+    """The PDF the client accepted, for the email confirming it: the exact version whose sha256 we recorded."""
+    event = events.told_by(session, delivery.key) if delivery.event == "offer.accepted" else None
+    offer = session.get(Offer, (event.data or {}).get("offer")) if event is not None else None
+    if offer is None or not offer.pdf_key:
+        return ()
+    data = b"".join(storage_for(settings).open(offer.pdf_key))
+    return ((f"offer-{offer.number}-v{offer.version}.pdf", "application/pdf", data),)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import select
 
@@ -58,3 +60,8 @@ def test_the_client_hears_of_the_offer_once_and_staff_of_the_acceptance(smtp, se
     with session_scope(settings.database_url) as session:
         events = sorted(d.event for d in session.scalars(select(Delivery)))
     assert events == ["offer.accepted", "offer.sent", "staff.offer.accepted"]
+    # The confirmation carries the very PDF the client was shown: its sha256 is the one recorded.
+    [confirmation] = [m for m in smtp.messages if m["To"] == email and m is not message]
+    [pdf] = list(confirmation.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf" and pdf.get_filename() == f"offer-{number}-v1.pdf"
+    assert hashlib.sha256(pdf.get_content()).hexdigest() == found.pdf_sha256
