@@ -23,6 +23,14 @@ from statex.offers import access, editing, figures
 LINE_FIELDS = ("title", "description", "timeline", "quantity", "unit_price", "discount", "slug")
 
 
+@bp.app_template_filter("staff_offer_state")
+def staff_offer_state(state: str) -> str:
+    """An offer state's name in words, as staff read it ("sent", not the client's "waiting for you")."""
+    words = {"draft": _("Draft"), "sent": _("Sent"), "accepted": _("Accepted"), "declined": _("Declined"),
+             "expired": _("Expired"), "superseded": _("Superseded")}
+    return words.get(state, state)
+
+
 @bp.app_template_global("staff_offers")
 def staff_offers(submission) -> list[Offer]:
     """Every version of the request's offers, for the staff request page."""
