@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g, request, url_for
+from flask_babel import gettext as _
 
 from portal.api import bp
 from portal.api.problems import problem
@@ -13,6 +14,7 @@ from portal.limits import message_posting
 from portal.submissions.files import get_storage, uploads_from
 from statex import submissions, uploads
 from statex.conversation import thread
+from statex.i18n import number
 from statex.models import Message, User
 from statex.uploads import Limits
 
@@ -26,9 +28,10 @@ def list_messages(submission_id: str):
     repeated = [name for name in ("page", "per_page") if len(request.args.getlist(name)) > 1]
     page, per_page = _whole_number("page", 1), _whole_number("per_page", 50)
     if repeated or page is None or per_page is None or not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
-        return problem(400, "Bad Request", f"Give page (1 to {MAX_PAGE:,}) and per_page (1 to 100) once each.",
-                       errors={"page": [f"A whole number from 1 to {MAX_PAGE:,}."],
-                               "per_page": ["A whole number from 1 to 100."]})
+        most = number(MAX_PAGE)
+        return problem(400, "Bad Request", _("Give page (1 to %(most)s) and per_page (1 to 100) once each.", most=most),
+                       errors={"page": [_("A whole number from 1 to %(most)s.", most=most)],
+                               "per_page": [_("A whole number from 1 to 100.")]})
     db = get_db()
     submission = submissions.get_for(db, g.api_user, submission_id, parts=False)
     if submission is None:
@@ -45,7 +48,7 @@ def post_message(submission_id: str):
     """Write on the thread (staff: any request, `internal` for a note); a repeated Idempotency-Key returns the first."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
-        return _invalid({"Idempotency-Key": ["Use 1 to 200 visible ASCII characters, e.g. a UUID."]})
+        return _invalid({"Idempotency-Key": [_("Use 1 to 200 visible ASCII characters, e.g. a UUID.")]})
     db, user = get_db(), g.api_user
     # Clients write on their own requests only; staff on any.
     submission = (submissions.get_for if user.is_staff else submissions.own)(db, user, submission_id, parts=False)
@@ -59,12 +62,12 @@ def post_message(submission_id: str):
     errors.update(checked.errors)
     errors.update(body_errors(body, bool(checked.files)))
     if internal and not user.is_staff:
-        return problem(403, "Forbidden", "Only staff write internal notes.",
-                       errors={"internal": ["Only staff write internal notes."]})
+        return problem(403, "Forbidden", _("Only staff write internal notes."),
+                       errors={"internal": [_("Only staff write internal notes.")]})
     if errors:
         return _invalid(errors)
     if submission.status == "cancelled":
-        return problem(409, "Conflict", "A cancelled submission takes no more messages.")
+        return problem(409, "Conflict", _("A cancelled submission takes no more messages."))
     source_id = key and f"api:{key}"
     earlier = thread.by_source(db, submission, source_id) if source_id else None
     message = earlier or thread.post_message(db, submission, user, body, files=checked.files, internal=internal,
@@ -84,20 +87,20 @@ def _parsed():
         data, files = request.form, uploads_from(request.files, "files")
         flag = (data.get("internal") or "").lower()
         internal = flag in TRUE
-        errors = {} if flag in TRUE + FALSE else {"internal": ["Send true or false."]}
+        errors = {} if flag in TRUE + FALSE else {"internal": [_("Send true or false.")]}
     else:
         data, files = request.get_json(silent=True), []
         if not isinstance(data, dict):
-            return problem(400, "Bad Request", "Send a JSON object, e.g. {\"body\": \"...\"}, "
-                                               "or multipart/form-data with files.")
+            return problem(400, "Bad Request", _("Send a JSON object, e.g. {\"body\": \"...\"}, "
+                                                 "or multipart/form-data with files."))
         internal = data.get("internal", False)
-        errors = {} if isinstance(internal, bool) else {"internal": ["Send true or false."]}
+        errors = {} if isinstance(internal, bool) else {"internal": [_("Send true or false.")]}
     body = data.get("body", "")
     if not isinstance(body, str):
-        errors["body"] = ["Send the message as a string."]
+        errors["body"] = [_("Send the message as a string.")]
         body = ""
     unknown = {str(name or "") for name in data if name not in FIELDS}
-    errors.update({name: [f"Unknown field; send only {', '.join(FIELDS)}."] for name in unknown})
+    errors.update({name: [_("Unknown field; send only %(fields)s.", fields=", ".join(FIELDS))] for name in unknown})
     return body, internal is True, files, errors
 
 

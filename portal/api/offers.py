@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g, request, url_for
+from flask_babel import gettext as _
 
 from portal.api import bp
 from portal.api.problems import problem
@@ -24,7 +25,7 @@ def draft_offer(submission_id: str):
     """Staff: a new draft from the submission's analysis and the catalogue."""
     submission = submissions.get_for(get_db(), g.api_user, submission_id)
     if submission is None:
-        return problem(404, "Not Found", "There is no submission with this id.")
+        return problem(404, "Not Found", _("There is no submission with this id."))
     if not g.api_user.is_staff:
         return _staff_only()  # their own request: they may know it exists
     settings = current_app.config["STATEX"]
@@ -40,7 +41,7 @@ def draft_offer(submission_id: str):
 def list_offers(submission_id: str):
     submission = submissions.get_for(get_db(), g.api_user, submission_id)
     if submission is None:
-        return problem(404, "Not Found", "There is no submission with this id.")
+        return problem(404, "Not Found", _("There is no submission with this id."))
     return {"items": [serialise(o) for o in access.of_submission(get_db(), g.api_user, submission)]}
 
 
@@ -58,14 +59,14 @@ def edit_offer(offer_id: str):
         return refusal
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        return problem(400, "Bad Request", "Send a JSON object, e.g. {\"vat_rate\": \"21\"}.")
+        return problem(400, "Bad Request", _("Send a JSON object, e.g. {\"vat_rate\": \"21\"}."))
     clean, errors = editing.check(data)
-    errors.update({str(name): [f"Unknown field; send only {', '.join(EDITABLE)}."]
+    errors.update({str(name): [_("Unknown field; send only %(fields)s.", fields=", ".join(EDITABLE))]
                    for name in data if name not in EDITABLE})
     if errors:
-        return problem(422, "Unprocessable Content", "The offer is not valid.", errors=errors)
+        return problem(422, "Unprocessable Content", _("The offer is not valid."), errors=errors)
     if offer.state != "draft":
-        return _conflict(f"This version is {offer.shown_state()}: only a draft is edited.")
+        return _conflict(_("This version is %(state)s: only a draft is edited.", state=offer.shown_state()))
     editing.apply(offer, clean)
     get_db().commit()
     return serialise(offer)
@@ -81,7 +82,7 @@ def send_offer(offer_id: str):
         offers.send(get_db(), current_app.config["STATEX"], get_storage(), offer)
     except offers.WrongState as error:
         get_db().rollback()
-        return _conflict(f"This offer cannot be sent: {error}.")
+        return _conflict(_("This offer cannot be sent: %(error)s.", error=error))
     get_db().commit()
     return serialise(offer)
 
@@ -90,7 +91,7 @@ def send_offer(offer_id: str):
 def offer_pdf(offer_id: str) -> Response:
     offer = access.get_for(get_db(), g.api_user, offer_id)
     if offer is None or not offer.pdf_key:
-        return problem(404, "Not Found", "There is no sent offer with this id.")
+        return problem(404, "Not Found", _("There is no sent offer with this id."))
     return pdf_response(offer)
 
 
@@ -103,7 +104,8 @@ def accept_offer(offer_id: str):
     data = request.get_json(silent=True)
     name = data.get("name") if isinstance(data, dict) else None
     if not isinstance(name, str) or not name.strip():
-        return problem(422, "Unprocessable Content", "Give your full name.", errors={"name": ["Your full name."]})
+        return problem(422, "Unprocessable Content", _("Give your full name."),
+                       errors={"name": [_("Your full name.")]})
     sha = data.get("pdf_sha256") or offer.pdf_sha256
     shown = offers.Acceptance(name=name.strip()[:255], ip=origin().ip, user_agent=origin().user_agent,
                               pdf_sha256=str(sha))
@@ -118,8 +120,8 @@ def decline_offer(offer_id: str):
     data = request.get_json(silent=True)
     reason = data.get("reason") if isinstance(data, dict) else None
     if reason is not None and not isinstance(reason, str):
-        return problem(422, "Unprocessable Content", "reason must be text.",
-                       errors={"reason": ["Text, or leave it out."]})
+        return problem(422, "Unprocessable Content", _("reason must be text."),
+                       errors={"reason": [_("Text, or leave it out.")]})
     return _decide(offer, lambda: offers.decline(get_db(), offer, (reason or "")[:5000]))
 
 
@@ -128,7 +130,7 @@ def _decide(offer: Offer, decision):
         decision()
     except offers.WrongState as error:
         get_db().rollback()
-        return _conflict(f"This offer cannot be decided on: {error}.")
+        return _conflict(_("This offer cannot be decided on: %(error)s.", error=error))
     get_db().commit()
     return serialise(offer)
 
@@ -167,8 +169,8 @@ def _conflict(detail: str) -> Response:
 
 
 def _staff_only() -> Response:
-    return problem(403, "Forbidden", "Only staff tokens may draft, edit or send offers.")
+    return problem(403, "Forbidden", _("Only staff tokens may draft, edit or send offers."))
 
 
 def _not_found() -> Response:
-    return problem(404, "Not Found", "There is no offer with this id.")
+    return problem(404, "Not Found", _("There is no offer with this id."))

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from statex import audit, events, submissions
+from statex.i18n import gettext as _
 from statex.models import Extraction, Message, Submission, SubmissionFile, User
 from statex.models.base import utcnow
 from statex.queue import EXTRACT_FILE, schedule
@@ -41,7 +42,7 @@ def post_message(session: Session, submission: Submission, author: User, body: s
     """
     role = _role_of(submission, author)
     if internal and role != "staff":
-        raise NotAllowed("only staff write internal notes")
+        raise NotAllowed(_("Only staff write internal notes."))
     if source_id and (earlier := by_source(session, submission, source_id)):
         return earlier
     message = Message(id=uuid.uuid4(), submission_id=submission.id, author_id=author.id, author_role=role,
@@ -64,7 +65,7 @@ def _role_of(submission: Submission, author: User) -> str:
         return "client"
     if author.is_staff:
         return "staff"
-    raise NotAllowed("only the request's client and staff write on its thread")
+    raise NotAllowed(_("Only the request's client and staff write on its thread."))
 
 
 def by_source(session: Session, submission: Submission, source_id: str) -> Message | None:

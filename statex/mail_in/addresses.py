@@ -74,7 +74,7 @@ def parse(settings: Settings, address: str, now: datetime | None = None) -> Repl
     reply_to = ReplyTo(uuid.UUID(bytes=raw[:16]), EPOCH + timedelta(seconds=seconds), raw[20:])
     if reply_to.expires_at < (now or utcnow()):
         raise BadAddress(_("This reply address expired on %(day)s; write to us from the portal instead.",
-                           day=f"{reply_to.expires_at:%Y-%m-%d}"))
+                           day=reply_to.expires_at.strftime("%Y-%m-%d")))
     return reply_to
 
 

@@ -69,9 +69,9 @@ def send(session: Session, settings: Settings, storage: Storage, offer: Offer, t
     session.flush()  # edits not yet written would be lost by the refresh below
     session.refresh(offer, with_for_update=True)
     if offer.state != "draft":
-        raise WrongState(f"only a draft can be sent; this version is {offer.state}")
+        raise WrongState(_("only a draft can be sent; this version is %(state)s", state=offer.state))
     if not offer.lines:
-        raise WrongState("an offer needs at least one line before it is sent")
+        raise WrongState(_("an offer needs at least one line before it is sent"))
     today = today or utcnow().date()
     offer.number = offer.number or numbering.next_number(session, today.year)
     offer.sent_at = offer.updated_at = utcnow()
@@ -93,7 +93,7 @@ def accept(session: Session, offer: Offer, acceptance: Acceptance, today: dt.dat
     if not acceptance.name.strip():
         raise ValueError("the client's full name is required")
     if acceptance.pdf_sha256 != offer.pdf_sha256:
-        raise WrongState("the offer changed since it was shown; read the current version first")
+        raise WrongState(_("the offer changed since it was shown; read the current version first"))
     offer.state, offer.decided_at = "accepted", utcnow()
     offer.accepted_name = acceptance.name.strip()[:255]
     offer.accepted_ip, offer.accepted_user_agent = acceptance.ip[:64], acceptance.user_agent[:512]
@@ -137,9 +137,9 @@ def _decidable(session: Session, offer: Offer, today: dt.date | None) -> None:
     session.refresh(offer, with_for_update=True)
     if offer.shown_state(today) == "expired":
         offer.state = "expired"
-        raise WrongState("this offer has expired")
+        raise WrongState(_("this offer has expired"))
     if offer.state != "sent":
-        raise WrongState(f"this version is {offer.state}, not open for a decision")
+        raise WrongState(_("this version is %(state)s, not open for a decision", state=offer.state))
 
 
 def _record(session: Session, offer: Offer, kind: str, **data) -> None:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from statex.i18n import lazy_gettext as _l
+from statex.i18n import translate
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("en", "cs")
 # The offer is a document in its client's language, not the reader's: its templates exist per language.
@@ -37,20 +40,16 @@ def render(name: str, language: str, **context) -> str:
     return environment().select_template(names).render(lang=language, locale=LOCALES[language], **context)
 
 
-LABELS = {
-    "en": {"offer": "Offer", "number": "Number", "version": "version", "date": "Date", "valid_until": "Valid until",
-           "for": "For", "from": "From", "item": "Item", "timeline": "Timeline", "quantity": "Qty",
-           "unit_price": "Unit price", "discount": "Discount", "amount": "Amount", "subtotal": "Subtotal",
-           "vat": "VAT", "total": "Total", "payment": "Payment terms",
-           "acceptance": "Accept this offer online in your Statex client portal before it expires."},
-    "cs": {"offer": "Nabídka", "number": "Číslo", "version": "verze", "date": "Datum", "valid_until": "Platnost do",
-           "for": "Pro", "from": "Od", "item": "Položka", "timeline": "Termín", "quantity": "Množství",
-           "unit_price": "Cena za jednotku", "discount": "Sleva", "amount": "Částka", "subtotal": "Mezisoučet",
-           "vat": "DPH", "total": "Celkem", "payment": "Platební podmínky",
-           "acceptance": "Nabídku přijměte online ve svém klientském portálu Statex před koncem její platnosti."},
-}
+# The PDF's headings, read in the offer's language through the catalogue (see labels()).
+LABELS = {"offer": _l("Offer"), "number": _l("Number"), "version": _l("version"), "date": _l("Date"),
+          "valid_until": _l("Valid until"), "for": _l("For"), "from": _l("From"), "item": _l("Item"),
+          "timeline": _l("Timeline"), "quantity": _l("Qty"), "unit_price": _l("Unit price"),
+          "discount": _l("Discount"), "amount": _l("Amount"), "subtotal": _l("Subtotal"), "vat": _l("VAT"),
+          "total": _l("Total"), "payment": _l("Payment terms"),
+          "acceptance": _l("Accept this offer online in your Statex client portal before it expires.")}
 
 
 def labels(language: str) -> dict[str, str]:
     """The PDF's headings in the offer's language."""
-    return LABELS[language_of(language)]
+    with translate(language_of(language)):
+        return {name: str(words) for name, words in LABELS.items()}
