@@ -28,8 +28,8 @@ install: $(VENV)/.installed $(HTMX) $(COMPILED)
 # the new (empty or fuzzy) entries; tests/portal/test_i18n.py fails until none is left.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--ignore-dirs ".* _* node_modules var output" -o statex/translations/messages.pot .
-	$(BIN)/pybabel update -i statex/translations/messages.pot -d statex/translations --no-fuzzy-matching \
+		--ignore-dirs ".* _* node_modules var output" --width 100 -o statex/translations/messages.pot .
+	$(BIN)/pybabel update -i statex/translations/messages.pot -d statex/translations --no-fuzzy-matching --width 100 \
 		--ignore-obsolete
 
 $(VENV)/.installed: pyproject.toml
