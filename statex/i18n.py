@@ -82,6 +82,12 @@ def gettext(message: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def pgettext(context: str, message: str, **variables) -> str:
+    """`message` as meant in `context` (a word with two meanings, e.g. "Timeline"), in the active language."""
+    text = _translations().upgettext(context, message)
+    return text % variables if variables else text
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """The plural form for `num` in the active language (Czech has three); %(num)d is `num`."""
     text = _translations().ungettext(singular, plural, num)

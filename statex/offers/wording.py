@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from statex.i18n import lazy_gettext as _l
-from statex.i18n import translate
+from statex.i18n import pgettext, translate
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("en", "cs")
@@ -43,7 +43,7 @@ def render(name: str, language: str, **context) -> str:
 # The PDF's headings, read in the offer's language through the catalogue (see labels()).
 LABELS = {"offer": _l("Offer"), "number": _l("Number"), "version": _l("version"), "date": _l("Date"),
           "valid_until": _l("Valid until"), "for": _l("For"), "from": _l("From"), "item": _l("Item"),
-          "timeline": _l("Timeline"), "quantity": _l("Qty"), "unit_price": _l("Unit price"),
+          "quantity": _l("Qty"), "unit_price": _l("Unit price"),
           "discount": _l("Discount"), "amount": _l("Amount"), "subtotal": _l("Subtotal"), "vat": _l("VAT"),
           "total": _l("Total"), "payment": _l("Payment terms"),
           "acceptance": _l("Accept this offer online in your Statex client portal before it expires.")}
@@ -52,4 +52,5 @@ LABELS = {"offer": _l("Offer"), "number": _l("Number"), "version": _l("version")
 def labels(language: str) -> dict[str, str]:
     """The PDF's headings in the offer's language."""
     with translate(language_of(language)):
-        return {name: str(words) for name, words in LABELS.items()}
+        # An offer line's timeline is its time frame, not a request's history ("Timeline" elsewhere).
+        return {name: str(words) for name, words in LABELS.items()} | {"timeline": pgettext("offer line", "Timeline")}
