@@ -131,5 +131,7 @@ def test_without_javascript_the_server_refuses_the_long_text_and_gives_it_back(p
     sign_in_to_a_new_request(page, live_server, make_user)
     page.get_by_label("What do you need?").fill(LONG)
     page.get_by_role("button", name="Send request").click()
-    expect(page.get_by_text("Your text has 25,300 characters, 5,300 over the limit of 20,000.")).to_be_visible()
+    said = "Your text has 25,300 characters, 5,300 over the limit of 20,000."
+    expect(page.locator(".field__error", has_text=said)).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(said)  # and the form's summary of its errors says it
     assert page.get_by_label("What do you need?").input_value() == LONG.strip()

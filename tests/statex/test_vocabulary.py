@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from statex import uploads, vocabulary
+from statex import i18n, uploads, vocabulary
 from statex.messages import compose, preferences
 
 TEMPLATES = Path(compose.__file__).parent / "templates"
@@ -21,13 +21,14 @@ def test_every_event_staff_hear_of_has_its_message_and_a_staff_page():
 
 
 def test_recording_any_event_someone_hears_of_schedules_its_notification():
-    assert {"submission.created", "submission.completed", "submission.failed",
-                                    "review.requested", "review.rejected"} == vocabulary.NOTIFYING
+    assert {"submission.created", "submission.completed", "submission.failed", "review.requested",
+            "review.rejected", "message.from_staff", "message.from_client", "offer.sent", "offer.accepted",
+            "offer.declined"} == vocabulary.NOTIFYING
 
 
 def test_messages_are_written_in_languages_requests_may_be_in():
-    assert set(compose.LANGUAGES) <= set(vocabulary.LANGUAGES)
-    assert compose.LANGUAGES == {"en": "English", "cs": "Čeština"}
+    assert set(i18n.LANGUAGES) <= set(vocabulary.LANGUAGES)
+    assert {code: vocabulary.LANGUAGES[code].native for code in ("en", "cs")} == i18n.LANGUAGES
 
 
 def test_every_document_type_taken_has_words_and_every_stored_type_is_named():
