@@ -18,7 +18,7 @@ ACTIONS = (
     "token.created", "token.revoked", "role.changed", "user.deactivated", "user.reactivated",
     "account.exported", "account.deleted", "file.downloaded",
     "submission.cancelled", "submission.retried", "extraction.retried",
-    "note.added", "submission.assigned",
+    "note.added", "submission.assigned", "offer.decided_for_client",
 )
 
 

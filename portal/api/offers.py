@@ -11,7 +11,7 @@ from portal.auth import origin
 from portal.db import get_db
 from portal.offers import pdf_response
 from portal.submissions.files import get_storage
-from statex import offers, submissions
+from statex import audit, offers, submissions
 from statex.analysis import catalogue_for
 from statex.models import Offer
 from statex.offers import access, editing
@@ -97,8 +97,11 @@ def offer_pdf(offer_id: str) -> Response:
 
 @bp.post("/offers/<offer_id>/accept")
 def accept_offer(offer_id: str):
-    """The client accepts the latest sent version, by their full name; `pdf_sha256` if given must match."""
-    offer = access.own(get_db(), g.api_user, offer_id)
+    """The client accepts the latest sent version, by their full name; `pdf_sha256` if given must match.
+
+    Staff may record a client's decision given another way (on paper, by phone); the audit log says who did.
+    """
+    offer = _decidable_by(g.api_user, offer_id)
     if offer is None:
         return _not_found()
     data = request.get_json(silent=True)
@@ -114,7 +117,7 @@ def accept_offer(offer_id: str):
 
 @bp.post("/offers/<offer_id>/decline")
 def decline_offer(offer_id: str):
-    offer = access.own(get_db(), g.api_user, offer_id)
+    offer = _decidable_by(g.api_user, offer_id)
     if offer is None:
         return _not_found()
     data = request.get_json(silent=True)
@@ -125,12 +128,19 @@ def decline_offer(offer_id: str):
     return _decide(offer, lambda: offers.decline(get_db(), offer, (reason or "")[:5000]))
 
 
+def _decidable_by(user, offer_id: str) -> Offer | None:
+    """The offer the client decides on: their own; for staff, any client's sent offer."""
+    return (access.get_for if user.is_staff else access.own)(get_db(), user, offer_id)
+
+
 def _decide(offer: Offer, decision):
     try:
         decision()
     except offers.WrongState as error:
         get_db().rollback()
         return _conflict(_("This offer cannot be decided on: %(error)s.", error=error))
+    if g.api_user.is_staff:
+        audit.record(get_db(), "offer.decided_for_client", g.api_user, origin(), offer=str(offer.id), state=offer.state)
     get_db().commit()
     return serialise(offer)
 

@@ -2,8 +2,11 @@
 
 import hashlib
 
+from sqlalchemy import select
+
 from statex.db import session_scope
 from statex import accounts
+from statex.models import AuditEvent
 from tests.offers_helpers import analysed_request
 
 
@@ -57,11 +60,11 @@ def test_staff_draft_edit_and_send_then_the_client_accepts_once(client, make_use
     assert declined.status_code == 409
 
 
-def test_another_client_sees_nothing_of_an_offer_and_staff_cannot_decide_for_a_client(
+def test_another_client_sees_nothing_of_an_offer_and_staff_record_a_decision_in_the_audit_log(
         client, make_user, make_token, settings):
     email, _password, _ = make_user()
     other_email, _password, _ = make_user()
-    staff_email, _password, _ = make_user(role="staff")
+    staff_email, _password, staff_id = make_user(role="staff")
     staff, other = _bearer(make_token(staff_email)), _bearer(make_token(other_email))
     submission_id = _request(settings, email)
     offer_id = client.post(f"/api/v1/submissions/{submission_id}/offers", headers=staff).get_json()["id"]
@@ -70,5 +73,10 @@ def test_another_client_sees_nothing_of_an_offer_and_staff_cannot_decide_for_a_c
                  f"/api/v1/submissions/{submission_id}/offers"):
         assert client.get(path, headers=other).status_code == 404
     assert client.post(f"/api/v1/offers/{offer_id}/accept", headers=other, json={"name": "X"}).status_code == 404
-    assert client.post(f"/api/v1/offers/{offer_id}/accept", headers=staff, json={"name": "X"}).status_code == 404
     assert client.get(f"/api/v1/offers/{offer_id}", headers=staff).get_json()["state"] == "sent"
+    # A client who accepted on paper: staff record it, and the audit log names who did.
+    accepted = client.post(f"/api/v1/offers/{offer_id}/accept", headers=staff, json={"name": "Jana Nováková"})
+    assert accepted.status_code == 200 and accepted.get_json()["accepted_name"] == "Jana Nováková"
+    with session_scope(settings.database_url) as session:
+        entry = session.scalars(select(AuditEvent).where(AuditEvent.action == "offer.decided_for_client")).one()
+        assert entry.actor_id == staff_id and entry.data["offer"] == offer_id
