@@ -20,7 +20,7 @@ import yaml
 from moto.server import ThreadedMotoServer
 from redis import Redis
 
-from tests.notify_peers import SmtpPeer
+from tests.fakes import SmtpPeer
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s" / "base"
