@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort
+from flask_login import current_user
 
+from portal.db import get_db
 from statex import submissions
 
 bp = Blueprint("submissions", __name__, url_prefix="/portal")
 bp.add_app_template_global(submissions.client_result, "client_result")
+
+
+def submission_or_404(submission_id: str):
+    """The submission if the signed-in person may see it (a client their own, staff any), else 404."""
+    submission = submissions.get_for(get_db(), current_user, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
 
 from portal.submissions import dashboard, detail, files, form, thread  # noqa: E402,F401  (routes on bp)

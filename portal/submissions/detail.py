@@ -15,7 +15,7 @@ from portal import conversation, freshness, htmx
 from portal.db import get_db
 from portal.freshness import conditional
 from portal.limits import information_addition
-from portal.submissions import bp
+from portal.submissions import bp, submission_or_404
 from portal.submissions.files import get_storage, uploads_from
 from portal.submissions.form import STORAGE_DOWN, apply_errors, limits
 from statex import intake, submissions, uploads
@@ -51,7 +51,7 @@ def detail(submission_id: str):
     if asked and asked[:16] == freshness.version():
         # Nothing of the client's changed, so neither has this page (whoever's it is: an empty answer tells nothing).
         return "", 204, {"Vary": "HX-Request"}
-    submission = _submission_or_404(submission_id)
+    submission = submission_or_404(submission_id)
     if polled:
         shown = shown_state(submission)
         if asked[16:] == shown[16:]:
@@ -113,13 +113,6 @@ def add_POST(submission_id: str):
                    "Thank you: we process your request again with what you added (%(num)d files).", added)
           if added else _("Thank you: we process your request again with what you added."), "success")
     return redirect(url_for("submissions.detail", submission_id=submission.id), code=303)
-
-
-def _submission_or_404(submission_id: str) -> Submission:
-    submission = submissions.get_for(get_db(), current_user, submission_id)
-    if submission is None:
-        abort(404)
-    return submission
 
 
 def _own_or_404(submission_id: str) -> Submission:
