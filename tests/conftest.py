@@ -22,7 +22,7 @@ from statex.config import load_settings
 from statex.db import engine_for, session_scope
 from statex.models import Base
 from statex.models.base import utcnow
-from tests.fakes import S3_CREDENTIALS
+from tests.fakes import S3_CREDENTIALS, SmtpPeer
 from tests.helpers import csrf_in, free_port, wait_until
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/postgres")
@@ -87,6 +87,17 @@ def s3_bucket(s3_endpoint, monkeypatch) -> str:
     monkeypatch.setenv("S3_BUCKET", bucket)
     monkeypatch.setenv("S3_ENDPOINT_URL", s3_endpoint)
     return bucket
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """Our outgoing mail server on loopback (SMTP_URL), set before a worker or app reads the settings."""
+    peer = SmtpPeer().start()
+    monkeypatch.setenv("SMTP_URL", peer.url)
+    monkeypatch.setenv("MAIL_FROM", "Statex <hello@statex.test>")
+    monkeypatch.setenv("MAIL_IN_DOMAIN", "replies.statex.test")
+    yield peer
+    peer.stop()
 
 
 @pytest.fixture(scope="session")

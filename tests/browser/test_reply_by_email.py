@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from statex import submissions
@@ -11,20 +10,9 @@ from statex.models import User
 from tests import samples
 from tests.helpers import wait_until
 from tests.mail_replies import MailIn, reply
-from tests.fakes import SmtpPeer
 
 CLIENT = "eva@example.com"
 
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """Our outgoing mail server, set before the live server's worker starts."""
-    peer = SmtpPeer().start()
-    monkeypatch.setenv("SMTP_URL", peer.url)
-    monkeypatch.setenv("MAIL_FROM", "Statex <hello@statex.test>")
-    monkeypatch.setenv("MAIL_IN_DOMAIN", "replies.statex.test")
-    yield peer
-    peer.stop()
 
 
 def test_a_client_answers_by_email_and_staff_see_it_in_the_thread(smtp, live_server, page, make_user, settings):

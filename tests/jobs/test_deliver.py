@@ -23,14 +23,6 @@ TEXT = ("We run a small accounting office. Every month hundreds of invoices arri
         "people retype them into our accounting system. We want the invoices read automatically.")
 
 
-@pytest.fixture
-def smtp(monkeypatch):
-    peer = SmtpPeer().start()
-    monkeypatch.setenv("SMTP_URL", peer.url)
-    monkeypatch.setenv("MAIL_FROM", "Statex <hello@statex.test>")
-    yield peer
-    peer.stop()
-
 
 @pytest.fixture
 def webhook():

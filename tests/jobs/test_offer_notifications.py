@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
 from sqlalchemy import select
 
 from jobs.deliver import notify_event
@@ -14,17 +13,8 @@ from statex.db import session_scope
 from statex.models import Delivery, SubmissionEvent
 from statex.offers import Acceptance
 from statex.storage import storage_for
-from tests.fakes import SmtpPeer
 from tests.offers_helpers import analysed_request
 
-
-@pytest.fixture
-def smtp(monkeypatch):
-    peer = SmtpPeer().start()
-    monkeypatch.setenv("SMTP_URL", peer.url)
-    monkeypatch.setenv("MAIL_FROM", "Statex <hello@statex.test>")
-    yield peer
-    peer.stop()
 
 
 def _event_ids(session, kind):

@@ -27,19 +27,9 @@ from tests import samples
 from tests.conftest import ROOT, free_port
 from tests.helpers import wait_until
 from tests.mail_replies import MailIn, reply
-from tests.fakes import SmtpPeer
 
 CLIENT = "eva@example.com"
 
-
-@pytest.fixture
-def smtp(monkeypatch):
-    peer = SmtpPeer().start()
-    monkeypatch.setenv("SMTP_URL", peer.url)
-    monkeypatch.setenv("MAIL_FROM", "Statex <hello@statex.test>")
-    monkeypatch.setenv("MAIL_IN_DOMAIN", "replies.statex.test")
-    yield peer
-    peer.stop()
 
 
 @pytest.fixture
