@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, support
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import LazyProxy
 
@@ -118,3 +119,8 @@ def number(value: float, digits: int = 0) -> str:
     """A number as the active language writes it: "12,345" in English, "12 345" in Czech."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, pattern, locale=current_language())
+
+
+def alternatives(words) -> str:
+    """Choices as the active language lists them: "EUR or CZK" in English, "EUR nebo CZK" in Czech."""
+    return format_list(list(words), style="or", locale=current_language())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from statex.i18n import alternatives
 from statex.i18n import lazy_gettext as _l
 
 from statex.models import Offer, OfferLine
@@ -36,7 +37,7 @@ def check(data: dict) -> tuple[dict, dict[str, list[str]]]:
         if data["currency"] in CURRENCIES:
             clean["currency"] = data["currency"]
         else:
-            errors["currency"] = [str(_l("Choose %(choices)s.", choices=" or ".join(CURRENCIES)))]
+            errors["currency"] = [str(_l("Choose %(choices)s.", choices=alternatives(CURRENCIES)))]
     _number(data, "vat_rate", clean, errors, Decimal("100"), str(_l("A percentage from 0 to 100, e.g. 21.")))
     if "valid_days" in data:
         days = str(data["valid_days"]).strip()

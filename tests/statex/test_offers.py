@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from statex import offers
 from statex.analysis import catalogue_for
+from statex.i18n import translate
 from statex.models import Offer, SubmissionEvent
 from statex.offers import Acceptance, WrongState, editing
 from statex.storage import storage_for
@@ -138,3 +139,10 @@ def test_edits_are_checked_field_by_field(db, settings):
     assert set(errors) == {"currency", "vat_rate", "valid_days", "lines[0].title", "lines[0].quantity",
                            "lines[0].discount"}
     assert clean["lines"][0]["unit_price"] == Decimal("1.50")
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Choose EUR or CZK."), ("cs", "EUR nebo CZK")])
+def test_a_wrong_currency_names_the_choices_in_the_readers_words(language, words):
+    with translate(language):
+        _, errors = editing.check({"currency": "USD"})
+    assert words in errors["currency"][0]
