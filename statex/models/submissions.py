@@ -98,16 +98,22 @@ class Submission(Base):
     @property
     def provisional_title(self) -> str:
         """Until the analysis names it: the description's first words, or what was sent and when."""
-        first = next((line.strip() for line in (self.description or "").splitlines() if line.strip()), "")
-        if first:
-            return shorten(first, PROVISIONAL_TITLE_MAX)
-        day = f"{self.created_at:%d %b %Y}" if self.created_at else ""
-        if any(f.kind == "voice" for f in self.files):
-            return f"Voice message of {day}".strip()
-        if self.files:
-            more = len(self.files) - 1
-            return self.files[0].name + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
-        return f"Request of {day}".strip()
+        return provisional_title(self.description, self.created_at, lambda: self.files)
+
+
+def provisional_title(description: str | None, created_at, files) -> str:
+    """A request's title until the analysis names it; `files()` gives its files (kind, name), asked only if needed."""
+    first = next((line.strip() for line in (description or "").splitlines() if line.strip()), "")
+    if first:
+        return shorten(first, PROVISIONAL_TITLE_MAX)
+    day = f"{created_at:%d %b %Y}" if created_at else ""
+    files = files()
+    if any(f.kind == "voice" for f in files):
+        return f"Voice message of {day}".strip()
+    if files:
+        more = len(files) - 1
+        return files[0].name + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
+    return f"Request of {day}".strip()
 
 
 class SubmissionEvent(Base):
