@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from statex import audio, events, orphans, pipeline
 from statex.analysis.sources import added_block
 from statex.conversation.service_level import Calendar
-from statex.models import Message, Submission, SubmissionFile, User
+from statex.models import Message, Offer, Submission, SubmissionFile, User
+from statex.models.offers import CLIENT_STATES
 from statex.models.submissions import provisional_title
 from statex.models.base import utcnow
 from statex.storage import Storage
@@ -215,8 +216,10 @@ def own(session: Session, owner: User, submission_id: str | uuid.UUID, parts: bo
 
 
 def _whole(query: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
-    """The submissions with what their page shows: events, and files with what was read from them (no N+1)."""
-    return query.options(selectinload(Submission.events),
+    """The submissions with what their page shows: events, files with what was read from them (no N+1),
+    and whether any offer was sent to their client (the page then asks for none when there is none)."""
+    offers = exists().where(Offer.submission_id == Submission.id, Offer.state.in_(CLIENT_STATES))
+    return query.options(selectinload(Submission.events), with_expression(Submission.offers_sent, offers),
                          selectinload(Submission.files).joinedload(SubmissionFile.extraction))
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from statex.analysis.title import shorten
 from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
@@ -52,6 +52,8 @@ class Submission(Base):
     first_replied_at: Mapped[timestamp]
     due_warned_at: Mapped[timestamp]
     waiting_on: Mapped[str | None] = mapped_column(String(8))
+    # Whether any offer on it was sent to its client, where the query that loaded it asked (else None).
+    offers_sent: Mapped[bool | None] = query_expression()
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
