@@ -160,3 +160,17 @@ def test_moments_and_words_read_as_flask_babel_gives_them_forced_locale_included
             assert i18n.gettext("Status") == gettext("Status") == render_template_string("{{ _('Status') }}") != "Status"
             assert status_label("completed") != "Results ready"
         assert render_template_string("{{ _('Status') }}") == "Status"
+
+
+def test_the_same_moment_reads_in_each_readers_zone(client, make_user, db):
+    from statex.accounts import find_user
+
+    email, _, _ = make_user(verified=True)
+    login(client, email)
+    shown = []
+    for zone in ("Europe/Prague", "America/New_York", "Europe/Prague"):
+        find_user(db, email).timezone = zone
+        db.commit()
+        page = _page(client.get("/portal/account/"))
+        shown.append(re.search(r"since <time datetime=\"[^\"]+\">([^<]+)</time>", page).group(1))
+    assert shown[0] == shown[2] != shown[1]
