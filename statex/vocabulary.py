@@ -82,7 +82,8 @@ STATUSES = {
 
 def status_label(status: str) -> str:
     """The words on a request's status badge."""
-    return str(STATUSES.get(status) or status.replace("_", " ").capitalize())
+    label = STATUSES.get(status)  # translated once: `or` on a lazy string would translate it for its truth too
+    return str(label) if label is not None else status.replace("_", " ").capitalize()
 
 
 def event_label(kind: str) -> str:

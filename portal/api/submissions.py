@@ -70,7 +70,7 @@ def list_submissions():
         return problem(400, "Bad Request", _("page must be from 1 to %(most)s and per_page from 1 to 100.", most=most),
                        errors={"page": [_("A whole number from 1 to %(most)s.", most=most)],
                                "per_page": [_("A whole number from 1 to 100.")]})
-    rows, total = submissions.page_for(get_db(), g.api_user, status, page, per_page, whole=True)
+    rows, total = submissions.page_for(get_db(), g.api_user, status, page, per_page)
     return {"items": [serialise(s) for s in rows], "page": page, "per_page": per_page, "total": total}
 
 

@@ -27,7 +27,7 @@ def dashboard():
         status = None
     search = (request.args.get("q") or "").strip()[:200]
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    rows, total = submissions.page_for(get_db(), current_user, status, page, PER_PAGE, search or None)
+    rows, total = submissions.listed_page(get_db(), current_user, status, page, PER_PAGE, search or None)
     context = dict(submissions=rows, total=total, page=page, pages=max((total - 1) // PER_PAGE + 1, 1),
                    status=status, search=search, statuses=STATUSES)
     if htmx and not htmx.history_restore_request:

@@ -14,6 +14,8 @@ from statex.models.submissions import Submission
 
 # The one vocabulary of an offer's states (statex/offers/__init__.py moves between them).
 STATES = ("draft", "sent", "accepted", "declined", "expired", "superseded")
+# A client sees what was sent to them, never staff's drafts.
+CLIENT_STATES = ("sent", "accepted", "declined", "expired", "superseded")
 CURRENCIES = ("EUR", "CZK")
 money = Numeric(14, 2)
 

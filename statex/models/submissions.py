@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from statex.analysis.title import shorten
 from statex.models.base import Base, created_at, json_data, str_255, timestamp, uuid_pk
@@ -52,6 +52,8 @@ class Submission(Base):
     first_replied_at: Mapped[timestamp]
     due_warned_at: Mapped[timestamp]
     waiting_on: Mapped[str | None] = mapped_column(String(8))
+    # Whether any offer on it was sent to its client, where the query that loaded it asked (else None).
+    offers_sent: Mapped[bool | None] = query_expression()
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -98,16 +100,22 @@ class Submission(Base):
     @property
     def provisional_title(self) -> str:
         """Until the analysis names it: the description's first words, or what was sent and when."""
-        first = next((line.strip() for line in (self.description or "").splitlines() if line.strip()), "")
-        if first:
-            return shorten(first, PROVISIONAL_TITLE_MAX)
-        day = f"{self.created_at:%d %b %Y}" if self.created_at else ""
-        if any(f.kind == "voice" for f in self.files):
-            return f"Voice message of {day}".strip()
-        if self.files:
-            more = len(self.files) - 1
-            return self.files[0].name + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
-        return f"Request of {day}".strip()
+        return provisional_title(self.description, self.created_at, lambda: self.files)
+
+
+def provisional_title(description: str | None, created_at, files) -> str:
+    """A request's title until the analysis names it; `files()` gives its files (kind, name), asked only if needed."""
+    first = next((line.strip() for line in (description or "").splitlines() if line.strip()), "")
+    if first:
+        return shorten(first, PROVISIONAL_TITLE_MAX)
+    day = f"{created_at:%d %b %Y}" if created_at else ""
+    files = files()
+    if any(f.kind == "voice" for f in files):
+        return f"Voice message of {day}".strip()
+    if files:
+        more = len(files) - 1
+        return files[0].name + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
+    return f"Request of {day}".strip()
 
 
 class SubmissionEvent(Base):

@@ -8,10 +8,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from statex.models import Offer, Submission, User
+from statex.models.offers import CLIENT_STATES
 from statex.submissions import owned_by
 
-# A client sees what was sent to them, never staff's drafts (statex.offers.CLIENT_STATES).
-CLIENT_STATES = ("sent", "accepted", "declined", "expired", "superseded")
+__all__ = ["CLIENT_STATES"]  # named here too, beside the lookups that keep to them
 
 
 def owned(owner: User) -> Select[tuple[Offer]]:
@@ -53,6 +53,8 @@ def of_submission(session: Session, user: User, submission: Submission) -> list[
 
 def sent_of_submission(session: Session, owner: User, submission: Submission) -> list[Offer]:
     """The versions of the submission's offers sent to its owner, newest first; none for anyone else."""
+    if submission.offers_sent is False:  # its loader asked already (statex.submissions.get_for): none at all
+        return []
     query = owned(owner).where(Offer.submission_id == submission.id)
     return list(session.scalars(query.order_by(Offer.sent_at.desc(), Offer.version.desc())))
 

@@ -137,3 +137,40 @@ def test_czech_plurals_take_their_three_forms():
     with i18n.translate("cs"):
         forms = [i18n.ngettext("%(num)d second", "%(num)d seconds", n) for n in (1, 2, 5)]
     assert forms == ["1 sekundu", "2 sekundy", "5 sekund"]
+
+
+def test_moments_and_words_read_as_flask_babel_gives_them_forced_locale_included(app):
+    from datetime import datetime, timezone
+
+    from flask import render_template_string
+    from flask_babel import force_locale, format_datetime, gettext
+
+    from portal.i18n import when
+    from statex.vocabulary import status_label
+
+    moment = datetime(2026, 12, 2, 5, 4, 3, tzinfo=timezone.utc)
+    for headers in ({}, CZECH):
+        with app.test_request_context("/portal/", headers=headers):
+            for format in ("short", "medium", "long", "d. M. y"):
+                assert when(moment, format) == format_datetime(moment, format)
+            assert i18n.gettext("Status") == gettext("Status") == render_template_string("{{ _('Status') }}")
+    with app.test_request_context("/portal/"):
+        assert status_label("completed") == "Results ready"
+        with force_locale("cs"):
+            assert i18n.gettext("Status") == gettext("Status") == render_template_string("{{ _('Status') }}") != "Status"
+            assert status_label("completed") != "Results ready"
+        assert render_template_string("{{ _('Status') }}") == "Status"
+
+
+def test_the_same_moment_reads_in_each_readers_zone(client, make_user, db):
+    from statex.accounts import find_user
+
+    email, _, _ = make_user(verified=True)
+    login(client, email)
+    shown = []
+    for zone in ("Europe/Prague", "America/New_York", "Europe/Prague"):
+        find_user(db, email).timezone = zone
+        db.commit()
+        page = _page(client.get("/portal/account/"))
+        shown.append(re.search(r"since <time datetime=\"[^\"]+\">([^<]+)</time>", page).group(1))
+    assert shown[0] == shown[2] != shown[1]

@@ -61,8 +61,10 @@ def test_staff_draft_from_the_request_page_edit_and_send(client, auth, make_user
 def test_a_client_never_sees_a_draft_or_another_clients_offer(client, auth, make_user, settings, make_token):
     email, password, _ = make_user()
     other, other_password, _ = make_user()
-    _submission, draft_id = drafted_offer(settings, email)
+    drafted_on, draft_id = drafted_offer(settings, email)
     auth.login(email, password)
+    for headers in ({}, {"HX-Request": "true"}):  # the request's page, and its live part
+        assert "offer-list" not in client.get(f"/portal/submissions/{drafted_on}", headers=headers).get_data(as_text=True)
     assert client.get(f"/portal/offers/{draft_id}").status_code == 404
     assert client.get(f"/portal/offers/{draft_id}/pdf").status_code == 404
     assert client.get(f"/portal/staff/offers/{draft_id}").status_code == 404
@@ -81,7 +83,8 @@ def test_the_client_accepts_the_pdf_they_were_shown(client, auth, make_user, set
     submission_id, offer_id = _staff_sends(client, auth, make_user, settings, email)
     auth.login(email, password)
     request_page = client.get(f"/portal/submissions/{submission_id}").get_data(as_text=True)
-    assert f"/portal/offers/{offer_id}" in request_page
+    live = client.get(f"/portal/submissions/{submission_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f"/portal/offers/{offer_id}" in request_page and f"/portal/offers/{offer_id}" in live
     page = client.get(f"/portal/offers/{offer_id}").get_data(as_text=True)
     sha = re.search(r'name="pdf_sha256" value="([0-9a-f]{64})"', page).group(1)
     pdf = client.get(f"/portal/offers/{offer_id}/pdf")

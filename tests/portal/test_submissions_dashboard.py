@@ -65,8 +65,29 @@ def test_two_hundred_submissions_render_with_a_bounded_number_of_queries(client,
     last_page, _html = _queries(client, settings, "/portal/?page=10")
     assert html.count('class="card submission-list__item"') == 20
     assert len(many) == len(one) == len(last_page), many
-    # The session with its stamps and unread count; the page with its total; their files.
-    assert len(many) <= 3, many
+    # The session with its stamps and unread count; the page with its total and file counts.
+    assert len(many) <= 2, many
+
+
+def test_requests_of_files_alone_are_listed_by_their_files_with_a_count(client, owner, db, settings):
+    import uuid
+
+    from statex.models import SubmissionFile
+    from statex.models.base import utcnow
+
+    worded, bare, voice = (submissions.create(db, owner, text, process=False) for text in ("Read our invoices", "", ""))
+    for submission, kind, name, content_type in [(worded, "attachment", "a.pdf", "application/pdf"),
+                                                 (bare, "attachment", "invoice.pdf", "application/pdf"),
+                                                 (bare, "attachment", "order.txt", "text/plain"),
+                                                 (voice, "voice", "recording.webm", "audio/webm")]:
+        submission.files.append(SubmissionFile(kind=kind, name=name, storage_key=f"test/{uuid.uuid4()}",
+                                               content_type=content_type, size=1, sha256="0" * 64, created_at=utcnow()))
+    db.commit()
+    statements, html = _queries(client, settings, "/portal/")
+    assert "Read our invoices" in html and "invoice.pdf and 1 more file<" in html and "Voice message of " in html
+    assert html.count('class="file-count"') == 3 and "2 files" in html and html.count("1 file<") == 2
+    # Only the two without words read their files' names, in one statement more.
+    assert len(statements) == 3, statements
 
 
 def test_a_page_past_the_last_says_there_is_nothing_there(client, owner, db):
