@@ -11,8 +11,6 @@ from statex.models import Offer, Submission, User
 from statex.models.offers import CLIENT_STATES
 from statex.submissions import owned_by
 
-__all__ = ["CLIENT_STATES"]  # named here too, beside the lookups that keep to them
-
 
 def owned(owner: User) -> Select[tuple[Offer]]:
     """The sent versions of offers on the owner's own submissions, whatever their role."""
