@@ -43,6 +43,12 @@ def offer_state(offer: Offer) -> str:
     return words.get(offer.shown_state(), offer.state)
 
 
+@bp.app_template_filter("offer_name")
+def offer_name(offer: Offer) -> str:
+    """What an offer is called: its number once sent, else that it is a draft ("Offer 2026-0001", "Draft offer")."""
+    return _("Offer %(number)s", number=offer.number) if offer.number else _("Draft offer")
+
+
 bp.add_app_template_filter(format_date, "offer_date")
 
 
