@@ -1,4 +1,4 @@
-"""One database session per request, on `g`, closed at teardown."""
+"""The request's database sessions, on `g`, closed at teardown: one to read and write, one that only reads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
 from statex import queue
-from statex.db import session_factory
+from statex.db import reader_factory, session_factory
 
 
 def get_db() -> Session:
@@ -17,6 +17,16 @@ def get_db() -> Session:
         settings = current_app.config["STATEX"]
         g.db = queue.relay_after_commit(session_factory(settings.database_url)(), settings)
     return g.db
+
+
+def get_reader() -> Session:
+    """The request's session for reads that need no transaction (who is signed in, a polled page).
+
+    Its statements run in autocommit mode, without BEGIN or ROLLBACK; it writes nothing.
+    """
+    if "reader" not in g:
+        g.reader = reader_factory(current_app.config["STATEX"].database_url)()
+    return g.reader
 
 
 def get_or_404(model, key: str):
@@ -31,9 +41,10 @@ def get_or_404(model, key: str):
 
 
 def close_db(_error: BaseException | None = None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.close()
+    for name in ("db", "reader"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()
 
 
 def init_app(app: Flask) -> None:

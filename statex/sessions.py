@@ -29,18 +29,17 @@ def start(session: Session, user: User, origin: Origin, lifetime: timedelta) -> 
     return row
 
 
-def user_for(session: Session, session_id: str) -> User | None:
+def user_for(session: Session, session_id: str, reader: Session | None = None) -> User | None:
     """The active user of a live session, with `session_id`, `change_stamp` and `unread_notifications` set; else None.
 
-    Every signed-in request asks this, so it is one plain query (session, user and change stamps) on a
-    connection of its own in autocommit mode, unless `session` already holds one; the user joins
-    `session` as if loaded there, so views may change and commit it as usual.
+    Every signed-in request asks this, so it is one plain query (session, user and change stamps), read
+    on `reader` (a session that only reads, in autocommit mode) unless `session` is in a transaction
+    already; the user joins `session` as if loaded there, so views may change and commit it as usual.
     """
-    if session.in_transaction():
+    if session.in_transaction() or reader is None:
         user = _signed_in(session.connection(), session_id)
     else:
-        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            user = _signed_in(connection, session_id)
+        user = _signed_in(reader.connection(), session_id)
     if user is None:
         return None
     loaded = session.identity_map.get(identity_key(User, user.id))

@@ -8,17 +8,18 @@ import tempfile
 import uuid
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from statex import audio, events, orphans, pipeline
 from statex.analysis.sources import added_block
 from statex.conversation.service_level import Calendar
-from statex.models import Message, Offer, Submission, SubmissionFile, User
+from statex.models import Message, Offer, Submission, SubmissionEvent, SubmissionFile, User
 from statex.models.offers import CLIENT_STATES
 from statex.models.submissions import provisional_title
 from statex.models.base import utcnow
@@ -194,33 +195,63 @@ def owned_by(owner: User, with_results: bool = True) -> Select[tuple[Submission]
 
 
 def get_for(session: Session, user: User, submission_id: str | uuid.UUID, parts: bool = True) -> Submission | None:
-    """The submission with this id if `user` may see it (with its files and events unless `parts` is False)."""
+    """The submission with this id if `user` may see it (with its result and files unless `parts` is False)."""
     key = _uuid(submission_id)
     if key is None:
         return None
-    # Its result joined: one row either way, and a statement fewer.
-    query = visible_to(user, with_results=False).options(joinedload(Submission.result))
-    return session.scalar((_whole(query) if parts else query).where(Submission.id == key))
+    return _first(session, _one(owned=not user.is_staff, parts=parts), key, user)
 
 
 def own(session: Session, owner: User, submission_id: str | uuid.UUID, parts: bool = True) -> Submission | None:
     """The owner's own submission with this id, else None: write routes use it, so staff get 404 there too.
 
-    Its files and events are loaded with it unless `parts` is False (a thread's message needs neither).
+    Its result and files are loaded with it unless `parts` is False (a thread's message needs neither).
     """
     key = _uuid(submission_id)
     if key is None:
         return None
-    query = owned_by(owner, with_results=False).options(joinedload(Submission.result))
-    return session.scalar((_whole(query) if parts else query).where(Submission.id == key))
+    return _first(session, _one(owned=True, parts=parts), key, owner)
 
 
-def _whole(query: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
-    """The submissions with what their page shows: events, files with what was read from them (no N+1),
-    and whether any offer was sent to their client (the page then asks for none when there is none)."""
+@lru_cache(maxsize=None)
+def _one(owned: bool, parts: bool) -> Select[tuple[Submission]]:
+    """One submission by its id (and its owner's, if `owned`), built once: every request page asks for one.
+
+    Its result and files come joined in the same statement, with whether any offer was sent to its
+    client (the page then asks for none when there is none). Its events are not loaded: the page
+    reads its timeline as plain rows (timeline()), and whoever needs the events whole loads them.
+    """
+    query = select(Submission).where(Submission.id == bindparam("key")).options(joinedload(Submission.result))
+    if owned:
+        query = query.where(Submission.owner_id == bindparam("owner"))
+    if not parts:
+        return query
     offers = exists().where(Offer.submission_id == Submission.id, Offer.state.in_(CLIENT_STATES))
-    return query.options(selectinload(Submission.events), with_expression(Submission.offers_sent, offers),
-                         selectinload(Submission.files).joinedload(SubmissionFile.extraction))
+    return query.options(with_expression(Submission.offers_sent, offers),
+                         joinedload(Submission.files).joinedload(SubmissionFile.extraction))
+
+
+def _first(session: Session, query: Select[tuple[Submission]], key: uuid.UUID, user: User) -> Submission | None:
+    # Every row of the join read (one per file), so that its files are all there.
+    return session.execute(query, {"key": key, "owner": user.id}).unique().scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One line of a request's timeline as its client sees it: what happened and when."""
+
+    id: int
+    kind: str
+    created_at: datetime
+
+
+TIMELINE = (select(SubmissionEvent.id, SubmissionEvent.kind, SubmissionEvent.created_at)
+            .where(SubmissionEvent.submission_id == bindparam("key")).order_by(SubmissionEvent.id))
+
+
+def timeline(session: Session, submission: Submission) -> list[Moment]:
+    """The submission's events in the order they happened, as plain rows: what its page lists."""
+    return [Moment(*row) for row in session.execute(TIMELINE, {"key": submission.id})]
 
 
 def file_for(session: Session, user: User, submission_id: str | uuid.UUID,

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, g, request, sessi
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
-from portal.db import get_db
+from portal.db import get_db, get_reader
 from statex import audit, sessions
 from statex.lockout import Lockout, Policy
 from statex.models import User
@@ -45,7 +45,7 @@ login_manager.anonymous_user = Anonymous
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """The signed-in user, with the change stamps portal.freshness tags pages with."""
-    return sessions.user_for(get_db(), session_id)
+    return sessions.user_for(get_db(), session_id, get_reader())
 
 
 def origin() -> audit.Origin:

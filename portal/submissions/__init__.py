@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from portal.db import get_db
 from statex import submissions
@@ -12,9 +13,12 @@ bp = Blueprint("submissions", __name__, url_prefix="/portal")
 bp.add_app_template_global(submissions.client_result, "client_result")
 
 
-def submission_or_404(submission_id: str):
-    """The submission if the signed-in person may see it (a client their own, staff any), else 404."""
-    submission = submissions.get_for(get_db(), current_user, submission_id)
+def submission_or_404(submission_id: str, session: Session | None = None):
+    """The submission if the signed-in person may see it (a client their own, staff any), else 404.
+
+    Read on the request's session unless told another (a page that only reads may read on get_reader()).
+    """
+    submission = submissions.get_for(session or get_db(), current_user, submission_id)
     if submission is None:
         abort(404)
     return submission

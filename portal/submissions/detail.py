@@ -12,7 +12,7 @@ from jinja2_fragments.flask import render_block
 from wtforms import MultipleFileField, TextAreaField
 
 from portal import conversation, freshness, htmx
-from portal.db import get_db
+from portal.db import get_db, get_reader
 from portal.freshness import conditional
 from portal.limits import information_addition
 from portal.submissions import bp, submission_or_404
@@ -34,8 +34,9 @@ def render_detail(submission: Submission, add_form: AddForm | None = None, statu
     room = intake.text_room(limits(), submission)
     conversation.mark_read(submission)
     thread = conversation.context(submission, url_for("submissions.thread", submission_id=submission.id))
+    timeline = submissions.timeline(get_db(), submission)
     return render_template("submissions/detail.html", submission=submission, add_form=add_form or AddForm(),
-                           accept=uploads.ACCEPT_ATTRIBUTE, shown=shown_state(submission),
+                           accept=uploads.ACCEPT_ATTRIBUTE, timeline=timeline, shown=shown_state(submission, timeline),
                            add_chars=room, thread=thread, message_form=message_form or conversation.MessageForm(),
                            message_url=url_for("submissions.message_POST", submission_id=submission.id)), \
         status, {"Vary": "HX-Request"}
@@ -51,24 +52,26 @@ def detail(submission_id: str):
     if asked and asked[:16] == freshness.version():
         # Nothing of the client's changed, so neither has this page (whoever's it is: an empty answer tells nothing).
         return "", 204, {"Vary": "HX-Request"}
-    submission = submission_or_404(submission_id)
     if polled:
-        shown = shown_state(submission)
+        # The poll only reads: on the reading session, without a transaction's two round trips.
+        submission = submission_or_404(submission_id, get_reader())
+        timeline = submissions.timeline(get_reader(), submission)
+        shown = shown_state(submission, timeline)
         if asked[16:] == shown[16:]:
             return "", 204, {"Vary": "HX-Request"}
-        return render_block("submissions/detail.html", "live", submission=submission,
+        return render_block("submissions/detail.html", "live", submission=submission, timeline=timeline,
                             shown=shown), 200, {"Vary": "HX-Request"}
-    return render_detail(submission)
+    return render_detail(submission_or_404(submission_id))
 
 
-def shown_state(submission: Submission) -> str:
+def shown_state(submission: Submission, timeline: list[submissions.Moment]) -> str:
     """What the live part shows, for its poll: the client's data version, then a digest of the part itself.
 
     The version alone answers an unchanged poll without a query; the digest keeps a change elsewhere
     in the client's data (another request, a notification) from swapping in the same part again.
     """
     facts = [submission.status, submission.status_message, submission.title, str(submission.updated_at),
-             str(submission.events[-1].id if submission.events else ""),
+             str(timeline[-1].id if timeline else ""),
              str(submission.result.created_at if submission.result else "")]
     facts += [f"{f.id}:{f.extraction.state if f.extraction else ''}" for f in submission.files]
     digest = hashlib.blake2b("\x1f".join(facts).encode(), digest_size=8).hexdigest()
