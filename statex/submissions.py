@@ -12,7 +12,7 @@ from functools import lru_cache
 from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 
-from sqlalchemy import Select, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
@@ -315,16 +315,33 @@ def listed_page(session: Session, owner: User, status: str | None = None, page: 
                 search: str | None = None) -> tuple[list[Listed], int]:
     """One page of the owner's submissions as a list shows them, newest first, and how many match in all.
 
-    One statement: its file count comes as a correlated count. A row without a title of its own or words
-    to make one from (rare) reads its files' names in one more.
+    One statement, built once for each kind of filter: its file count comes as a correlated count. A row
+    without a title of its own or words to make one from (rare) reads its files' names in one more.
     """
-    files = (select(func.count()).where(SubmissionFile.submission_id == Submission.id,
-                                        SubmissionFile.message_id.is_(None)).scalar_subquery().label("file_count"))
-    query = _matching(owned_by(owner, with_results=False).with_only_columns(*LISTED, files), status, search)
-    rows, total = _page(session, query, page, per_page)
+    rows = session.execute(_listed(bool(status), bool(search)),
+                           {"owner": owner.id, "status": status, "pattern": _pattern(search),
+                            "limit": per_page, "offset": (page - 1) * per_page}).all()
+    if rows or page == 1:
+        total = rows[0].total if rows else 0
+    else:  # past the last page: no row to carry the total
+        total = _page(session, _matching(owned_by(owner, False), status, search), page, per_page)[1]
     untitled = [row.id for row in rows if not (row.given_title or row.made_title or (row.description or "").strip())]
     named = _files_of(session, untitled) if untitled else {}
     return [Listed(row.id, _title(row, named), row.status, row.created_at, row.file_count) for row in rows], total
+
+
+@lru_cache(maxsize=None)
+def _listed(by_status: bool, by_search: bool) -> Select:
+    """The statement of listed_page, with the owner, status, pattern, limit and offset as parameters."""
+    files = (select(func.count()).where(SubmissionFile.submission_id == Submission.id,
+                                        SubmissionFile.message_id.is_(None)).scalar_subquery().label("file_count"))
+    query = select(*LISTED, files, func.count().over().label("total")).where(Submission.owner_id == bindparam("owner"))
+    if by_status:
+        query = query.where(Submission.status == bindparam("status"))
+    if by_search:
+        query = query.where(_searched(bindparam("pattern")))
+    return (query.order_by(Submission.created_at.desc(), Submission.id)
+            .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
 
 
 def _title(row, named: dict) -> str:
@@ -356,10 +373,21 @@ def _matching(query: Select, status: str | None, search: str | None) -> Select:
     if status:
         query = query.where(Submission.status == status)
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in
-                                  (Submission.description, Submission.given_title, Submission.made_title))))
+        query = query.where(_searched(_pattern(search)))
     return query
+
+
+def _pattern(search: str | None) -> str | None:
+    """A LIKE pattern for `search` anywhere in a text, its own %, _ and \\ taken literally."""
+    if not search:
+        return None
+    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _searched(pattern):
+    """The condition that the description or a title holds `pattern` (a LIKE pattern or its parameter)."""
+    return or_(*(column.ilike(pattern, escape="\\") for column in
+                 (Submission.description, Submission.given_title, Submission.made_title)))
 
 
 def _page(session: Session, query: Select, page: int, per_page: int) -> tuple[list, int]:

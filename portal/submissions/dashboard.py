@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
@@ -30,9 +30,15 @@ def dashboard():
     # The list only reads: on the reading session, without a transaction's two round trips.
     rows, total = submissions.listed_page(get_reader(), current_user, status, page, PER_PAGE, search or None)
     context = dict(submissions=rows, total=total, page=page, pages=max((total - 1) // PER_PAGE + 1, 1),
-                   status=status, search=search, statuses=STATUSES)
+                   status=status, search=search, statuses=STATUSES, request_url=_request_url())
     if htmx and not htmx.history_restore_request:
         response = render_block("submissions/dashboard.html", "results", **context)
     else:
         response = render_template("submissions/dashboard.html", **context)
     return response, 200, {"Vary": "HX-Request"}
+
+
+def _request_url():
+    """The link to each listed request: its page's URL built once, the id put at its end (where the route has it)."""
+    prefix = url_for("submissions.detail", submission_id="-")[:-1]
+    return lambda submission_id: f"{prefix}{submission_id}"
