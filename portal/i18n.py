@@ -77,6 +77,14 @@ def when(moment: datetime | None, format: str = "medium") -> str:
     return _formatted(moment, format, get_timezone(), get_locale()) if moment else ""
 
 
+@pass_context
+def _page_when(context, moment: datetime | None, format: str = "medium") -> str:
+    """`when` for templates, in the zone and language their page's context was given (template_context)."""
+    if not moment:
+        return ""
+    return _formatted(moment, format, context.get("page_zone") or get_timezone(), context.get("page_locale") or get_locale())
+
+
 @lru_cache(maxsize=4096)
 def _formatted(moment: datetime, format: str, tzinfo, locale) -> str:
     # Babel takes ~20 µs a moment, and the same moments come back on every page of a list and poll of a timeline.
@@ -107,9 +115,11 @@ def iso_moment(text: str | None) -> str:
 
 def template_context() -> dict:
     """What base.html and the switcher read: the page's language and the others to switch to; and the
-    page's catalogue, looked up once for its hundred words."""
-    return {"page_language": str(get_locale()), "languages": i18n.LANGUAGES, "switch_url": switch_url,
-            "number": i18n.number, "catalogue": i18n.request_translations()}
+    page's catalogue, locale and zone, looked up once for its hundred words and dates."""
+    locale = get_locale()
+    return {"page_language": str(locale), "languages": i18n.LANGUAGES, "switch_url": switch_url,
+            "number": i18n.number, "catalogue": i18n.request_translations(), "page_locale": locale,
+            "page_zone": get_timezone()}
 
 
 def _catalogue(context):
@@ -131,7 +141,7 @@ def init_app(app: Flask) -> None:
         npgettext=pass_context(lambda c, ctx, s, p, n: _catalogue(c).unpgettext(ctx, s, p, n)), newstyle=True)
     app.before_request(keep_choice)
     app.context_processor(template_context)
-    app.add_template_filter(when, "when")
+    app.add_template_filter(_page_when, "when")
     app.add_template_filter(day, "day")
     app.add_template_filter(iso_day, "iso_day")
     app.add_template_filter(iso_moment, "iso_moment")

@@ -23,6 +23,12 @@ bp.add_app_template_filter(vocabulary.fit_label, "fit_label")
 bp.add_app_template_filter(vocabulary.role_label, "role_label")
 
 
+@bp.app_template_global("status_badge")
+def status_badge(status: str) -> Markup:
+    """A request's status as its badge: the word, coloured by the status's class."""
+    return Markup('<span class="badge badge--{}">{}</span>').format(status, vocabulary.status_label(status))
+
+
 @bp.app_template_filter("category_label")
 def category_label(value: str | None, language: str | None = None) -> str:
     """A category in `language`, by default the reader's."""
