@@ -146,5 +146,5 @@ def test_the_live_part_asks_the_same_few_queries_however_many_files_it_shows(cli
             html = client.get(page, headers=HTMX).get_data(as_text=True)
         assert "Text read from the file" in html
         counts.append(len(statements))
-    # The session with its user, the request with its result (and whether it has offers), its files, its events.
-    assert counts[0] == counts[1] <= 4, counts
+    # The session with its user; the request with its result, its files and whether it has offers; its timeline.
+    assert counts[0] == counts[1] <= 3, counts
