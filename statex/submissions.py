@@ -226,7 +226,8 @@ def _one(owned: bool, parts: bool) -> Select[tuple[Submission]]:
         query = query.where(Submission.owner_id == bindparam("owner"))
     if not parts:
         return query
-    offers = exists().where(Offer.submission_id == Submission.id, Offer.state.in_(CLIENT_STATES))
+    # The states as plain equalities: an IN list would be expanded anew at every execution.
+    offers = exists().where(Offer.submission_id == Submission.id, or_(*(Offer.state == state for state in CLIENT_STATES)))
     return query.options(with_expression(Submission.offers_sent, offers),
                          joinedload(Submission.files).joinedload(SubmissionFile.extraction))
 
