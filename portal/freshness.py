@@ -58,13 +58,13 @@ def conditional(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        tag = etag()
+        tag, secret = etag(), session.get("csrf_token")
         if tag is not None and request.if_none_match.contains_weak(tag):
             return _mark(current_app.response_class(status=304), tag)
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code == 200:
-            # Computed anew: rendering may have given the session its CSRF secret.
-            tag = etag()
+            if session.get("csrf_token") != secret or "_flashes" in session:
+                tag = etag()  # rendering gave the session its CSRF secret, or a message to show
             if tag is not None and not get_flashed_messages():  # a message shown once is not kept
                 _mark(response, tag)
         return response
