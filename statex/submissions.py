@@ -8,8 +8,8 @@ import tempfile
 import uuid
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
 
 from sqlalchemy import Integer, Select, bindparam, exists, func, or_, select
@@ -325,7 +325,7 @@ def listed_page(session: Session, owner: User, status: str | None = None, page: 
     if rows or page == 1:
         total = rows[0].total if rows else 0
     else:  # past the last page: no row to carry the total
-        total = _page(session, _matching(owned_by(owner, False), status, search), page, per_page)[1]
+        total = _count(session, _matching(owned_by(owner, False), status, search))
     untitled = [row.id for row in rows if not (row.given_title or row.made_title or (row.description or "").strip())]
     named = _files_of(session, untitled) if untitled else {}
     return [Listed(row.id, _title(row, named), row.status, row.created_at, row.file_count) for row in rows], total
@@ -400,7 +400,12 @@ def _page(session: Session, query: Select, page: int, per_page: int) -> tuple[li
     if rows or page == 1:
         return rows, rows[0][-1] if rows else 0
     # Past the last page: no row to carry the total.
-    return [], session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return [], _count(session, query)
+
+
+def _count(session: Session, query: Select) -> int:
+    """How many rows `query` matches."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def _uuid(value: str | uuid.UUID) -> uuid.UUID | None:
