@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from statex import categories, i18n, vocabulary
@@ -14,19 +16,32 @@ bp = Blueprint("words", __name__)
 # A web address in a sentence; the trailing punctuation belongs to the sentence.
 URL = re.compile(r"https?://[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
 
-bp.add_app_template_filter(vocabulary.event_label, "event_label")
-bp.add_app_template_filter(vocabulary.status_label, "status_label")
-bp.add_app_template_filter(vocabulary.file_type, "file_type")
-bp.add_app_template_filter(vocabulary.language_name, "language_name")
-bp.add_app_template_filter(vocabulary.contact_channel, "contact_channel")
-bp.add_app_template_filter(vocabulary.fit_label, "fit_label")
-bp.add_app_template_filter(vocabulary.role_label, "role_label")
+
+def in_page_language(words):
+    """A vocabulary function for templates: in the page's language, each answer worked out once per
+    language (a list asks for the same few words on every row, and a lazy word costs a lookup each time)."""
+
+    @lru_cache(maxsize=1024)
+    def worked_out(language: str, *values):
+        with i18n.translate(language):
+            return words(*values)
+
+    @pass_context
+    def in_language(context, *values):
+        return worked_out(context.get("page_language") or i18n.current_language(), *values)
+
+    return in_language
 
 
-@bp.app_template_global("status_badge")
-def status_badge(status: str) -> Markup:
+def _status_badge(status: str) -> Markup:
     """A request's status as its badge: the word, coloured by the status's class."""
     return Markup('<span class="badge badge--{}">{}</span>').format(status, vocabulary.status_label(status))
+
+
+for words in (vocabulary.event_label, vocabulary.status_label, vocabulary.file_type, vocabulary.language_name,
+              vocabulary.contact_channel, vocabulary.fit_label, vocabulary.role_label):
+    bp.add_app_template_filter(in_page_language(words), words.__name__)
+bp.add_app_template_global(in_page_language(_status_badge), "status_badge")
 
 
 @bp.app_template_filter("category_label")
