@@ -16,6 +16,7 @@ from babel import dates
 from flask_babel import Babel, format_date, get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import inspect
 
 from portal.auth import NO_SESSION_BLUEPRINTS
@@ -128,6 +129,16 @@ def _catalogue(context):
     return context.get("catalogue") or i18n.request_translations()
 
 
+@pass_context
+def _gettext(context, message: str, **variables) -> str:
+    """The templates' _() and gettext(): as Jinja's newstyle gettext (escaped, then %-formatted), in one call
+    instead of three, since a page asks for a hundred words."""
+    text = _catalogue(context).ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", i18n.DEFAULT_TIMEZONE)
@@ -135,10 +146,11 @@ def init_app(app: Flask) -> None:
     # The templates' _(), ngettext() and {% trans %} read the catalogue the page's context was given
     # (template_context) instead of through Flask-Babel's lookup each time: the same words, a tenth of the cost.
     app.jinja_env.install_gettext_callables(
-        gettext=pass_context(lambda c, s: _catalogue(c).ugettext(s)),
+        gettext=_gettext,
         ngettext=pass_context(lambda c, s, p, n: _catalogue(c).ungettext(s, p, n)),
         pgettext=pass_context(lambda c, ctx, s: _catalogue(c).upgettext(ctx, s)),
         npgettext=pass_context(lambda c, ctx, s, p, n: _catalogue(c).unpgettext(ctx, s, p, n)), newstyle=True)
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext)  # newstyle already: not wrapped again
     app.before_request(keep_choice)
     app.context_processor(template_context)
     app.add_template_filter(_page_when, "when")
