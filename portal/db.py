@@ -5,18 +5,32 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, abort, current_app, g
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from statex import queue
 from statex.db import reader_factory, session_factory
+from statex.models import User
 
 
 def get_db() -> Session:
-    """The request's session, opened on first use; the jobs it commits go to Redis right after."""
+    """The request's session, opened on first use; the jobs it commits go to Redis right after.
+
+    The signed-in user, read on the reading session (portal.auth.load_user), joins it when it opens,
+    so that a view may change the user and commit; a request that only reads never opens it.
+    """
     if "db" not in g:
         settings = current_app.config["STATEX"]
         g.db = queue.relay_after_commit(session_factory(settings.database_url)(), settings)
+        user = g.get("_login_user")  # Flask-Login's user for this request, if it has loaded one
+        if isinstance(user, User) and inspect(user).detached:
+            g.db.add(user)
     return g.db
+
+
+def writing() -> bool:
+    """Whether the request's session is in a transaction (what it reads may differ from what is committed)."""
+    return "db" in g and g.db.in_transaction()
 
 
 def get_reader() -> Session:

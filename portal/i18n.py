@@ -17,7 +17,6 @@ from flask_babel import Babel, format_date, get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
-from sqlalchemy import inspect
 
 from portal.auth import NO_SESSION_BLUEPRINTS
 from portal.db import get_db
@@ -57,10 +56,8 @@ def keep_choice() -> None:
     if session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen
     if current_user.is_authenticated and current_user.language != chosen:
-        user, db = current_user._get_current_object(), get_db()
-        if inspect(user).detached:  # loaded for a cached page without the request's session
-            db.add(user)
-        accounts.set_language(user, chosen)
+        db = get_db()  # the signed-in user joins it
+        accounts.set_language(current_user, chosen)
         db.commit()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_date, gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import object_session
 
 from portal.auth import origin, record
 from portal.db import get_db
@@ -54,8 +55,9 @@ bp.add_app_template_filter(format_date, "offer_date")
 
 @bp.app_template_global("client_offers")
 def client_offers(submission) -> list[Offer]:
-    """The offers sent to the signed-in client on this request (none for staff reading it)."""
-    return access.sent_of_submission(get_db(), current_user, submission)
+    """The offers sent to the signed-in client on this request (none for staff reading it), read on the
+    session the request was read on (a poll's reading session, or the page's)."""
+    return access.sent_of_submission(object_session(submission) or get_db(), current_user, submission)
 
 
 def pdf_response(offer: Offer):

@@ -29,19 +29,17 @@ def start(session: Session, user: User, origin: Origin, lifetime: timedelta) -> 
     return row
 
 
-def user_for(session: Session, session_id: str, reader: Session | None = None) -> User | None:
+def user_for(session: Session, session_id: str, join: bool = True) -> User | None:
     """The active user of a live session, with `session_id`, `change_stamp` and `unread_notifications` set; else None.
 
     Every signed-in request asks this, so it is one plain query (session, user and change stamps), read
-    on `reader` (a session that only reads, in autocommit mode) unless `session` is in a transaction
-    already; the user joins `session` as if loaded there, so views may change and commit it as usual.
+    on `session`. The user joins `session` as if loaded there (the object it holds already, if it holds
+    the user), so a view may change and commit it as usual; with `join=False` it comes detached, all its
+    columns loaded, for a request that may never write (portal.db adds it to the writing session it opens).
     """
-    if session.in_transaction() or reader is None:
-        user = _signed_in(session.connection(), session_id)
-    else:
-        user = _signed_in(reader.connection(), session_id)
-    if user is None:
-        return None
+    user = _signed_in(session.connection(), session_id)
+    if user is None or not join:
+        return user
     loaded = session.identity_map.get(identity_key(User, user.id))
     if loaded is None:
         session.add(user)

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, g, request, sessi
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 
-from portal.db import get_db, get_reader
+from portal.db import get_db, get_reader, writing
 from statex import audit, sessions
 from statex.lockout import Lockout, Policy
 from statex.models import User
@@ -44,8 +44,14 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The signed-in user, with the change stamps portal.freshness tags pages with."""
-    return sessions.user_for(get_db(), session_id, get_reader())
+    """The signed-in user, with the change stamps portal.freshness tags pages with.
+
+    Read on the reading session, unless the request's transaction has begun (it may have changed the
+    user); it joins the writing session when the request opens one (portal.db.get_db).
+    """
+    if writing():
+        return sessions.user_for(get_db(), session_id)
+    return sessions.user_for(get_reader(), session_id, join=False)
 
 
 def origin() -> audit.Origin:
