@@ -51,7 +51,7 @@ def database(name: str) -> Iterator[str]:
     import psycopg
 
     from statex import migrate
-    from statex.db import engine_for
+    from statex.db import dispose
 
     db_name = f"statex_bench_{name}_{os.getpid()}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
@@ -62,7 +62,7 @@ def database(name: str) -> Iterator[str]:
         migrate.upgrade(url)
         yield url
     finally:
-        engine_for(url).dispose()
+        dispose(url)
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 

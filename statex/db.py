@@ -15,17 +15,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 @lru_cache(maxsize=None)
-def engine_for(url: str) -> Engine:
-    """The process-wide engine for `url`; SQLite gets WAL and foreign keys, PostgreSQL a pool."""
+def engine_for(url: str, autocommit: bool = False) -> Engine:
+    """The process-wide engine for `url`; SQLite gets WAL and foreign keys, PostgreSQL a pool.
+
+    With `autocommit`, the process's second engine, for reading without transactions (reader_factory):
+    its connections run each statement on its own from the start, so that a checkout sets nothing and
+    a checkin resets nothing (there is no transaction to roll back).
+    """
+    options = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if autocommit else {}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
         event.listen(engine, "connect", _tune_sqlite)
     else:
-        engine = create_engine(url, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_size=5, max_overflow=10, **options)
         _replace_dead_connections(engine)
     # A forked child (an RQ work horse, a gunicorn worker) must not share its parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     return engine
+
+
+def dispose(url: str) -> None:
+    """Close the pooled connections of both engines for `url` (before its database is dropped)."""
+    for autocommit in (False, True):
+        engine_for(url, autocommit).dispose()
 
 
 def _replace_dead_connections(engine: Engine) -> None:
@@ -101,8 +113,8 @@ def reader_factory(url: str) -> sessionmaker[Session]:
     COMMITTED each statement sees the data as committed when it starts, with or without one. A flush
     with anything to write raises: its statements would each commit alone.
     """
-    return sessionmaker(engine_for(url).execution_options(isolation_level="AUTOCOMMIT"), class_=ReadingSession,
-                        autoflush=False, expire_on_commit=False)
+    return sessionmaker(engine_for(url, autocommit=True), class_=ReadingSession, autoflush=False,
+                        expire_on_commit=False)
 
 
 @contextmanager

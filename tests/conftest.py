@@ -19,7 +19,7 @@ from sqlalchemy import event, text
 
 from statex import accounts, migrate
 from statex.config import load_settings
-from statex.db import engine_for, session_scope
+from statex.db import dispose, engine_for, session_scope
 from statex.models import Base
 from statex.models.base import utcnow
 from tests.fakes import S3_CREDENTIALS, SmtpPeer
@@ -39,7 +39,7 @@ def database_url() -> str:
     url = ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1).rsplit("/", 1)[0] + f"/{name}"
     migrate.upgrade(url)
     yield url
-    engine_for(url).dispose()
+    dispose(url)
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -210,15 +210,17 @@ def make_token(settings):
 
 @contextmanager
 def statements_run(database_url: str):
-    """The SQL statements run inside the block (in this process), counted with an engine event."""
+    """The SQL statements run inside the block (in this process, on either engine), counted with an engine event."""
     statements: list[str] = []
-    engine = engine_for(database_url)
+    engines = engine_for(database_url), engine_for(database_url, autocommit=True)
     listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", listener)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listener)
 
 
 class Auth:

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from cli import main
 from statex import dumps, migrate
-from statex.db import engine_for
+from statex.db import dispose, engine_for
 from tests import samples
 from tests.conftest import ADMIN_URL
 from tests.fakes import s3_keys
@@ -33,7 +33,7 @@ def scratch_postgres():
         conn.execute(f'CREATE DATABASE "{name}"')
     url = ADMIN_URL.replace("postgresql://", "postgresql+psycopg://", 1).rsplit("/", 1)[0] + f"/{name}"
     yield url
-    engine_for(url).dispose()
+    dispose(url)
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -49,7 +49,7 @@ def scratch_url(request, environment, monkeypatch, tmp_path):
     migrate.upgrade(url)
     yield url
     if request.param == "sqlite":
-        engine_for(url).dispose()
+        dispose(url)
         return
     tables = [t for t, n in dumps.inventory(url).counts.items() if n and t != "alembic_version"]
     if tables:
@@ -76,14 +76,13 @@ def submit(client, headers, description: str, files: dict[str, bytes]) -> dict:
 
 def wipe_database(url: str) -> None:
     """Lose everything: the schema itself on PostgreSQL, the file on SQLite."""
-    engine = engine_for(url)
     if url.startswith("sqlite"):
-        engine.dispose()
+        dispose(url)
         path = Path(url.removeprefix("sqlite:///"))
         for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             leftover.unlink(missing_ok=True)
         return
-    with engine.begin() as conn:
+    with engine_for(url).begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
 
