@@ -130,5 +130,9 @@ def storage_uri(redis_url: str) -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(app.config["STATEX"].redis_url))
     limiter.init_app(app)
+    # Every limit here is a route's own, checked by its decorator. flask-limiter also checks each request
+    # before its view for default and application limits: with none set, that check finds nothing, and goes.
+    if not (limiter.limit_manager.default_limits or limiter.limit_manager.application_limits):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
     # The response _breached made travels in the exception; the generic error page would drop it.
     app.register_error_handler(RateLimitExceeded, lambda error: error.get_response())
