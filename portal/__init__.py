@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
 
     from portal import account, auth, conversation, db, errors, health, i18n, inbox, limits, offers
     from portal import security, staff
-    from portal import submissions, telemetry, theme, words
+    from portal import submissions, telemetry, theme, urls, words
     from portal.api import bp as api_bp, docs as api_docs
 
     telemetry.init_app(app)
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None, settings: Settings | None = None
     limits.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    urls.init_app(app)
     csrf.exempt(api_bp)
     for blueprint in (health.bp, theme.bp, auth.bp, account.bp, submissions.bp, staff.bp, api_bp):
         app.register_blueprint(blueprint)
