@@ -100,17 +100,3 @@ def live_server(monkeypatch, built_site):
     server = LiveServer(monkeypatch, built_site).start()
     yield server.url
     server.stop()
-
-
-def sign_in_to_a_new_request(page, live_server, make_user) -> None:
-    """A new client signs in through the form and lands on "New request"."""
-    import re
-
-    from playwright.sync_api import expect
-
-    email, password, _id = make_user()
-    page.goto(live_server + "/portal/login?next=/portal/submissions/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/portal/submissions/new$"))

@@ -4,20 +4,16 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.people import sign_in
+
 PASSWORD = "my own long passphrase for statex"
 
-
-def _sign_in(page, base, email, password, target="/portal/"):
-    page.goto(f"{base}/portal/login?next={target}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _read_mail(browser, base, staff_email, staff_password, subject) -> str:
     """An admin opens the development outbox and reads the message's text."""
     staff = browser.new_context().new_page()
-    _sign_in(staff, base, staff_email, staff_password, "/portal/staff/outbox")
+    sign_in(staff, base, staff_email, staff_password, "/portal/staff/outbox")
     message = staff.get_by_role("link", name=re.compile(subject))
     for _ in range(40):  # the notifications worker sends it within moments
         if message.count():
@@ -54,7 +50,7 @@ def test_sign_up_confirm_sign_in_make_a_token_and_sign_out_everywhere(page, brow
     expect(page).to_have_url(re.compile(r"/portal/$"))
 
     laptop = browser.new_context().new_page()
-    _sign_in(laptop, live_server, "eva@example.com", PASSWORD, "/portal/account/")
+    sign_in(laptop, live_server, "eva@example.com", PASSWORD, "/portal/account/")
     expect(laptop.get_by_role("heading", name="Your account", exact=True)).to_be_visible()
     laptop.get_by_label("Token name").fill("nightly import")
     laptop.get_by_label("Expires").select_option(label="In 90 days")

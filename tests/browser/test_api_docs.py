@@ -6,15 +6,14 @@ from playwright.sync_api import expect
 
 from portal.api.openapi import document
 
+from tests.browser.people import sign_in
+
 
 def test_the_api_documentation_reads_without_javascript(browser, live_server, make_user):
     email, password, _id = make_user()
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(live_server + "/portal/login?next=/portal/account/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, password, "/portal/account/")
     page.locator("section", has=page.get_by_role("heading", name="API tokens")).get_by_role(
         "link", name="Read the API documentation").click()
 

@@ -5,17 +5,10 @@ import re
 from playwright.sync_api import expect
 
 from tests import samples
-from tests.browser.conftest import sign_in_to_a_new_request
+from tests.browser.people import sign_in, sign_in_to_a_new_request
 
 REQUEST = "We get 800 invoices a month as PDF files and want them read into our ERP automatically."
 
-
-def _sign_in(page, live_server, email, password, then):
-    page.goto(f"{live_server}/portal/login?next={then}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(then) + "$"))
 
 
 def test_a_conversation_on_a_request(browser, page, live_server, make_user, tmp_path):
@@ -29,7 +22,7 @@ def test_a_conversation_on_a_request(browser, page, live_server, make_user, tmp_
 
     staff_email, staff_password, _ = make_user("staff", name="Sam Novak")
     staff = browser.new_context(locale="en-GB").new_page()
-    _sign_in(staff, live_server, staff_email, staff_password, f"/portal/staff/submissions/{submission_id}")
+    sign_in(staff, live_server, staff_email, staff_password, f"/portal/staff/submissions/{submission_id}")
     sample = tmp_path / "sample-import.pdf"
     sample.write_bytes(samples.pdf())
     staff.get_by_label("Your message").fill("Thank you! Is **this** the layout you need?")

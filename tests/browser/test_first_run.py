@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cli.test_up import Up, embedded_env, wait_ready  # noqa: F401  (embedded_env: a fixture)
+from tests.browser.people import sign_in
 
 pytestmark = pytest.mark.slow
 LOGIN = re.compile(r"staff login: (\S+) / (\S+)")
@@ -32,10 +33,7 @@ def first_run(embedded_env):  # noqa: F811  (the fixture of tests/cli/test_up)
 
 def test_the_printed_staff_login_signs_in_to_the_staff_pages(first_run, page):
     base, email, password = first_run
-    page.goto(f"{base}/portal/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base, email, password, None)
     expect(page).to_have_url(f"{base}/portal/staff/")
     expect(page.locator(".field__error")).to_have_count(0)
 
@@ -48,10 +46,7 @@ def test_the_printed_address_gets_a_sign_in_link_that_lands_on_the_staff_pages(f
     expect(page.get_by_role("status").first).to_contain_text(f"If {email} has an account")
 
     reader = browser.new_context().new_page()  # the admin reads the development outbox
-    reader.goto(f"{base}/portal/login?next=/portal/staff/outbox")
-    reader.get_by_label("Email").fill(email)
-    reader.get_by_label("Password").fill(password)
-    reader.get_by_role("button", name="Sign in").click()
+    sign_in(reader, base, email, password, "/portal/staff/outbox")
     message = reader.get_by_role("link", name=re.compile("sign-in link"))
     for _ in range(60):  # the notifications worker sends it within moments
         if message.count():

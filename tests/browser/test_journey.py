@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.people import sign_in
+
 PASSWORD = "a long and private passphrase"
 REQUEST = ("We are a small logistics company in Ostrava. Our dispatchers plan thirty delivery routes "
            "every morning by hand in spreadsheets. Planning takes two hours and routes are often "
@@ -42,10 +44,7 @@ def test_visitor_signs_up_submits_and_sees_results_arrive_live(page, live_server
 
     staff_email, staff_password, _id = make_user(role="admin")  # the development outbox is for admins
     staff = page.context.browser.new_context().new_page()
-    staff.goto(live_server + "/portal/login?next=/portal/staff/outbox")
-    staff.get_by_label("Email").fill(staff_email)
-    staff.get_by_label("Password").fill(staff_password)
-    staff.get_by_role("button", name="Sign in").click()
+    sign_in(staff, live_server, staff_email, staff_password, "/portal/staff/outbox")
     message = staff.get_by_role("link", name=re.compile("Your results are ready"))
     for _ in range(30):  # the notification worker sends it soon after the status changes
         if message.count():

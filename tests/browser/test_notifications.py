@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.fakes import SmtpPeer, WebhookPeer
 from tests.helpers import wait_until
+from tests.browser.people import sign_in
 
 REQUEST = ("We are a small bakery chain in Brno. Every evening the shop managers email their sales and "
            "someone types them into a spreadsheet to plan tomorrow's baking. We want the plan proposed "
@@ -28,10 +29,7 @@ def peers(monkeypatch):
 def test_add_verify_choose_a_destination_and_see_the_bell(peers, live_server, page, make_user):
     smtp, webhook = peers
     email, password, _id = make_user(email="bara@example.com", name="Bára", verified=True)
-    page.goto(live_server + "/portal/login?next=/portal/account/notifications")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, password, "/portal/account/notifications")
     expect(page.get_by_role("heading", name="Where we write to you")).to_be_visible()
 
     page.get_by_label("Service").select_option(label="Telegram")
@@ -88,10 +86,7 @@ def test_every_service_is_named_with_its_own_fields_without_javascript(browser, 
     email, password, _id = make_user(email="cyril@example.com", verified=True)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server + "/portal/login?next=/portal/account/notifications")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, password, "/portal/account/notifications")
     expect(page.get_by_role("heading", name="Where we write to you")).to_be_visible()
     assert "apprise" not in page.locator("main").inner_text().lower()
 

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in_to_a_new_request
+from tests.browser.people import sign_in_to_a_new_request
 
 
 def _open_the_form(page, live_server, make_user):

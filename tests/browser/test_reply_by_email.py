@@ -1,6 +1,5 @@
 """A client answers staff's message from their mail program; staff, on the request's page, see it arrive."""
 
-import re
 
 from playwright.sync_api import expect
 
@@ -10,6 +9,7 @@ from statex.models import User
 from tests import samples
 from tests.helpers import wait_until
 from tests.mail_replies import MailIn, reply
+from tests.browser.people import sign_in
 
 CLIENT = "eva@example.com"
 
@@ -22,11 +22,7 @@ def test_a_client_answers_by_email_and_staff_see_it_in_the_thread(smtp, live_ser
                                            process=False).id
     staff_email, staff_password, _ = make_user("staff", name="Sam Novak")
     then = f"/portal/staff/submissions/{submission_id}"
-    page.goto(f"{live_server}/portal/login?next={then}")
-    page.get_by_label("Email").fill(staff_email)
-    page.get_by_label("Password").fill(staff_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(then) + "$"))
+    sign_in(page, live_server, staff_email, staff_password, then)
     page.get_by_label("Your message").fill("Could you send us one invoice?")
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator(".message--staff")).to_contain_text("Could you send us one invoice?")

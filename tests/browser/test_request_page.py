@@ -7,7 +7,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in_to_a_new_request
+from tests.browser.people import sign_in_to_a_new_request
 
 from tests import samples
 from tests.fakes import Whisper, WhisperHandler

@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests import samples
+from tests.browser.people import sign_in
 
 REQUEST = ("We are Pekárna Novák s.r.o. in Brno. Every month hundreds of supplier invoices arrive as PDF "
            "files and two people retype them into our accounting system. We want the invoices read "
@@ -13,10 +14,7 @@ REQUEST = ("We are Pekárna Novák s.r.o. in Brno. Every month hundreds of suppl
 
 def test_the_request_page_speaks_words_not_internals(page, live_server, make_user, tmp_path):
     email, password, _id = make_user()
-    page.goto(live_server + "/portal/login?next=/portal/submissions/new")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, password, "/portal/submissions/new")
     notes = tmp_path / "Our process.docx"
     notes.write_bytes(samples.docx())
     page.get_by_label("What do you need?").fill(REQUEST)

@@ -4,16 +4,12 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.people import sign_in
+
 REQUEST = ("We run three dental clinics in Prague. Patients call to book, move and cancel appointments, "
            "and the receptionists spend half the day on the phone. We want an assistant that books "
            "appointments by chat and by phone.")
 
-
-def sign_in(page, base, email, password, path="/portal/"):
-    page.goto(f"{base}/portal/login?next={path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def send_request(page, base, text):

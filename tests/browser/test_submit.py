@@ -8,7 +8,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests import samples
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in_to_a_new_request
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.people import sign_in, sign_in_to_a_new_request
 
 REQUEST = ("We run a small accounting office. Every month around 800 invoices arrive as PDF files; "
            "two people retype them into our ERP. We want them read automatically and checked.")
@@ -118,10 +119,7 @@ def test_dashboard_search_and_filters_update_in_place(page, live_server, make_us
     violations = []
     page.on("console", lambda message: violations.append(message.text)
             if "Content Security Policy" in message.text else None)
-    page.goto(live_server + "/portal/login?next=/portal/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, password, "/portal/")
     expect(page.locator(".submission-list__item")).to_have_count(3)
 
     page.evaluate("window.__sameDocument = true")

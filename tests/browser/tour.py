@@ -7,7 +7,6 @@ method lists the pages a person in that role opens.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from statex import accounts, review, submissions
 from statex.db import session_scope
 from statex.models import OutboxMessage
+from tests.browser import people
 
 SIGN_IN_PASSWORD = "a long passphrase for the tour"
 # Long words, an address and a bare link: the things that widen a narrow page when nothing breaks them.
@@ -85,8 +85,4 @@ class Tour:
 
 def sign_in(page, base: str, email: str) -> None:
     """Sign in through the form, as a person does (it works with JavaScript off too)."""
-    page.goto(base + "/portal/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(SIGN_IN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/portal/(?!login)"))
+    people.sign_in(page, base, email, SIGN_IN_PASSWORD, None)
