@@ -33,15 +33,14 @@ def in_page_language(words):
     return in_language
 
 
-def _status_badge(status: str) -> Markup:
+def status_badge(status: str) -> Markup:
     """A request's status as its badge: the word, coloured by the status's class."""
     return Markup('<span class="badge badge--{}">{}</span>').format(status, vocabulary.status_label(status))
 
 
 for words in (vocabulary.event_label, vocabulary.status_label, vocabulary.file_type, vocabulary.language_name,
-              vocabulary.contact_channel, vocabulary.fit_label, vocabulary.role_label):
+              vocabulary.contact_channel, vocabulary.fit_label, vocabulary.role_label, status_badge):
     bp.add_app_template_filter(in_page_language(words), words.__name__)
-bp.add_app_template_global(in_page_language(_status_badge), "status_badge")
 
 
 @bp.app_template_filter("category_label")
