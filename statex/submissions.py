@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
 
-from sqlalchemy import Integer, Select, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
@@ -27,8 +27,6 @@ from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
 # What a list of submissions reads of each: its title (or the words to make one), status and date.
-LISTED = (Submission.id, Submission.given_title, Submission.made_title, Submission.description,
-          Submission.status, Submission.created_at)
 log = logging.getLogger(__name__)
 
 
@@ -338,7 +336,12 @@ def _listed(by_status: bool, by_search: bool) -> Select:
     """The statement of listed_page, with the owner, status, pattern, limit and offset as parameters."""
     files = (select(func.count()).where(SubmissionFile.submission_id == Submission.id,
                                         SubmissionFile.message_id.is_(None)).scalar_subquery().label("file_count"))
-    query = select(*LISTED, files, func.count().over().label("total")).where(Submission.owner_id == bindparam("owner"))
+    # The description (up to 20,000 characters) only where it has to make the title.
+    untitled = func.coalesce(func.nullif(Submission.given_title, ""), func.nullif(Submission.made_title, "")).is_(None)
+    description = case((untitled, Submission.description)).label("description")
+    query = (select(Submission.id, Submission.given_title, Submission.made_title, description, Submission.status,
+                    Submission.created_at, files, func.count().over().label("total"))
+             .where(Submission.owner_id == bindparam("owner")))
     if by_status:
         query = query.where(Submission.status == bindparam("status"))
     if by_search:
