@@ -148,7 +148,8 @@ def _gettext(context, message: str, **variables) -> str:
     text = _catalogue(context).ugettext(message)
     if context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % variables
+    # Without variables or a "%" (a "%%" still becomes "%"), formatting would give the same text back.
+    return text % variables if variables or "%" in text else text
 
 
 def init_app(app: Flask) -> None:
