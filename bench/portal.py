@@ -8,7 +8,7 @@ then loads each with wrk on loopback: the dashboard, the status fragment htmx po
 Repeated requests for an unchanged page are conditional GETs (wrk sends back the ETag it got, as a
 browser does), which the portal answers 304; each page is loaded again with a new URL for every request
 (a query argument the view ignores), so every answer is rendered from the database. Prints requests/s,
-p50 and p99 latency and the ratio ours/minimal. Targets
+p50 and p99 latency and the ratio ours/minimal (each run against the minimal app's runs beside it). Targets
 (issue 8): at least 0.5 of the minimal app's throughput, p99 under 100 ms, at 32 connections. Run:
     .venv/bin/python bench/portal.py [--quick] [--duration 10] [--connections 32] [--rounds 1]
 """
@@ -145,32 +145,48 @@ def held_tag(url: str, headers: dict) -> dict:
 
 
 def measure(targets: dict, connections: int, seconds: float, rounds: int, logs: dict) -> dict:
-    """Warm every target up, then load each in turn, `rounds` times; the median of each figure."""
+    """Warm every target up, then load each page in turn, `rounds` times; the median of each figure.
+
+    The minimal app is loaded between the pages (before the first, after each), and a page's ratio is its
+    requests/s over the mean of the two minimal runs beside it: on a shared machine the load moves within
+    a minute, and a ratio of runs seconds apart moves less than one of the whole run's medians.
+    """
     for url, headers, fresh in targets.values():
         wrk(url, headers, connections, min(seconds, 2), fresh)
+    pages = {name: target for name, target in targets.items() if name != "minimal"}
     runs: dict[str, list[dict]] = {name: [] for name in targets}
+    runs["minimal"].append(_load("minimal", targets["minimal"], connections, seconds, logs))
     for _ in range(rounds):
-        for name, (url, headers, fresh) in targets.items():
-            held = headers if fresh or name == "minimal" else headers | held_tag(url, headers)
-            since = logs[name].stat().st_size
-            figures = wrk(url, held, connections, seconds, fresh)
-            time.sleep(0.5)  # let the access log reach the file
-            seen = statuses_logged(logs[name], since)
-            # An unchanged page held by the client is a 304; a rendered one must be a 200.
-            answered = ("200",) if fresh or name == "minimal" else ("200", "304")
-            figures["errors"] += sum(count for status, count in seen.items() if status not in answered)
-            # The development access log leaves out htmx requests: -1 where nothing was logged.
-            figures["not_modified"] = seen.get("304", 0) / sum(seen.values()) if seen else -1.0
-            runs[name].append(figures)
+        for name, target in pages.items():
+            figures = _load(name, target, connections, seconds, logs)
+            runs["minimal"].append(_load("minimal", targets["minimal"], connections, seconds, logs))
+            beside = (runs["minimal"][-2]["rps"] + runs["minimal"][-1]["rps"]) / 2
+            runs[name].append(figures | {"ratio": figures["rps"] / beside if beside else 0.0})
     return {name: {key: statistics.median(run[key] for run in found) for key in found[0]}
             for name, found in runs.items()}
 
 
+def _load(name: str, target: tuple, connections: int, seconds: float, logs: dict) -> dict:
+    """One wrk run of a target, checked against the access log: wrk got the pages, not redirects."""
+    url, headers, fresh = target
+    held = headers if fresh or name == "minimal" else headers | held_tag(url, headers)
+    since = logs[name].stat().st_size
+    figures = wrk(url, held, connections, seconds, fresh)
+    time.sleep(0.5)  # let the access log reach the file
+    seen = statuses_logged(logs[name], since)
+    # An unchanged page held by the client is a 304; a rendered one must be a 200.
+    answered = ("200",) if fresh or name == "minimal" else ("200", "304")
+    figures["errors"] += sum(count for status, count in seen.items() if status not in answered)
+    # The development access log leaves out htmx requests: -1 where nothing was logged.
+    figures["not_modified"] = seen.get("304", 0) / sum(seen.values()) if seen else -1.0
+    return figures
+
+
 def report(figures: dict, sizes: dict, connections: int, seconds: float, rounds: int) -> dict:
     """Print the table and the verdicts; the figures for the RESULT line."""
-    base = figures["minimal"]["rps"]
     print(f"machine: {machine()}")
-    print(f"wrk: {connections} connections, 2 threads, {seconds:g} s per run, median of {rounds} run(s)")
+    print(f"wrk: {connections} connections, 2 threads, {seconds:g} s per run, median of {rounds} run(s); "
+          f"each ratio against the minimal app loaded just before and after it")
     print(f"{'page':<46} {'bytes':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
     labels = {"minimal": "minimal Flask app, list of 50 items",
               "dashboard": f"dashboard, signed in, {SUBMISSIONS} submissions",
@@ -180,7 +196,7 @@ def report(figures: dict, sizes: dict, connections: int, seconds: float, rounds:
     result = {"connections": connections, "load": machine()}
     for name, label in labels.items():
         row = figures[name]
-        ratio = row["rps"] / base if base else 0.0
+        ratio = row.get("ratio", 1.0)
         print(f"{label:<46} {sizes[name]:>7} {row['rps']:>9.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
               f"{row['errors']:>7.0f} {ratio:>6.2f}")
         result |= {f"{name}_rps": round(row["rps"], 1), f"{name}_p50_ms": round(row["p50_ms"], 2),
