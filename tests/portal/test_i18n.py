@@ -162,6 +162,23 @@ def test_moments_and_words_read_as_flask_babel_gives_them_forced_locale_included
         assert render_template_string("{{ _('Status') }}") == "Status"
 
 
+def test_a_template_writes_a_moment_as_a_time_element_and_words_as_newstyle_gettext(app):
+    from datetime import datetime, timezone
+
+    from flask import render_template_string
+    from flask_babel import format_datetime
+
+    moment = datetime(2026, 12, 2, 5, 4, 3, tzinfo=timezone.utc)
+    for headers in ({}, CZECH):
+        with app.test_request_context("/portal/", headers=headers):
+            shown = render_template_string("{{ moment | moment }}|{{ nothing | moment }}", moment=moment, nothing=None)
+            assert shown == f'<time datetime="2026-12-02T05:04:03+00:00">{format_datetime(moment)}</time>|'
+    with app.test_request_context("/portal/"):
+        # Jinja's newstyle gettext formats every word, so "%%" reads "%" with or without variables.
+        assert render_template_string("{{ _('100%% sure') }}|{{ _('%(n)d%% sure', n=5) }}") == "100% sure|5% sure"
+        assert render_template_string("{{ _('<b>%(name)s</b>', name='<i>') }}") == "<b>&lt;i&gt;</b>"
+
+
 def test_the_same_moment_reads_in_each_readers_zone(client, make_user, db):
     from statex.accounts import find_user
 
