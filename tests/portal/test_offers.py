@@ -58,6 +58,26 @@ def test_staff_draft_from_the_request_page_edit_and_send(client, auth, make_user
     assert 'class="figure-sent">1<' in pipeline
 
 
+def test_a_draft_with_mistakes_says_them_at_the_top_each_linked_to_its_field(client, auth, make_user, settings):
+    email, _password, _ = make_user()
+    staff_email, password, _ = make_user(role="staff")
+    _submission, offer_id = drafted_offer(settings, email)
+    auth.login(staff_email, password)
+    page = f"/portal/staff/offers/{offer_id}"
+    form = {"csrf_token": _csrf(client, page), "currency": "EUR", "vat_rate": "lots", "valid_days": "30",
+            "cover_text": "Dear client", "line_count": "1", "line-0-title": "Pilot", "line-0-quantity": "none",
+            "line-0-unit_price": "100", "line-0-discount": "0", "action": "save"}
+    answer = client.post(page, data=form)
+    html = answer.get_data(as_text=True)
+    summary = html[html.index('class="notice notice--danger error-summary"'):html.index("<form", html.index("error-summary"))]
+    assert answer.status_code == 400 and 'role="alert"' in summary
+    assert re.search(r'<a href="#vat_rate">VAT \(%\): [^<]+</a>', summary)
+    assert re.search(r'<a href="#line-0-quantity">Line 1, Quantity: A quantity above 0[^<]*</a>', summary)
+    assert 'id="vat_rate" name="vat_rate" inputmode="decimal" value="lots" aria-invalid="true"' in html
+    assert 'id="line-0-quantity" name="line-0-quantity" value="none" aria-invalid="true"' in html
+    assert 'id="line-0-title" name="line-0-title" value="Pilot">' in html  # what was right is kept
+
+
 def test_a_client_never_sees_a_draft_or_another_clients_offer(client, auth, make_user, settings, make_token):
     email, password, _ = make_user()
     other, other_password, _ = make_user()
