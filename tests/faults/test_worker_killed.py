@@ -45,9 +45,10 @@ def test_every_submission_completes_once_despite_killed_workers(client, make_use
 
     killed = []
     for step in STEPS:
-        # Catch the worker inside this step, kill it and its work horse, then start a new one.
+        # Catch the worker inside this step, kill it and its work horse, then start a new one. A worker
+        # starting on a loaded machine may take a minute to reach its first job; the wait ends when it does.
         try:
-            wait_until(lambda step=step: _running_step(redis, step), timeout=60, every=0.02, message=f"a {step} job")
+            wait_until(lambda step=step: _running_step(redis, step), timeout=180, every=0.02, message=f"a {step} job")
         except AssertionError:
             continue
         processes.kill("worker")
