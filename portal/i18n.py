@@ -80,7 +80,7 @@ def _page_when(context, moment: datetime | None, format: str = "medium") -> str:
     """`when` for templates, in the zone and language their page's context was given (template_context)."""
     if not moment:
         return ""
-    return _formatted(moment, format, context.get("page_zone") or get_timezone(), context.get("page_locale") or get_locale())
+    return _formatted(moment, format, *_zone_and_locale(context))
 
 
 @pass_context
@@ -89,8 +89,12 @@ def _page_moment(context, moment: datetime | None, format: str = "medium") -> Ma
     readable by machines and in the reader's words (as `when`)."""
     if not moment:
         return Markup()
-    return _time_element(moment, format, context.get("page_zone") or get_timezone(),
-                         context.get("page_locale") or get_locale())
+    return _time_element(moment, format, *_zone_and_locale(context))
+
+
+def _zone_and_locale(context) -> tuple:
+    """The page's zone and locale (template_context), or the request's for a template rendered without them."""
+    return context.get("page_zone") or get_timezone(), context.get("page_locale") or get_locale()
 
 
 @lru_cache(maxsize=4096)
