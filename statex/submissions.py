@@ -26,7 +26,6 @@ from statex.models.base import utcnow
 from statex.storage import Storage
 from statex.uploads import Accepted, Draft
 
-# What a list of submissions reads of each: its title (or the words to make one), status and date.
 log = logging.getLogger(__name__)
 
 
