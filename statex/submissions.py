@@ -316,11 +316,13 @@ def listed_page(session: Session, owner: User, status: str | None = None, page: 
     """One page of the owner's submissions as a list shows them, newest first, and how many match in all.
 
     One statement, built once for each kind of filter: its file count comes as a correlated count. A row
-    without a title of its own or words to make one from (rare) reads its files' names in one more.
+    without a title of its own or words to make one from (rare) reads its files' names in one more. The
+    statement selects columns, not objects, so it runs on the session's connection, without the ORM's
+    layer (nor its autoflush: what the session holds unflushed is not listed).
     """
-    rows = session.execute(_listed(bool(status), bool(search)),
-                           {"owner": owner.id, "status": status, "pattern": _pattern(search),
-                            "limit": per_page, "offset": (page - 1) * per_page}).all()
+    rows = session.connection().execute(_listed(bool(status), bool(search)),
+                                        {"owner": owner.id, "status": status, "pattern": _pattern(search),
+                                         "limit": per_page, "offset": (page - 1) * per_page}).all()
     if rows or page == 1:
         total = rows[0].total if rows else 0
     else:  # past the last page: no row to carry the total
