@@ -72,7 +72,7 @@ def when(moment: datetime | None, format: str = "medium") -> str:
 
     Flask-Babel's format_datetime, less its lookups; a list shows a moment per row.
     """
-    return _formatted(moment, format, get_timezone(), get_locale()) if moment else ""
+    return _formatted(moment, format, get_timezone(), str(get_locale())) if moment else ""
 
 
 @pass_context
@@ -80,7 +80,7 @@ def _page_when(context, moment: datetime | None, format: str = "medium") -> str:
     """`when` for templates, in the zone and language their page's context was given (template_context)."""
     if not moment:
         return ""
-    return _formatted(moment, format, *_zone_and_locale(context))
+    return _formatted(moment, format, *_zone_and_language(context))
 
 
 @pass_context
@@ -89,23 +89,27 @@ def _page_moment(context, moment: datetime | None, format: str = "medium") -> Ma
     readable by machines and in the reader's words (as `when`)."""
     if not moment:
         return Markup()
-    return _time_element(moment, format, *_zone_and_locale(context))
+    return _time_element(moment, format, *_zone_and_language(context))
 
 
-def _zone_and_locale(context) -> tuple:
-    """The page's zone and locale (template_context), or the request's for a template rendered without them."""
-    return context.get("page_zone") or get_timezone(), context.get("page_locale") or get_locale()
+def _zone_and_language(context) -> tuple:
+    """The page's zone and language (template_context), or the request's for a template rendered without them.
+
+    The language as its code, not its babel Locale: the caches below compare their keys, and a Locale (a new
+    one each request) compares in Python, a code as a string.
+    """
+    return context.get("page_zone") or get_timezone(), context.get("page_language") or str(get_locale())
 
 
 @lru_cache(maxsize=4096)
-def _time_element(moment: datetime, format: str, tzinfo, locale) -> Markup:
-    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), _formatted(moment, format, tzinfo, locale))
+def _time_element(moment: datetime, format: str, tzinfo, language: str) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), _formatted(moment, format, tzinfo, language))
 
 
 @lru_cache(maxsize=4096)
-def _formatted(moment: datetime, format: str, tzinfo, locale) -> str:
+def _formatted(moment: datetime, format: str, tzinfo, language: str) -> str:
     # Babel takes ~20 µs a moment, and the same moments come back on every page of a list and poll of a timeline.
-    return dates.format_datetime(moment, format, tzinfo=tzinfo, locale=locale)
+    return dates.format_datetime(moment, format, tzinfo=tzinfo, locale=language)
 
 
 def day(moment: datetime | None, format: str = "medium") -> str:
@@ -132,11 +136,9 @@ def iso_moment(text: str | None) -> str:
 
 def template_context() -> dict:
     """What base.html and the switcher read: the page's language and the others to switch to; and the
-    page's catalogue, locale and zone, looked up once for its hundred words and dates."""
-    locale = get_locale()
-    return {"page_language": str(locale), "languages": i18n.LANGUAGES, "switch_url": switch_url,
-            "number": i18n.number, "catalogue": i18n.request_translations(), "page_locale": locale,
-            "page_zone": get_timezone()}
+    page's catalogue and zone, looked up once for its hundred words and dates."""
+    return {"page_language": str(get_locale()), "languages": i18n.LANGUAGES, "switch_url": switch_url,
+            "number": i18n.number, "catalogue": i18n.request_translations(), "page_zone": get_timezone()}
 
 
 def _catalogue(context):
