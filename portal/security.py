@@ -20,17 +20,20 @@ CSP = "; ".join([
 ])
 
 
+# Each is added unless the response has set it already (a view or an extension that knows better).
+HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+           ("Referrer-Policy", "strict-origin-when-cross-origin"), ("X-Frame-Options", "DENY"),
+           ("Permissions-Policy", "camera=(), geolocation=(), microphone=(self)"))
+PRODUCTION = (("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),)
+PERSONAL = (("Cache-Control", "no-store"),)
+
+
 def add_security_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=(self)")
-    if current_app.config["STATEX"].production:
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if _personal():
-        headers.setdefault("Cache-Control", "no-store")
+    wanted = HEADERS + (PRODUCTION if current_app.config["STATEX"].production else ())
+    wanted += PERSONAL if _personal() else ()
+    # One pass over the headers already set (werkzeug's setdefault walks them all for each header).
+    present = {name.lower() for name, _value in response.headers}
+    response.headers.extend((name, value) for name, value in wanted if name.lower() not in present)
     return response
 
 
