@@ -14,13 +14,15 @@ from flask import Flask, has_request_context, request, url_for
 
 # A bound on what is kept: a search box's words reach the filters' links, and are not worth keeping all.
 KEPT_AT_MOST = 4096
+# url_for's own options (Flask's url_for takes them before the endpoint's values).
+OPTIONS = frozenset(("_anchor", "_method", "_scheme", "_external"))
 
 
 def init_app(app: Flask) -> None:
     kept: dict[tuple, str] = {}
 
     def page_url_for(endpoint: str, **values) -> str:
-        if endpoint.startswith(".") or not has_request_context() or any(name.startswith("_") for name in values):
+        if endpoint.startswith(".") or not has_request_context() or not OPTIONS.isdisjoint(values):
             return url_for(endpoint, **values)
         key = (request.script_root, endpoint, *sorted(values.items()))
         try:
