@@ -37,6 +37,18 @@ def test_the_sites_link_sets_the_language_for_the_rest_of_the_visit(client):
     assert _lang(client.get("/portal/login", headers=CZECH)) == "en"
 
 
+def test_the_footer_and_the_head_follow_each_pages_language_and_mount_point(client):
+    """Both are rendered once and kept (portal.theme.chrome): a page in another language, or served under
+    another prefix, must still get its own."""
+    english = _page(client.get("/portal/login"))
+    czech = _page(client.get("/portal/login", headers=CZECH))
+    mounted = _page(client.get("/portal/login", environ_overrides={"SCRIPT_NAME": "/statex"}))
+    assert "services/\">Services</a>" in english and "/cs/services/\">Služby</a>" in czech
+    assert "/cs/" not in english.split('<footer')[1]
+    assert 'href="/portal/theme/css/tokens.css"' in english and 'href="/portal/theme/css/tokens.css"' in czech
+    assert 'href="/statex/portal/theme/css/tokens.css"' in mounted and 'src="/statex/portal/static/js/portal.js"' in mounted
+
+
 def test_an_unknown_language_is_ignored(client):
     assert _lang(client.get("/portal/login?lang=xx")) == "en"
 
