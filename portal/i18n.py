@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from babel import dates
 from flask_babel import Babel, format_date, get_locale, get_timezone
 from flask_login import current_user
@@ -138,13 +138,13 @@ def template_context() -> dict:
     """What base.html and the switcher read: the page's language and the others to switch to; and the
     page's catalogue and zone, looked up once for its hundred words and dates."""
     return {"page_language": str(get_locale()), "languages": i18n.LANGUAGES, "switch_url": switch_url,
-            "number": i18n.number, "catalogue": i18n.request_translations(), "page_zone": get_timezone()}
+            "number": i18n.number, "catalogue": request_translations(), "page_zone": get_timezone()}
 
 
 def _catalogue(context):
     """The catalogue a template's words are read in: its page's, or (a macro imported without the page's
     context) the request's."""
-    return context.get("catalogue") or i18n.request_translations()
+    return context.get("catalogue") or request_translations()
 
 
 @pass_context
@@ -158,7 +158,19 @@ def _gettext(context, message: str, **variables) -> str:
     return text % variables if variables or "%" in text else text
 
 
+def request_translations():
+    """The catalogue of the request's language (Flask-Babel's locale, force_locale included): statex.i18n's
+    copy, kept per language, which Flask-Babel reads from the same files at ~12 µs a lookup."""
+    return i18n.translations_for(i18n.language_of(str(get_locale() or "")))
+
+
+def _request_language() -> str | None:
+    """What statex.i18n speaks outside a translate() block: the language of the request being answered."""
+    return str(get_locale() or "") if has_request_context() else None
+
+
 def init_app(app: Flask) -> None:
+    i18n.answer_requests_in(_request_language)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", i18n.DEFAULT_TIMEZONE)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

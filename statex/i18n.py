@@ -1,14 +1,15 @@
 """The languages we speak and the catalogue every process translates from, in a request or not.
 
 The portal translates through Flask-Babel (portal/i18n.py), which reads the same catalogue from
-TRANSLATIONS. Code that runs outside a request (emails, Telegram texts rendered by workers) wraps
+TRANSLATIONS, and tells this module which language the request it answers is in (`answer_requests_in`:
+no Flask here). Code that runs outside a request (emails, Telegram texts rendered by workers) wraps
 its work in `translate(the recipient's language)`; the lazy strings of statex/vocabulary.py read
 whichever of the two is active when they are turned into text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -28,6 +29,14 @@ DEFAULT_TIMEZONE = "Europe/Prague"
 
 # The language a translate() block speaks; None outside one.
 _active: ContextVar[str | None] = ContextVar("statex_language", default=None)
+# Where the language of the request being answered comes from: the portal names it (answer_requests_in);
+# a worker or mail-in has none.
+_request_language: list[Callable[[], str | None]] = []
+
+
+def answer_requests_in(source: Callable[[], str | None]) -> None:
+    """Outside a translate() block, speak the language `source` gives (the portal's request's; None: English)."""
+    _request_language[:] = [source]
 
 
 def language_of(*choices: str | None) -> str:
@@ -64,35 +73,9 @@ def translate(language: str | None) -> Iterator[str]:
 
 
 def _translations() -> support.NullTranslations:
-    """The translate() block's catalogue, else the current request's (Flask-Babel), else English."""
-    chosen = _active.get()
-    if chosen is not None:
-        return translations_for(chosen)
-    from flask import has_request_context  # the portal's request, when there is one; workers have none
-
-    if has_request_context():
-        return request_translations()
-    return translations_for(DEFAULT_LANGUAGE)
-
-
-# Flask-Babel's catalogue for each locale a request has been answered in (it keeps one per locale too).
-_by_locale: dict = {}
-
-
-def request_translations() -> support.NullTranslations:
-    """Flask-Babel's catalogue for the current request's locale (force_locale included).
-
-    A page asks for it hundreds of times (every word, every label of a status or event), and
-    Flask-Babel's own lookup costs ~12 µs a time; the locale alone costs ~2 µs, so the catalogue is
-    kept here by locale.
-    """
-    from flask_babel import get_locale, get_translations
-
-    locale = get_locale()
-    found = _by_locale.get(locale)
-    if found is None:
-        found = _by_locale[locale] = get_translations()
-    return found
+    """The translate() block's catalogue, else the current request's, else English (translations_for keeps
+    each: a page asks hundreds of times, for every word and every label of a status or event)."""
+    return translations_for(current_language())
 
 
 def gettext(message: str, **variables) -> str:
@@ -123,13 +106,7 @@ def current_language() -> str:
     chosen = _active.get()
     if chosen is not None:
         return chosen
-    from flask import has_request_context
-
-    if has_request_context():
-        from flask_babel import get_locale
-
-        return language_of(str(get_locale() or ""))
-    return DEFAULT_LANGUAGE
+    return language_of(*(source() for source in _request_language))
 
 
 
